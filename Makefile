@@ -1,0 +1,68 @@
+# Common Ground: `make run` starts the app with demo data; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6.1 needs Python 3.12+. The first interpreter found that is new enough wins:
+# PYTHON from the environment, python3.13/python3.12 on PATH, then pyenv's installed versions.
+PYTHON_FOR_VENV = $(shell bin/find-python)
+
+.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark
+
+help:
+	@echo "make run    set up and start Common Ground with demo data on http://127.0.0.1:8000/"
+	@echo "make test   install what the tests need and run lint, migrations check and pytest"
+
+$(VENV)/.created:
+	@interp="$(PYTHON_FOR_VENV)"; \
+	if [ -z "$$interp" ]; then echo "Python 3.12 or newer is needed (install it, or set PYTHON=/path/to/python3.12)" >&2; exit 1; fi; \
+	echo "Creating $(VENV) with $$interp"; \
+	"$$interp" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+venv: $(VENV)/.created
+
+$(VENV)/.deps: $(VENV)/.created requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+deps: $(VENV)/.deps
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+npm: node_modules/.package-lock.json
+
+static: deps npm
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# The embedded default: SQLite and Celery's filesystem broker under var/, no server needed.
+run: deps npm
+	@bin/run-embedded
+
+browser:
+	@bin/ensure-chromium
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: deps
+	$(VENV)/bin/mypy
+
+fmt: deps
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Tests run against the real PostgreSQL and Redis on their standard local ports.
+test: deps npm browser lint typecheck
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+benchmark: deps npm
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,45 @@
+"""Sign-in forms: parsing and field validation only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+SIGN_IN_NOT_RIGHT = (
+    "The email address or password is not right. After 5 wrong attempts in 15 minutes "
+    "the account is locked for 15 minutes."
+)
+ACCOUNT_INACTIVE = "This account is not active. Ask your administrator."
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {"invalid_login": SIGN_IN_NOT_RIGHT, "inactive": ACCOUNT_INACTIVE}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        error_messages={"required": "Enter the code from your authenticator app or a backup code."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.RegexField(
+        label="Code from your app",
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        help_text="After you add the account, your app shows a 6-digit code. Enter it here.",
+        error_messages={
+            "required": "Enter the 6-digit code your authenticator app shows.",
+            "invalid": "The code is 6 digits, for example 123456.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -1,0 +1,92 @@
+"""Session limits and the second-factor requirement, applied to every request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.utils import timezone
+
+SESSION_STARTED_KEY = "cg_started_at"
+SESSION_LAST_SEEN_KEY = "cg_last_seen_at"
+# Write the last-seen time at most this often, not on every request.
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+SIGNED_OUT_IDLE = "You were signed out because you were inactive for 30 minutes. Sign in again to continue."
+SIGNED_OUT_ABSOLUTE = "You were signed out because you had been signed in for 12 hours. Sign in again to continue."
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class SessionTimeoutMiddleware:
+    """Idle limit (30 minutes) and absolute limit (12 hours) on a signed-in session, each ending
+    with a message that says why."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.get(SESSION_STARTED_KEY, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN_KEY, now)
+            reason = None
+            if now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+                reason = SIGNED_OUT_ABSOLUTE
+            elif now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+                reason = SIGNED_OUT_IDLE
+            if reason:
+                logout(request)
+                messages.warning(request, reason)
+                return _login_redirect(request)
+            request.session.setdefault(SESSION_STARTED_KEY, now)
+            if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS or SESSION_LAST_SEEN_KEY not in request.session:
+                request.session[SESSION_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def session_mark_started(request: HttpRequest, at: datetime | None = None) -> None:
+    stamp = (at or timezone.now()).timestamp()
+    request.session[SESSION_STARTED_KEY] = stamp
+    request.session[SESSION_LAST_SEEN_KEY] = stamp
+
+
+def second_factor_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that a signed-in user may reach before passing the second factor (the
+    verification and enrolment pages, sign-out)."""
+    view.second_factor_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+class RequireSecondFactorMiddleware:
+    """Every page but sign-in and enrolment needs a verified second factor (django-otp),
+    the admin site included. Runs after LoginRequiredMiddleware, so anonymous users have
+    already been sent to sign in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+            return None
+        if getattr(view_func, "second_factor_exempt", False) or not getattr(view_func, "login_required", True):
+            return None
+        from accounts.services import user_has_second_factor
+
+        target = "otp-verify" if user_has_second_factor(user) else "otp-enrol"  # type: ignore[arg-type]
+        return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")

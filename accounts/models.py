@@ -1,0 +1,74 @@
+"""The custom User: email as login, one organisation, one role."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Neighbourhood officer"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ANALYST = "analyst", "Analyst"
+    PARTNER_MEMBER = "partner_member", "Partner member"
+    PARTNER_LEAD = "partner_lead", "Partner lead"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+POLICE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ANALYST})
+PARTNER_ROLES = frozenset({Role.PARTNER_MEMBER, Role.PARTNER_LEAD})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """For the framework (tests, createsuperuser). Application code uses accounts.services."""
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name", "organisation", "role"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_police(self) -> bool:
+        return self.role in POLICE_ROLES
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role in PARTNER_ROLES

@@ -1,0 +1,30 @@
+"""Navigation by role, for the base layout. Each entry: label, URL name, roles that see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.models import Role
+
+ALL_ROLES = frozenset(Role)
+
+NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
+    ("Home", "home", ALL_ROLES),
+    ("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
+        return {"nav_items": []}
+    here = request.path
+    items = []
+    for label, name, roles in NAVIGATION:
+        if user.role in roles:
+            url = reverse(name)
+            items.append({"label": label, "url": url, "current": here == url})
+    return {"nav_items": items}

@@ -1,0 +1,61 @@
+"""The one way to record an audit event. Services call `audit_record` inside their transaction."""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+VERB_PATTERN = re.compile(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$")
+
+# The client address of the request being served, set by core.middleware.AuditContextMiddleware so
+# that services (which take the acting user, not the request) can record where an action came from.
+current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+
+
+def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(detail, cls=DjangoJSONEncoder))
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    verb: str,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that `actor` did `verb` to `target`; `detail` holds before/after or other facts."""
+    if not VERB_PATTERN.match(verb):
+        raise ValueError(f"Audit verb {verb!r} is not of the form app.entity.action")
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    target_type = target_id = ""
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_organisation_id=getattr(actor, "organisation_id", None),
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        detail=_jsonable(detail or {}),
+        ip=current_ip.get(),
+    )
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The before/after pairs of the fields that differ, for an audit event's detail."""
+    return {
+        key: {"before": before.get(key), "after": after.get(key)} for key in after if before.get(key) != after.get(key)
+    }

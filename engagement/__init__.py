@@ -1,0 +1,1 @@
+"""Engagement events, community priorities, seldom-heard coverage and safety plans (to come)."""

@@ -1,0 +1,1 @@
+"""Surveys, crime data, before/after, cost-benefit and impact reports (to come)."""

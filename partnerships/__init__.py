@@ -1,0 +1,1 @@
+"""Organisations (police forces and partner agencies); later contacts, partnerships and ISAs."""

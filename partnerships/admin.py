@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from partnerships.models import Organisation
+from partnerships.services import ORGANISATION_EDITABLE_FIELDS, organisation_create, organisation_update
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ("name", "kind", "sector", "active")
+    list_filter = ("kind", "sector", "active")
+    search_fields = ("name",)
+    fields = ORGANISATION_EDITABLE_FIELDS
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        # Writes go through the services, so the Group and the audit log stay in step.
+        values = {field: form.cleaned_data[field] for field in ORGANISATION_EDITABLE_FIELDS}
+        if change:
+            saved = organisation_update(actor=request.user, organisation=obj, **values)  # type: ignore[arg-type]
+        else:
+            saved = organisation_create(actor=request.user, **values)  # type: ignore[arg-type]
+        obj.pk = saved.pk
+        obj.group_id = saved.group_id
+
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
+        # Organisations are deactivated, not deleted: their history must stay attributable.
+        return False

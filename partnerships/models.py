@@ -1,0 +1,43 @@
+"""Organisations: the police force and its partner agencies."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    POLICE_FORCE = "police_force", "Police force"
+    PARTNER = "partner", "Partner organisation"
+
+
+class Sector(models.TextChoices):
+    STATUTORY = "statutory", "Statutory"
+    VOLUNTARY = "voluntary", "Voluntary"
+    PRIVATE = "private", "Private"
+    ACADEMIC = "academic", "Academic"
+    COMMUNITY = "community", "Community"
+
+
+class Organisation(models.Model):
+    """Every user belongs to exactly one organisation; each organisation owns one auth Group, on
+    which object permissions for the organisation are granted (partnerships.services keeps the
+    two in step)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    active = models.BooleanField(default=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind == OrganisationKind.POLICE_FORCE

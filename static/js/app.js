@@ -1,0 +1,8 @@
+// Page behaviour shared by every page. No inline scripts: the Content Security Policy forbids them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Move focus to the error summary so that keyboard and screen-reader users hear what went wrong.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});
