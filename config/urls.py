@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
-from django_otp.admin import OTPAdminSite
 
 from config import views
 from core import views as core_views
-
-# The admin site requires a verified second factor too (defence in depth beside
-# accounts.middleware.RequireSecondFactorMiddleware).
-admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "Common Ground administration"
-admin.site.site_title = "Common Ground administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("accounts.urls")),
-    # One sign-in page for everybody: the admin's own login form would bypass the second factor.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin-login-redirect"),
+    # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]
 

@@ -31,7 +31,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.CommonGroundAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,8 +47,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     # Our apps, in dependency order (DESIGN.md section 3).
     "core",
-    "accounts",
     "partnerships",
+    "accounts",
     "problems",
     "engagement",
     "evaluation",
@@ -189,13 +189,34 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Email --------------------------------------------------------------------------------------
-# EMAIL_URL (for example smtp://user:pass@host:587/?tls=True) switches to a real server; without it
-# every email is written as a file under var/mail/.
+# EMAIL_URL (for example smtp+tls://user:password@mail.example.org:587) switches to a real server;
+# without it every email is written as a file under var/mail/. Django 6.1's MAILERS setting.
 if "EMAIL_URL" in env:
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    MAILERS = {
+        "default": {
+            "BACKEND": _email["EMAIL_BACKEND"],
+            "OPTIONS": {
+                key: value
+                for key, value in {
+                    "host": _email.get("EMAIL_HOST"),
+                    "port": _email.get("EMAIL_PORT"),
+                    "username": _email.get("EMAIL_HOST_USER"),
+                    "password": _email.get("EMAIL_HOST_PASSWORD"),
+                    "use_tls": _email.get("EMAIL_USE_TLS"),
+                    "use_ssl": _email.get("EMAIL_USE_SSL"),
+                }.items()
+                if value not in (None, "")
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Common Ground <no-reply@commonground.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -236,7 +257,6 @@ CELERY_BEAT_SCHEDULE = {
 # --- Forms --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
 
 # --- Security -----------------------------------------------------------------------------------
 # Django's built-in Content Security Policy: nothing inline, nothing from elsewhere.

@@ -1,0 +1,65 @@
+"""Shared fixtures: the personas of the access policy, and signing in with the second factor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.models import Role, User
+from partnerships.models import Organisation
+from tests.accounts.factories import UserFactory, totp_device
+from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
+
+
+def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
+    """Sign in as `user`; with `verified`, also as having passed the second factor."""
+    client.force_login(user)
+    session = client.session
+    if verified:
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+    return client
+
+
+@dataclass
+class World:
+    """A police force, a partner organisation it works with, an unrelated partner, and a user
+    for every persona of the access matrix."""
+
+    force: Organisation
+    partner: Organisation
+    unrelated: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    force = PoliceForceFactory(name="Northshire Police")
+    partner = OrganisationFactory(name="Northshire City Council")
+    unrelated = OrganisationFactory(name="Faraway Housing Trust")
+    w = World(force=force, partner=partner, unrelated=unrelated)
+    w.users = {
+        "officer": UserFactory(email="officer@police.test", role=Role.OFFICER, organisation=force),
+        "supervisor": UserFactory(email="supervisor@police.test", role=Role.SUPERVISOR, organisation=force),
+        "analyst": UserFactory(email="analyst@police.test", role=Role.ANALYST, organisation=force),
+        "administrator": UserFactory(email="admin@police.test", role=Role.ADMINISTRATOR, organisation=force),
+        "partner_member": UserFactory(email="member@council.test", role=Role.PARTNER_MEMBER, organisation=partner),
+        "partner_lead": UserFactory(email="lead@council.test", role=Role.PARTNER_LEAD, organisation=partner),
+        "unrelated_partner": UserFactory(email="lead@faraway.test", role=Role.PARTNER_LEAD, organisation=unrelated),
+        "unverified": UserFactory(email="unverified@police.test", role=Role.OFFICER, organisation=force),
+        "deactivated": UserFactory(email="leaver@police.test", role=Role.OFFICER, organisation=force),
+    }
+    return w
+
+
+@pytest.fixture
+def officer(world: World) -> User:
+    return world.users["officer"]
+
+
+@pytest.fixture
+def officer_client(client: Client, officer: User) -> Client:
+    return sign_in(client, officer)
