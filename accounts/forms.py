@@ -21,6 +21,10 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; people type them as they like.
+        return str(self.cleaned_data["username"]).strip().lower()
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(

@@ -63,13 +63,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the session limits, which leave a message saying why the user was signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     # Every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # ...and a verified second factor, except sign-in and enrolment pages.
     "accounts.middleware.RequireSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a lockout response wraps everything above.
     "axes.middleware.AxesMiddleware",
