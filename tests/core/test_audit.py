@@ -1,0 +1,55 @@
+"""The audit log: one helper records events; on PostgreSQL the table is append-only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from core.audit import audit_record
+from core.models import AuditEvent
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_record_stores_actor_organisation_target_and_detail() -> None:
+    user = UserFactory()
+    event = audit_record(actor=user, verb="accounts.user.updated", target=user, detail={"role": {"before": 1}})
+    event.refresh_from_db()
+    assert event.actor == user
+    assert event.actor_organisation == user.organisation
+    assert (event.target_type, event.target_id) == ("accounts.user", str(user.pk))
+    assert event.detail == {"role": {"before": 1}}
+    assert event.created_at is not None
+
+
+def test_audit_verbs_must_name_app_entity_and_action() -> None:
+    with pytest.raises(ValueError, match="app.entity.action"):
+        audit_record(actor=None, verb="something happened")
+
+
+def test_sign_in_event_records_the_client_address(client: Client) -> None:
+    user = UserFactory()
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    event = AuditEvent.objects.get(verb="accounts.user.signed_in")
+    assert event.ip == "192.0.2.10"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_audit_events_cannot_be_updated() -> None:
+    event = audit_record(actor=None, verb="core.test.recorded")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(verb="core.test.rewritten")
+    assert AuditEvent.objects.get(pk=event.pk).verb == "core.test.recorded"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_audit_events_cannot_be_deleted() -> None:
+    event = audit_record(actor=None, verb="core.test.recorded")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -1,0 +1,42 @@
+"""The demo: idempotent, a force and six or more partners of different sectors, every role usable."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.demo import DEMO_BACKUP_CODES, DEMO_PASSWORD
+from accounts.models import Role, User
+from core.models import AuditEvent
+from partnerships.models import Organisation, OrganisationKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> tuple[int, int, int]:
+    return Organisation.objects.count(), User.objects.count(), AuditEvent.objects.count()
+
+
+def test_seed_demo_is_idempotent_and_covers_every_role() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    first = _counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    assert _counts() == first
+    assert Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).count() == 1
+    partners = Organisation.objects.filter(kind=OrganisationKind.PARTNER)
+    assert partners.count() >= 6
+    assert set(partners.values_list("sector", flat=True)) >= {"statutory", "voluntary", "private", "academic", "community"}
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+
+
+def test_every_demo_user_signs_in_with_password_and_a_backup_code() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    for user in User.objects.all():
+        client = Client()
+        response = client.post(reverse("login"), {"username": user.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, user.email
+        response = client.post(reverse("otp-verify"), {"code": DEMO_BACKUP_CODES[0]})
+        assert response.status_code == 302, user.email
+        assert client.get(reverse("home")).status_code == 200, user.email

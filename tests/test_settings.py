@@ -1,0 +1,99 @@
+"""Settings: production refuses weak secrets and passes `check --deploy`; security headers are sent."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION_ENV = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/commonground",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "commonground.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:587",
+}
+
+
+def test_check_deploy_passes_with_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    ["", "development-only-not-secret-common-ground-key-0123456789", "too-short", "a" * 60],
+    ids=["missing", "development-key", "short", "repetitive"],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(secret_key: str) -> None:
+    env = dict(PRODUCTION_ENV)
+    if secret_key:
+        env["SECRET_KEY"] = secret_key
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a random value of at least 50 characters in production" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy_and_security_headers(client: Client) -> None:
+    response = client.get("/sign-in/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_session_cookie_is_http_only(client: Client) -> None:
+    from tests.accounts.factories import PASSWORD, UserFactory
+
+    user = UserFactory()
+    response = client.post("/sign-in/", {"username": user.email, "password": PASSWORD})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_embedded_default_uses_sqlite_in_wal_mode_and_the_filesystem_broker(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "VAR_DIR": str(tmp_path)})
+    script = (
+        "import django; django.setup();"
+        "from django.conf import settings; from django.db import connection;"
+        "cursor = connection.cursor(); cursor.execute('PRAGMA journal_mode');"
+        "print(settings.DATABASES['default']['ENGINE'], cursor.fetchone()[0],"
+        " settings.DATABASES['default']['OPTIONS']['transaction_mode'], settings.CELERY_BROKER_URL,"
+        " settings.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'].startswith(str(settings.VAR_DIR)),"
+        " settings.DEBUG)"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "wal", "IMMEDIATE", "filesystem://", "True", "False"]
