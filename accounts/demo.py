@@ -73,7 +73,7 @@ def demo_logins_text() -> str:
         "",
         "Demo logins (password for all: " + DEMO_PASSWORD + ")",
     ]
-    lines += [f"  {role.label:<22} {email}" for email, _, _, role in DEMO_USERS]
+    lines += [f"  {Role(role).label:<22} {email}" for email, _, _, role in DEMO_USERS]
     lines += [
         "Second factor: add this key to any authenticator app: " + demo_totp_secret_base32(),
         "  or use a backup code: "

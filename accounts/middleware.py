@@ -60,6 +60,11 @@ def session_mark_started(request: HttpRequest, at: datetime | None = None) -> No
     request.session[SESSION_LAST_SEEN_KEY] = stamp
 
 
+def user_is_verified(user: Any) -> bool:
+    """Whether the user passed the second factor in this session (set by django-otp's middleware)."""
+    return getattr(user, "otp_device", None) is not None
+
+
 def second_factor_exempt(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a view that a signed-in user may reach before passing the second factor (the
     verification and enrolment pages, sign-out)."""
@@ -82,11 +87,11 @@ class RequireSecondFactorMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated or user_is_verified(user):
             return None
         if getattr(view_func, "second_factor_exempt", False) or not getattr(view_func, "login_required", True):
             return None
         from accounts.services import user_has_second_factor
 
-        target = "otp-verify" if user_has_second_factor(user) else "otp-enrol"  # type: ignore[arg-type]
+        target = "otp-verify" if user_has_second_factor(user) else "otp-enrol"
         return HttpResponseRedirect(f"{resolve_url(target)}?{urlencode({'next': request.get_full_path()})}")

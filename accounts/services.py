@@ -3,12 +3,14 @@ transaction and record an audit event."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,7 +24,7 @@ EMAIL_TAKEN = "A user with this email address already exists."
 CODE_NOT_RIGHT = (
     "That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your backup codes."
 )
-CODE_THROTTLED = "Too many wrong codes. Wait a minute, then enter the code your app shows now."
+CODE_THROTTLED = "Too many wrong codes. Wait {seconds} seconds, then enter the code your app shows now."
 
 TOTP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
@@ -194,10 +196,12 @@ def second_factor_verify(*, actor: User, token: str) -> tuple[TOTPDevice | Stati
     if device is None:
         audit_record(actor=actor, verb="accounts.user.second_factor_failed", target=actor)
         return None, CODE_NOT_RIGHT
-    allowed, _ = device.verify_is_allowed()
+    allowed, why = device.verify_is_allowed()
     if not allowed:
         audit_record(actor=actor, verb="accounts.user.second_factor_failed", target=actor, detail={"throttled": True})
-        return None, CODE_THROTTLED
+        locked_until = (why or {}).get("locked_until") or timezone.now()
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+        return None, CODE_THROTTLED.format(seconds=seconds)
     if not device.verify_token(token):
         audit_record(actor=actor, verb="accounts.user.second_factor_failed", target=actor)
         return None, CODE_NOT_RIGHT

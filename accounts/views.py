@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.forms import CodeForm, EnrolForm, SignInForm
-from accounts.middleware import second_factor_exempt
+from accounts.middleware import second_factor_exempt, user_is_verified
 from accounts.models import User
 
 NEW_BACKUP_CODES_KEY = "cg_new_backup_codes"
@@ -55,7 +55,7 @@ SignOutView.dispatch = second_factor_exempt(SignOutView.dispatch)  # type: ignor
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if user.is_verified():  # type: ignore[attr-defined]
+    if user_is_verified(user):
         return redirect(_next_url(request))
     if not services.user_has_second_factor(user):
         return redirect(f"{reverse_lazy('otp-enrol')}?next={_next_url(request)}")
@@ -71,7 +71,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                     f"You used a backup code. You have {remaining} left; you can make new ones from your account page.",
                 )
             return redirect(_next_url(request))
-        form.add_error("code", error)
+        form.add_error("code", error or services.CODE_NOT_RIGHT)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -95,7 +95,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if services.user_has_second_factor(user):
         # Re-enrolment (a lost phone) is an administrator's reset, not a self-service page.
-        return redirect(_next_url(request) if user.is_verified() else "otp-verify")  # type: ignore[attr-defined]
+        return redirect(_next_url(request) if user_is_verified(user) else "otp-verify")
     device = services.totp_device_pending_for(user=user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.middleware import user_is_verified
 from accounts.models import Role
 
 ALL_ROLES = frozenset(Role)
@@ -19,7 +20,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
+    if user is None or not user.is_authenticated or not user_is_verified(user):
         return {"nav_items": []}
     here = request.path
     items = []

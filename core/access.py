@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -18,5 +19,5 @@ def get_visible_or_404[M: Model](visible: QuerySet[M], **lookup: Any) -> M:
     """
     try:
         return visible.get(**lookup)
-    except (visible.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -26,7 +26,7 @@ def test_each_role_has_its_own_home_page(world: World, persona: str, heading: st
     user = world.users[persona]
     response = sign_in(Client(), user).get(reverse("home"))
     assert response.status_code == 200
-    assert f"<h1 class=\"mb-1\">{heading}</h1>" in response.text
+    assert f'<h1 class="mb-1">{heading}</h1>' in response.text
     assert user.organisation.name in response.text
 
 
@@ -64,7 +64,7 @@ def test_server_error_page_reveals_nothing(rf) -> None:  # type: ignore[no-untyp
 def test_error_summary_links_each_error_to_its_field(client: Client) -> None:
     response = client.post(reverse("login"), {"username": "", "password": ""})
     assert response.status_code == 200
-    assert 'data-error-summary' in response.text
+    assert "data-error-summary" in response.text
     assert 'href="#id_username"' in response.text
     assert 'href="#id_password"' in response.text
 

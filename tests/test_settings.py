@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    return subprocess.run(  # noqa: S603
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**base, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
@@ -36,7 +36,9 @@ PRODUCTION_ENV = {
 
 
 def test_check_deploy_passes_with_production_settings() -> None:
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION_ENV)
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(64), **PRODUCTION_ENV
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -93,7 +95,7 @@ def test_embedded_default_uses_sqlite_in_wal_mode_and_the_filesystem_broker(tmp_
         " settings.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'].startswith(str(settings.VAR_DIR)),"
         " settings.DEBUG)"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "wal", "IMMEDIATE", "filesystem://", "True", "False"]

@@ -68,9 +68,11 @@ def test_only_administrators_are_staff() -> None:
     user = UserFactory(role=Role.SUPERVISOR)
     assert not user.is_staff
     user = services.user_update(actor=None, user=user, role=Role.ADMINISTRATOR)
-    assert user.is_staff and user.is_superuser
+    assert user.is_staff
+    assert user.is_superuser
     user = services.user_update(actor=None, user=user, role=Role.ANALYST)
-    assert not user.is_staff and not user.is_superuser
+    assert not user.is_staff
+    assert not user.is_superuser
 
 
 def test_role_change_that_does_not_fit_changes_nothing() -> None:

@@ -26,7 +26,7 @@ def test_audit_record_stores_actor_organisation_target_and_detail() -> None:
 
 
 def test_audit_verbs_must_name_app_entity_and_action() -> None:
-    with pytest.raises(ValueError, match="app.entity.action"):
+    with pytest.raises(ValueError, match=r"app\.entity\.action"):
         audit_record(actor=None, verb="something happened")
 
 

@@ -32,10 +32,25 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[s
     }
     # Pings left in the queue by earlier tests would make the worker write a heartbeat too early.
     celery_app.control.purge()
-    process = subprocess.Popen(  # noqa: S603
-        [str(CELERY), "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO", "--without-gossip",
-         "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    process = subprocess.Popen(
+        [
+            str(CELERY),
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()

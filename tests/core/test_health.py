@@ -41,9 +41,10 @@ def test_healthz_says_503_when_the_broker_is_unreachable() -> None:
     script = (
         "import django, json; django.setup();"
         "from django.test import Client;"
-        "r = Client(HTTP_HOST='localhost').get('/healthz'); print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+        "r = Client(HTTP_HOST='localhost').get('/healthz');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
     )
     outcome = json.loads(result.stdout.strip().splitlines()[-1])

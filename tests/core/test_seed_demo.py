@@ -27,7 +27,13 @@ def test_seed_demo_is_idempotent_and_covers_every_role() -> None:
     assert Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).count() == 1
     partners = Organisation.objects.filter(kind=OrganisationKind.PARTNER)
     assert partners.count() >= 6
-    assert set(partners.values_list("sector", flat=True)) >= {"statutory", "voluntary", "private", "academic", "community"}
+    assert set(partners.values_list("sector", flat=True)) >= {
+        "statutory",
+        "voluntary",
+        "private",
+        "academic",
+        "community",
+    }
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
 
 

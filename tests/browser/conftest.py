@@ -1,0 +1,111 @@
+"""Headless Chromium (Debian's package) driven by Playwright, and axe-core for accessibility."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail(
+            "Debian's chromium is needed for the browser tests: `make test` installs it (apt-get install chromium)"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread while it is started, which makes
+    # Django refuse ORM calls (fixtures, database flushes); they are still synchronous and safe
+    # here. Allowed only while the browser runs, and the browser runs only for a browser module.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class PageProblems:
+    """Console errors (including Content Security Policy violations) seen while a page ran."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.failed: list[str] = []
+
+    def __call__(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.messages.append(message.text)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("console", problems)
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and problems.failed.append(f"{response.status} {response.url}"),
+    )
+    page.console_problems = problems  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core in the page (WCAG 2.0-2.2 A and AA rules) and return its violations.
+
+    The script is evaluated through the DevTools protocol, which the page's CSP does not govern,
+    so the page is checked exactly as served."""
+    page.evaluate(AXE_SCRIPT.read_text())
+    result = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+            });
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(" ")),
+            }));
+        }"""
+    )
+    return list(result)
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core found violations on {page.url}: {violations}"
+
+
+def assert_no_console_errors(page: Page) -> None:
+    problems: PageProblems = page.console_problems  # type: ignore[attr-defined]
+    assert problems.messages == [], (
+        f"console errors (CSP violations?) on {page.url}: {problems.messages} {problems.failed}"
+    )
