@@ -62,7 +62,7 @@ test: deps npm browser lint typecheck
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 benchmark: deps npm
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

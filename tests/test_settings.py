@@ -83,7 +83,7 @@ def test_session_cookie_is_http_only(client: Client) -> None:
     assert cookie["samesite"] == "Lax"
 
 
-def test_embedded_default_uses_sqlite_in_wal_mode_and_the_filesystem_broker(tmp_path: Path) -> None:
+def test_embedded_default_uses_sqlite_wal_the_filesystem_broker_and_mail_files(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "VAR_DIR": str(tmp_path)})
     script = (
@@ -93,9 +93,14 @@ def test_embedded_default_uses_sqlite_in_wal_mode_and_the_filesystem_broker(tmp_
         "print(settings.DATABASES['default']['ENGINE'], cursor.fetchone()[0],"
         " settings.DATABASES['default']['OPTIONS']['transaction_mode'], settings.CELERY_BROKER_URL,"
         " settings.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'].startswith(str(settings.VAR_DIR)),"
-        " settings.DEBUG)"
+        " settings.DEBUG);"
+        "from django.core import mail; mail.send_mail('Subject', 'Body', None, ['someone@example.test']);"
+        "print(len(list((settings.VAR_DIR / 'mail').iterdir())))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
     )
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "wal", "IMMEDIATE", "filesystem://", "True", "False"]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["django.db.backends.sqlite3", "wal", "IMMEDIATE", "filesystem://", "True", "False"]
+    # Emails are written as files under var/mail/.
+    assert lines[1] == "1"

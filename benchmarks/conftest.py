@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+from tests.conftest import world  # noqa: F401  (the personas, for signed-in measurements)
