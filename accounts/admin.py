@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import User
+
+
+class UserAdminForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "organisation", "role", "is_active")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role, organisation = cleaned.get("role"), cleaned.get("organisation")
+        if role and organisation:
+            # The service's own rule, checked here so that the admin shows it as a field error.
+            try:
+                services.user_check_role_fits_organisation(role, organisation)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(User)
@@ -19,6 +38,7 @@ class UserAdmin(admin.ModelAdmin[User]):
     search_fields = ("email", "full_name")
     list_select_related = ("organisation",)
     fields = ("email", "full_name", "organisation", "role", "is_active")
+    form = UserAdminForm
     actions = ("unlock_sign_in", "reset_second_factor", "deactivate")
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:

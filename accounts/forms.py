@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from accounts.models import User
 
 SIGN_IN_NOT_RIGHT = (
     "The email address or password is not right. After 5 wrong attempts in 15 minutes "
@@ -47,3 +51,11 @@ class EnrolForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Also reaches users who have never set a password: an administrator creates accounts without
+    one, and the new user sets theirs through this form (Django's form skips such accounts)."""
+
+    def get_users(self, email: str) -> Iterator[User]:
+        yield from User.objects.filter(email__iexact=email.strip(), is_active=True, organisation__active=True)

@@ -32,7 +32,8 @@ BACKUP_CODE_COUNT = 10
 USER_EDITABLE_FIELDS = ("full_name", "organisation", "role", "is_active")
 
 
-def _check_role_fits_organisation(role: str, organisation: Organisation) -> None:
+def user_check_role_fits_organisation(role: str, organisation: Organisation) -> None:
+    """Police roles belong to a police force, partner roles to a partner (raises ValidationError)."""
     if role in POLICE_ROLES and not organisation.is_police:
         raise ValidationError({"role": ROLE_NEEDS_POLICE_FORCE})
     if role in PARTNER_ROLES and organisation.is_police:
@@ -68,7 +69,7 @@ def user_create(
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": EMAIL_TAKEN})
-    _check_role_fits_organisation(role, organisation)
+    user_check_role_fits_organisation(role, organisation)
     user = User(email=email, full_name=full_name.strip(), organisation=organisation, role=role)
     _apply_role_flags(user)
     if password:
@@ -93,7 +94,7 @@ def user_update(*, actor: User | None, user: User, **fields: Any) -> User:
     old_group_id = user.organisation.group_id
     for field, value in fields.items():
         setattr(user, field, value)
-    _check_role_fits_organisation(user.role, user.organisation)
+    user_check_role_fits_organisation(user.role, user.organisation)
     _apply_role_flags(user)
     user.full_clean(exclude=["password"])
     user.save()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -12,7 +13,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.forms import CodeForm, EnrolForm, SignInForm
+from accounts.forms import CodeForm, EnrolForm, PasswordResetRequestForm, SignInForm
 from accounts.middleware import second_factor_exempt, user_is_verified
 from accounts.models import User
 
@@ -58,7 +59,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if user_is_verified(user):
         return redirect(_next_url(request))
     if not services.user_has_second_factor(user):
-        return redirect(f"{reverse_lazy('otp-enrol')}?next={_next_url(request)}")
+        return redirect(f"{reverse('otp-enrol')}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, error = services.second_factor_verify(actor=user, token=form.cleaned_data["code"])
@@ -104,7 +105,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session[NEW_BACKUP_CODES_KEY] = codes
             messages.success(request, "Your authenticator app is set up.")
-            return redirect(f"{reverse_lazy('backup-codes')}?next={_next_url(request)}")
+            return redirect(f"{reverse('backup-codes')}?{urlencode({'next': _next_url(request)})}")
         form.add_error("code", services.CODE_NOT_RIGHT)
     context: dict[str, Any] = {
         "form": form,
@@ -145,6 +146,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetRequestForm
     subject_template_name = "emails/password_reset_subject.txt"
     email_template_name = "emails/password_reset_body.txt"
     html_email_template_name = "emails/password_reset_body.html"

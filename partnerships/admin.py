@@ -2,11 +2,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from partnerships.models import Organisation
-from partnerships.services import ORGANISATION_EDITABLE_FIELDS, organisation_create, organisation_update
+from partnerships.services import (
+    ORGANISATION_EDITABLE_FIELDS,
+    organisation_check_name_free,
+    organisation_create,
+    organisation_update,
+)
+
+
+class OrganisationAdminForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_EDITABLE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("name"):
+            # The service's own rule, checked here so that the admin shows it as a field error.
+            try:
+                organisation_check_name_free(cleaned["name"], exclude_pk=self.instance.pk)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(Organisation)
@@ -15,6 +38,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_filter = ("kind", "sector", "active")
     search_fields = ("name",)
     fields = ORGANISATION_EDITABLE_FIELDS
+    form = OrganisationAdminForm
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         # Writes go through the services, so the Group and the audit log stay in step.

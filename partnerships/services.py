@@ -22,6 +22,15 @@ def organisation_group_name(name: str) -> str:
     return f"Organisation: {name}"
 
 
+def organisation_check_name_free(name: str, *, exclude_pk: int | None = None) -> None:
+    """Names are unique whatever their case (raises ValidationError)."""
+    taken = Organisation.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": ORGANISATION_NAME_TAKEN})
+
+
 def _snapshot(organisation: Organisation) -> dict[str, Any]:
     return {field: getattr(organisation, field) for field in ORGANISATION_EDITABLE_FIELDS}
 
@@ -30,8 +39,7 @@ def _snapshot(organisation: Organisation) -> dict[str, Any]:
 def organisation_create(*, actor: User | None, name: str, kind: str, sector: str, active: bool = True) -> Organisation:
     """Create an organisation together with the auth Group that carries its permissions."""
     name = name.strip()
-    if Organisation.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": ORGANISATION_NAME_TAKEN})
+    organisation_check_name_free(name)
     group = Group.objects.create(name=organisation_group_name(name))
     organisation = Organisation(name=name, kind=kind, sector=sector, active=active, group=group)
     organisation.full_clean()
@@ -52,8 +60,7 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **fie
     before = _snapshot(organisation)
     if "name" in fields:
         fields["name"] = fields["name"].strip()
-        if Organisation.objects.filter(name__iexact=fields["name"]).exclude(pk=organisation.pk).exists():
-            raise ValidationError({"name": ORGANISATION_NAME_TAKEN})
+        organisation_check_name_free(fields["name"], exclude_pk=organisation.pk)
     for field, value in fields.items():
         setattr(organisation, field, value)
     organisation.full_clean(exclude=["group"])

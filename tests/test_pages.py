@@ -75,3 +75,10 @@ def test_login_page_offers_no_obstacle_to_paste(client: Client) -> None:
     assert "onpaste" not in text
     assert 'autocomplete="current-password"' in text
     assert 'autocomplete="off"' not in text
+
+
+def test_expired_form_says_so_instead_of_a_bare_403() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "a@example.test", "password": "x"})
+    assert response.status_code == 403
+    assert "The form had expired" in response.text
