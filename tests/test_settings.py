@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.processes import run_python
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return run_python(
+        "manage.py",
+        *args,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        drop=frozenset({"SECRET_KEY", "DEBUG"}),
         check=False,
     )
 
@@ -84,8 +79,6 @@ def test_session_cookie_is_http_only(client: Client) -> None:
 
 
 def test_embedded_default_uses_sqlite_wal_the_filesystem_broker_and_mail_files(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "VAR_DIR": str(tmp_path)})
     script = (
         "import django; django.setup();"
         "from django.conf import settings; from django.db import connection;"
@@ -97,8 +90,11 @@ def test_embedded_default_uses_sqlite_wal_the_filesystem_broker_and_mail_files(t
         "from django.core import mail; mail.send_mail('Subject', 'Body', None, ['someone@example.test']);"
         "print(len(list((settings.VAR_DIR / 'mail').iterdir())))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    result = run_python(
+        "-c",
+        script,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.base", "VAR_DIR": str(tmp_path)},
+        drop=frozenset({"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}),
     )
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["django.db.backends.sqlite3", "wal", "IMMEDIATE", "filesystem://", "True", "False"]

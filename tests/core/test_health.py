@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_python
 
 
 @pytest.mark.django_db
@@ -32,21 +28,18 @@ def test_healthz_reports_database_and_broker_ok(client: Client) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_healthz_says_503_when_the_broker_is_unreachable() -> None:
     # A separate process, so that it starts with a broker address where nothing listens (port 1).
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
-    }
     script = (
         "import django, json; django.setup();"
         "from django.test import Client;"
         "r = Client(HTTP_HOST='localhost').get('/healthz');"
         "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
-    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+    }
+    result = run_python("-c", script, env=env)
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["status"] == 503
     assert outcome["body"]["broker"] == "unreachable"
