@@ -72,3 +72,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_partner(self) -> bool:
         return self.role in PARTNER_ROLES
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_partner_lead(self) -> bool:
+        return self.role == Role.PARTNER_LEAD
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("accounts.urls")),
+    path("", include("partnerships.urls")),
     # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]

@@ -133,3 +133,14 @@ def covered(name: str, entries: dict[str, Entry]) -> bool:
 def uncovered_url_names() -> list[str]:
     entries = entries_by_name()
     return sorted({name for name in url_names() if not covered(name, entries)})
+
+
+# Each app (and, in partnerships, each concept) keeps its entries beside its tests.
+def _join_app_entries() -> None:
+    from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
+
+    for module in (access_organisations, access_contacts, access_partnerships, access_agreements):
+        MATRIX.extend(module.ENTRIES)
+
+
+_join_app_entries()

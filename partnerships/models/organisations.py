@@ -27,6 +27,13 @@ class Organisation(models.Model):
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     sector = models.CharField(max_length=20, choices=Sector.choices)
+    # Crime and Disorder Act 1998 s.5: police, local authority, fire and rescue, health, probation.
+    is_responsible_authority = models.BooleanField("responsible authority (Crime and Disorder Act 1998)", default=False)
+    areas_covered = models.TextField(blank=True, help_text="Wards, neighbourhoods or districts, one per line.")
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
     active = models.BooleanField(default=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,9 @@
+"""Demo data: contacts (filled by the partnerships issue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def seed(*, stdout: Any) -> None:
+    return None
