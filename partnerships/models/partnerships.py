@@ -20,8 +20,12 @@ class ModelOfWorking(models.TextChoices):
 MODEL_OF_WORKING_HELP = {
     ModelOfWorking.CONSULTATION: "The police ask partners or residents for views; the police decide and act.",
     ModelOfWorking.INFORMATION_SHARING: "Partners exchange information under an agreement; each acts on its own.",
-    ModelOfWorking.JOINT_PROBLEM_SOLVING: "Partners define problems together and each delivers part of a shared response.",
-    ModelOfWorking.CO_PRODUCTION: "Residents and partners share power: they design, decide and deliver with the police.",
+    ModelOfWorking.JOINT_PROBLEM_SOLVING: (
+        "Partners define problems together and each delivers part of a shared response."
+    ),
+    ModelOfWorking.CO_PRODUCTION: (
+        "Residents and partners share power: they design, decide and deliver with the police."
+    ),
 }
 
 
