@@ -16,10 +16,9 @@ from django.utils.csp import CSP
 
 django_stubs_ext.monkeypatch()
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 # The embedded default keeps its database, broker folders and mail under var/ (git-ignored).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
