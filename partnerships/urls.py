@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from partnerships.views import agreements, contacts, organisations, partnerships
+from partnerships.views import agreements, contacts, data_sources, organisations, partnerships, stakeholders
 
 urlpatterns = [
     *organisations.urlpatterns,
     *contacts.urlpatterns,
     *partnerships.urlpatterns,
+    *stakeholders.urlpatterns,
+    *data_sources.urlpatterns,
     *agreements.urlpatterns,
 ]

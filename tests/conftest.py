@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -63,3 +66,24 @@ def officer(world: World) -> User:
 @pytest.fixture
 def officer_client(client: Client, officer: User) -> Client:
     return sign_in(client, officer)
+
+
+def restore_reference_rows() -> None:
+    """Recreate the rows data migrations create (data categories, seldom-heard groups) where they
+    are missing. The migration only creates what is missing, so this is idempotent."""
+    import_module("partnerships.migrations.0003_reference_data").forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows_for_transactional_tests(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    # A transactional test (browser, Celery worker, real concurrency) ends with a flush that
+    # empties every table, data migrations' rows included. pytest-django runs those tests after
+    # all others, so putting the rows back before each of them gives every test the database as
+    # the migrations leave it.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        with django_db_blocker.unblock():
+            restore_reference_rows()

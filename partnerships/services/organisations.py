@@ -15,7 +15,11 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 ORGANISATION_NAME_TAKEN = "An organisation with this name already exists."
-ORGANISATION_EDITABLE_FIELDS = ("name", "kind", "sector", "active")
+# The profile a partner lead may keep up to date for their own organisation.
+ORGANISATION_PROFILE_FIELDS = ("is_responsible_authority", "areas_covered", "address", "email", "phone", "website")
+# Everything the services change (the admin edits all of them; `group` follows `name`).
+ORGANISATION_EDITABLE_FIELDS = ("name", "kind", "sector", *ORGANISATION_PROFILE_FIELDS, "active")
+_TEXT_FIELDS = ("areas_covered", "address", "email", "phone", "website")
 
 
 def organisation_group_name(name: str) -> str:
@@ -35,13 +39,47 @@ def _snapshot(organisation: Organisation) -> dict[str, Any]:
     return {field: getattr(organisation, field) for field in ORGANISATION_EDITABLE_FIELDS}
 
 
+def _tidy(fields: dict[str, Any]) -> dict[str, Any]:
+    """Strip the text people type (areas covered keep one per line, without blank lines)."""
+    tidy = dict(fields)
+    for field in _TEXT_FIELDS:
+        if isinstance(tidy.get(field), str):
+            tidy[field] = tidy[field].strip()
+    if isinstance(tidy.get("areas_covered"), str):
+        tidy["areas_covered"] = "\n".join(line.strip() for line in tidy["areas_covered"].splitlines() if line.strip())
+    return tidy
+
+
 @transaction.atomic
-def organisation_create(*, actor: User | None, name: str, kind: str, sector: str, active: bool = True) -> Organisation:
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    sector: str,
+    active: bool = True,
+    is_responsible_authority: bool = False,
+    areas_covered: str = "",
+    address: str = "",
+    email: str = "",
+    phone: str = "",
+    website: str = "",
+) -> Organisation:
     """Create an organisation together with the auth Group that carries its permissions."""
     name = name.strip()
     organisation_check_name_free(name)
+    profile = _tidy(
+        {
+            "is_responsible_authority": is_responsible_authority,
+            "areas_covered": areas_covered,
+            "address": address,
+            "email": email,
+            "phone": phone,
+            "website": website,
+        }
+    )
     group = Group.objects.create(name=organisation_group_name(name))
-    organisation = Organisation(name=name, kind=kind, sector=sector, active=active, group=group)
+    organisation = Organisation(name=name, kind=kind, sector=sector, active=active, group=group, **profile)
     organisation.full_clean()
     organisation.save()
     audit_record(
@@ -56,6 +94,7 @@ def organisation_update(*, actor: User | None, organisation: Organisation, **fie
     unknown = set(fields) - set(ORGANISATION_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    fields = _tidy(fields)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = _snapshot(organisation)
     if "name" in fields:

@@ -1,4 +1,6 @@
-"""Load the demo data: each installed app's `demo.seed()`, in INSTALLED_APPS (dependency) order.
+"""Load the demo data: each installed app's `demo.seed()` in INSTALLED_APPS (dependency) order,
+then each app's `demo.seed_records()` where it has one. The first pass sets up organisations and
+people; the second adds records that refer to people of any app (a handover, a signature).
 
 Idempotent: running it again changes nothing but restoring the demo credentials. Each app owns its
 demo data in `<app>/demo.py`, so later features extend the demo without touching this command.
@@ -19,10 +21,15 @@ class Command(BaseCommand):
     help = "Create (or restore) the demo organisations, users and records. Safe to run repeatedly."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        modules = [
+            import_module(f"{config.name}.demo")
+            for config in apps.get_app_configs()
+            if find_spec(f"{config.name}.demo") is not None
+        ]
         with transaction.atomic():
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if find_spec(module_name) is None:
-                    continue
-                import_module(module_name).seed(stdout=self.stdout)
+            for module in modules:
+                module.seed(stdout=self.stdout)
+            for module in modules:
+                if hasattr(module, "seed_records"):
+                    module.seed_records(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
