@@ -14,6 +14,10 @@ ALL_ROLES = frozenset(Role)
 
 NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Home", "home", ALL_ROLES),
+    ("Partners", "organisation-list", ALL_ROLES),
+    ("Partnerships", "partnership-list", ALL_ROLES),
+    ("Data sources", "data-source-list", ALL_ROLES),
+    ("Agreements", "agreement-list", ALL_ROLES),
     ("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 
@@ -27,5 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for label, name, roles in NAVIGATION:
         if user.role in roles:
             url = reverse(name)
-            items.append({"label": label, "url": url, "current": here == url})
+            # A section is current on its own pages too (/partners/12/ is under Partners).
+            current = here == url if url == "/" else here.startswith(url)
+            items.append({"label": label, "url": url, "current": current})
     return {"nav_items": items}

@@ -82,3 +82,11 @@ def test_expired_form_says_so_instead_of_a_bare_403() -> None:
     response = client.post(reverse("login"), {"username": "a@example.test", "password": "x"})
     assert response.status_code == 403
     assert "The form had expired" in response.text
+
+
+def test_navigation_marks_the_current_section_on_its_sub_pages(world: World) -> None:
+    client = sign_in(Client(), world.users["officer"])
+    text = client.get(reverse("organisation-detail", kwargs={"pk": world.partner.pk})).text
+    assert f'<a class="nav-link active" href="{reverse("organisation-list")}" aria-current="page">Partners</a>' in text
+    assert f'<a class="nav-link" href="{reverse("partnership-list")}">Partnerships</a>' in text
+    assert f'<a class="nav-link" href="{reverse("agreement-list")}">Agreements</a>' in text

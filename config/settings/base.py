@@ -12,6 +12,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 django_stubs_ext.monkeypatch()
@@ -251,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.worker_heartbeat",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 60},
+    },
+    # Sharing must stop the day an agreement lapses (DESIGN.md section 4).
+    "expire-lapsed-agreements": {
+        "task": "partnerships.tasks.expire_lapsed_agreements",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 

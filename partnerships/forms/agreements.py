@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from core.forms import DateInput
 from partnerships.models import Agreement, AgreementParty, AgreementStatus, DataCategory, Organisation
 
 AGREEMENT_FORM_FIELDS = (
@@ -26,7 +27,6 @@ AGREEMENT_FORM_FIELDS = (
     "review_date",
     "expiry_date",
 )
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_INVALID = "Enter a real date, for example 2026-04-30."
 REVIEW_WITHIN_INVALID = "Enter a whole number of days from 0 to 3650."
 
@@ -63,7 +63,7 @@ class AgreementForm(forms.Form):
         model_fields = forms.fields_for_model(Agreement, fields=AGREEMENT_FORM_FIELDS[1:])
         for name, field in model_fields.items():
             if name.endswith("_date"):
-                field.widget = DATE_WIDGET
+                field.widget = DateInput()
                 field.error_messages["invalid"] = DATE_INVALID
             elif isinstance(field.widget, forms.Textarea):
                 field.widget.attrs["rows"] = 3

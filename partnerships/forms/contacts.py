@@ -8,13 +8,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from core.forms import DateInput
 from partnerships.models import Contact, Organisation
-
-DATE_INPUT = {"type": "date"}
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d")
 
 
 class ContactForm(forms.ModelForm[Contact]):
@@ -55,10 +50,10 @@ class ContactForm(forms.ModelForm[Contact]):
             "spoc_to": "Leave empty if there is no end date. A handover sets it for you.",
         }
         widgets = {
-            "active_from": _date_widget(),
-            "active_to": _date_widget(),
-            "spoc_from": _date_widget(),
-            "spoc_to": _date_widget(),
+            "active_from": DateInput(),
+            "active_to": DateInput(),
+            "spoc_from": DateInput(),
+            "spoc_to": DateInput(),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
@@ -103,7 +98,7 @@ class HandoverForm(forms.Form):
     handover_date = forms.DateField(
         label="Handover date",
         help_text="The first day the incoming contact is the single point of contact.",
-        widget=_date_widget(),
+        widget=DateInput(),
         error_messages={
             "required": "Enter the handover date.",
             "invalid": "Enter a real date, for example 31 March 2026.",

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.widgets import ChoiceWidget
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.forms import DateInput
 from partnerships.models import MeetingCadence, ModelOfWorking, Organisation
 from partnerships.models.partnerships import MODEL_OF_WORKING_HELP
 
@@ -19,16 +16,6 @@ MEMBER_ORGANISATION_REQUIRED = "Choose the organisation that joins."
 JOINED_ON_REQUIRED = "Give the date the organisation joined, for example 1 4 2026."
 LEFT_ON_REQUIRED = "Give the date the organisation left, for example 31 3 2027."
 DATE_NOT_RIGHT = "Enter a real date, for example 1 4 2026."
-
-
-def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has that field,
-    otherwise in the error summary. (A candidate for core: any app's views need it.)"""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def model_of_working_choices() -> list[tuple[str, str]]:
@@ -46,28 +33,13 @@ def model_of_working_choices() -> list[tuple[str, str]]:
     ]
 
 
-class LinkedRadioSelect(forms.RadioSelect):
-    """Radio buttons whose field id is the first button's, so that the error summary's link moves
-    focus to the group (Django gives radio groups no id, which leaves the link pointing nowhere)."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return ChoiceWidget.id_for_label(self, id_, "0" if index is None else index)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 class PartnershipForm(forms.Form):
     name = forms.CharField(max_length=150, error_messages={"required": PARTNERSHIP_NAME_REQUIRED})
     area = forms.CharField(max_length=150, required=False, help_text="The district, town or neighbourhoods it covers.")
     model_of_working = forms.ChoiceField(
         label="How the partners work together",
         choices=model_of_working_choices,
-        widget=LinkedRadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": MODEL_OF_WORKING_REQUIRED},
         help_text=(
             "These are different things: asking for views or passing on information is not the same as "

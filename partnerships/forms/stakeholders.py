@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 
-from partnerships.forms.partnerships import LinkedRadioSelect
 from partnerships.models import EngagementStatus, Organisation, PatController, SeldomHeardGroup, StakeholderKind
 from partnerships.services.stakeholders import STAKEHOLDER_SCORE_OUT_OF_RANGE
 
@@ -22,7 +21,7 @@ class StakeholderForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of stakeholder",
         choices=StakeholderKind.choices,
-        widget=LinkedRadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": STAKEHOLDER_KIND_REQUIRED},
     )
     organisation = forms.ModelChoiceField(

@@ -48,8 +48,10 @@ class Agreement(models.Model):
 
     reference = models.CharField(max_length=30, db_index=True)
     version = models.PositiveIntegerField(default=1)
-    previous_version = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    # A foreign key, not one-to-one: an abandoned (terminated) draft amendment must not stop the
+    # agreement it amended from being amended again.
+    previous_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from core.audit import audit_record, changes
@@ -431,12 +431,14 @@ def agreement_amend(*, actor: User, agreement: Agreement) -> Agreement:
     agreement = _lock(agreement)
     if agreement.status not in IN_FORCE_STATUSES:
         raise ValidationError(AGREEMENT_CANNOT_AMEND)
-    existing = Agreement.objects.filter(previous_version=agreement).first()
+    existing = Agreement.objects.filter(previous_version=agreement, status=AgreementStatus.DRAFT).first()
     if existing is not None:
         raise ValidationError(AGREEMENT_ALREADY_AMENDED.format(version=existing.version))
+    # The next number after every version of this reference, abandoned drafts included.
+    latest = Agreement.objects.filter(reference=agreement.reference).aggregate(latest=Max("version"))["latest"]
     amendment = Agreement(
         reference=agreement.reference,
-        version=agreement.version + 1,
+        version=(latest or agreement.version) + 1,
         previous_version=agreement,
         status=AgreementStatus.DRAFT,
         created_by=actor,

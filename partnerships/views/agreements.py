@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from core.forms import form_add_service_errors
 from partnerships.forms.agreements import (
     ActivateForm,
     AgreementForm,
@@ -159,14 +160,6 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_edit_agreements(_user(request)):
@@ -182,7 +175,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
                 **{k: v for k, v in form.service_fields().items() if k not in ("parties", "data_categories")},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, f"Draft {agreement.reference} created.")
             return redirect("agreement-detail", pk=agreement.pk)
@@ -204,8 +197,8 @@ def _detail_context(request: HttpRequest, agreement: Agreement, form: Any = None
         for p in agreement.parties.all()
     ]
     versions = list(selectors.agreement_versions(user=user, agreement=agreement))
-    has_next = any(v.version > agreement.version for v in versions) or (
-        Agreement.objects.filter(previous_version=agreement).exists()
+    has_open_amendment = any(
+        v.previous_version_id == agreement.pk and v.status == AgreementStatus.DRAFT for v in versions
     )
     return {
         "agreement": agreement,
@@ -217,7 +210,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement, form: Any = None
         "can_activate": can_edit and is_draft,
         "can_review": can_edit and agreement.status == AgreementStatus.ACTIVE,
         "can_terminate": can_edit and agreement.status not in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED),
-        "can_amend": can_edit and agreement.status in IN_FORCE_STATUSES and not has_next,
+        "can_amend": can_edit and agreement.status in IN_FORCE_STATUSES and not has_open_amendment,
         "can_upload": can_edit and agreement.status not in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED),
     }
 
@@ -241,7 +234,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "Agreement saved.")
             return redirect("agreement-detail", pk=agreement.pk)
@@ -261,7 +254,7 @@ def agreement_party_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_user(request), party=party, **{name: form.cleaned_data[name] for name in form.Meta.fields}
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, f"{party.organisation.name}'s details saved.")
             return redirect("agreement-detail", pk=party.agreement_id)
@@ -298,7 +291,7 @@ def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         form = ActivateForm(data={})
         form.is_valid()
-        _apply_errors(form, error)
+        form_add_service_errors(form, error)
         context = _detail_context(request, agreement, form=form)
         return render(request, "partnerships/agreement_detail.html", context)
     messages.success(request, f"{agreement.reference} version {agreement.version} is now active.")
@@ -324,7 +317,7 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_terminate(actor=_user(request), agreement=agreement, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, f"{agreement.reference} version {agreement.version} has been terminated.")
             return redirect("agreement-detail", pk=agreement.pk)
@@ -379,7 +372,7 @@ def agreement_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_user(request), agreement=agreement, uploaded_file=form.cleaned_data["document"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "Signed document uploaded.")
             return redirect("agreement-detail", pk=agreement.pk)

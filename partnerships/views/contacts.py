@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from core.forms import form_add_service_errors
 from partnerships.forms.contacts import ContactForm, HandoverForm
 from partnerships.selectors.contacts import contact_get_for_user, handover_get_for_user, organisation_get_for_contacts
 from partnerships.services.contacts import contact_create, contact_update, handover_acknowledge, handover_record
@@ -27,7 +28,7 @@ def contact_new(request: HttpRequest, org_pk: int) -> HttpResponse:
         try:
             contact = contact_create(actor=user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, f"{contact.name} has been added.")
             return redirect("organisation-detail", pk=organisation.pk)
@@ -46,7 +47,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             contact_update(actor=user, contact=contact, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "The contact has been saved.")
             return redirect("organisation-detail", pk=organisation.pk)
@@ -63,7 +64,7 @@ def handover_new(request: HttpRequest, org_pk: int) -> HttpResponse:
         try:
             handover = handover_record(actor=user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Handover recorded: {handover.incoming.name} is now the single point of contact."

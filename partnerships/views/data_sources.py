@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import form_add_service_errors
 from partnerships.forms.data_sources import DataSourceFilterForm, DataSourceForm
-from partnerships.forms.partnerships import form_add_service_errors
 from partnerships.selectors.data_sources import (
     can_manage_data_sources,
     data_source_agreement_choices,

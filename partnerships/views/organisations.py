@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from core.forms import form_add_service_errors
 from partnerships.forms.organisations import OrganisationFilterForm, OrganisationProfileForm
 from partnerships.selectors.contacts import (
     can_acknowledge_handover,
@@ -86,7 +87,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             organisation_update(actor=user, organisation=organisation, **values)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "The profile has been saved.")
             return redirect("organisation-detail", pk=organisation.pk)

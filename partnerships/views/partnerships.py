@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partnerships.forms.partnerships import MemberAddForm, MemberEndForm, PartnershipForm, form_add_service_errors
+from core.forms import form_add_service_errors
+from partnerships.forms.partnerships import MemberAddForm, MemberEndForm, PartnershipForm
 from partnerships.models.partnerships import MODEL_OF_WORKING_HELP
 from partnerships.selectors.partnerships import (
     can_manage_partnerships,

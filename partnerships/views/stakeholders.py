@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from partnerships.forms.partnerships import form_add_service_errors
+from core.forms import form_add_service_errors
 from partnerships.forms.stakeholders import StakeholderForm
 from partnerships.selectors.partnerships import partnership_get_for_user
 from partnerships.selectors.stakeholders import stakeholder_get_for_user

@@ -479,3 +479,18 @@ def test_can_sign_is_the_lead_of_the_partys_organisation(world: World) -> None:
     assert not selectors.can_sign(world.users["supervisor"], parties[other_force.pk])
     assert selectors.can_sign(lead_of(other_force), parties[other_force.pk])
     assert not selectors.can_sign(UserFactory(role=Role.OFFICER, organisation=world.force), parties[world.force.pk])
+
+
+def test_an_abandoned_amendment_does_not_block_a_new_one(world: World) -> None:
+    supervisor = world.users["supervisor"]
+    original = complete_agreement(parties=[world.force, world.partner], status=AgreementStatus.ACTIVE)
+    first = services.agreement_amend(actor=supervisor, agreement=original)
+    with pytest.raises(ValidationError) as error:
+        services.agreement_amend(actor=supervisor, agreement=original)
+    assert error.value.messages == [services.AGREEMENT_ALREADY_AMENDED.format(version=2)]
+
+    services.agreement_terminate(actor=supervisor, agreement=first, reason="Started in error")
+    second = services.agreement_amend(actor=supervisor, agreement=original)
+    assert (second.version, second.previous_version) == (3, original)
+    original.refresh_from_db()
+    assert original.status == AgreementStatus.ACTIVE
