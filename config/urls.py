@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("accounts.urls")),
     path("", include("partnerships.urls")),
+    path("", include("problems.urls")),
     # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]

@@ -138,8 +138,17 @@ def uncovered_url_names() -> list[str]:
 # Each app (and, in partnerships, each concept) keeps its entries beside its tests.
 def _join_app_entries() -> None:
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
+    from tests.problems import access_decisions, access_problems, access_sara
 
-    for module in (access_organisations, access_contacts, access_partnerships, access_agreements):
+    for module in (
+        access_organisations,
+        access_contacts,
+        access_partnerships,
+        access_agreements,
+        access_problems,
+        access_sara,
+        access_decisions,
+    ):
         MATRIX.extend(module.ENTRIES)
 
 

@@ -69,9 +69,11 @@ def officer_client(client: Client, officer: User) -> Client:
 
 
 def restore_reference_rows() -> None:
-    """Recreate the rows data migrations create (data categories, seldom-heard groups) where they
+    """Recreate the rows data migrations create (data categories, seldom-heard groups, problem
+    categories) where they
     are missing. The migration only creates what is missing, so this is idempotent."""
     import_module("partnerships.migrations.0003_reference_data").forwards(apps, None)
+    import_module("problems.migrations.0002_categories_and_append_only_decisions").categories(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -260,6 +260,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Problems -----------------------------------------------------------------------------------
+# Days from one review of an open problem to the next, by risk level.
+PROBLEM_REVIEW_INTERVAL_DAYS = {
+    "high": env.int("PROBLEM_REVIEW_DAYS_HIGH", default=14),
+    "medium": env.int("PROBLEM_REVIEW_DAYS_MEDIUM", default=28),
+    "low": env.int("PROBLEM_REVIEW_DAYS_LOW", default=56),
+}
+
 # --- Forms --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

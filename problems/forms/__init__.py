@@ -1,0 +1,1 @@
+"""Forms of the problems app: parsing and field validation only."""

@@ -1,0 +1,43 @@
+"""The problems app's data: SARA/OSARA problem records, one module per concept."""
+
+from __future__ import annotations
+
+from problems.models.decisions import DecisionLogEntry
+from problems.models.problems import (
+    Problem,
+    ProblemCategory,
+    ProblemSource,
+    ReviewEntry,
+    RiskLevel,
+    Stage,
+    StageTransition,
+    TransitionKind,
+)
+from problems.models.sara import (
+    ActionStatus,
+    Controller,
+    Hypothesis,
+    HypothesisStatus,
+    InterventionKind,
+    Objective,
+    ResponseAction,
+)
+
+__all__ = [
+    "ActionStatus",
+    "Controller",
+    "DecisionLogEntry",
+    "Hypothesis",
+    "HypothesisStatus",
+    "InterventionKind",
+    "Objective",
+    "Problem",
+    "ProblemCategory",
+    "ProblemSource",
+    "ResponseAction",
+    "ReviewEntry",
+    "RiskLevel",
+    "Stage",
+    "StageTransition",
+    "TransitionKind",
+]

@@ -1,0 +1,34 @@
+"""The decision log, recorded with the National Decision Model (NDM)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class DecisionLogEntry(models.Model):
+    """One decision with its rationale, in the NDM's order. Entries are never edited or deleted
+    (on PostgreSQL a trigger refuses it); a correction is a new entry that refers to the one it
+    corrects. A joint decision names the partner organisations that decided together (the Joint
+    Decision Model)."""
+
+    problem = models.ForeignKey("problems.Problem", on_delete=models.PROTECT, related_name="decisions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    information = models.TextField("information and intelligence")
+    threat_and_risk = models.TextField("assessment of threat and risk")
+    powers_and_policy = models.TextField("powers and policy")
+    options = models.TextField("options considered")
+    decision_and_action = models.TextField("decision and action")
+    review = models.TextField("review", blank=True)
+    code_of_ethics = models.TextField("code of ethics consideration")
+    is_joint = models.BooleanField("joint decision", default=False)
+    partner_organisations = models.ManyToManyField("partnerships.Organisation", blank=True, related_name="+")
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "decision log entries"
+
+    def __str__(self) -> str:
+        return f"Decision on {self.problem.reference} at {self.created_at:%d %b %Y %H:%M}"

@@ -1,0 +1,175 @@
+"""A problem worked through SARA: its record, scanning and analysis text, assessment text, stage
+history and reviews. Parts with many rows (controllers, hypotheses, objectives, actions) are in
+problems.models.sara; the National Decision Model log is in problems.models.decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class ProblemCategory(models.Model):
+    """Editable list (administrators): ASB, drugs, violence, burglary, vehicle crime, ..."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "problem categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    SCANNING = "scanning", "Scanning"
+    ANALYSIS = "analysis", "Analysis"
+    RESPONSE = "response", "Response"
+    ASSESSMENT = "assessment", "Assessment"
+    CLOSED = "closed", "Closed"
+
+
+STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
+
+
+class ProblemSource(models.TextChoices):
+    COMMUNITY_REPORT = "community_report", "Community report"
+    CRIME_DATA = "crime_data", "Crime data"
+    PARTNER_REFERRAL = "partner_referral", "Partner referral"
+    PUBLIC_MEETING = "public_meeting", "Public meeting"
+    OTHER = "other", "Other"
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Problem(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    category = models.ForeignKey(ProblemCategory, on_delete=models.PROTECT, related_name="problems")
+    owning_organisation = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="problems"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_problems")
+    neighbourhood = models.CharField("neighbourhood or ward", max_length=120)
+    address = models.CharField(max_length=250, blank=True)
+    lsoa_code = models.CharField("LSOA code", max_length=9, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    radius_m = models.PositiveIntegerField(
+        "radius (metres)", null=True, blank=True, validators=[MinValueValidator(10), MaxValueValidator(20000)]
+    )
+    source = models.CharField(max_length=30, choices=ProblemSource.choices)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
+    # A restricted problem is seen only by its owner, the owning force's supervisors and the named
+    # users (DESIGN.md section 4).
+    restricted = models.BooleanField(default=False)
+    named_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="named_on_problems")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SCANNING)
+    opened_on = models.DateField()
+    next_review_date = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Scanning.
+    problem_statement = models.TextField(blank=True)
+    cheers_community = models.TextField("Community: who in the community is affected?", blank=True)
+    cheers_harm = models.TextField("Harm: what harm does it cause?", blank=True)
+    cheers_expectation = models.TextField("Expectation: do people expect the police to act?", blank=True)
+    cheers_events = models.TextField("Events: what events or incidents make it up?", blank=True)
+    cheers_recurring = models.TextField("Recurring: does it keep happening?", blank=True)
+    cheers_similarity = models.TextField("Similarity: what do the events have in common?", blank=True)
+    evidence_sources = models.TextField(blank=True)
+
+    # Analysis: the problem analysis triangle (its controllers are problems.Controller rows).
+    pat_offender = models.TextField("offender: what is known", blank=True)
+    pat_victim = models.TextField("victim or target: what is known", blank=True)
+    pat_location = models.TextField("location: what is known", blank=True)
+    data_sources_used = models.TextField(blank=True)
+
+    # Assessment (each objective's result is on the objective).
+    process_evaluation = models.TextField("was the response delivered as planned?", blank=True)
+    displacement = models.TextField("displacement", blank=True)
+    diffusion_of_benefits = models.TextField("diffusion of benefits", blank=True)
+    lessons_learned = models.TextField(blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [
+            models.Index(fields=["owning_organisation", "stage"], name="problem_org_stage_idx"),
+            models.Index(fields=["stage", "next_review_date"], name="problem_review_due_idx"),
+            models.Index(fields=["owner", "stage"], name="problem_owner_stage_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.CLOSED
+
+
+class TransitionKind(models.TextChoices):
+    ADVANCE = "advance", "Moved on"
+    REOPEN = "reopen", "Reopened"
+
+
+class StageTransition(models.Model):
+    """Every move between stages: who, when, from, to, and the note (a reopening's reason)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="transitions")
+    kind = models.CharField(max_length=10, choices=TransitionKind.choices)
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem.reference}: {self.from_stage} → {self.to_stage}"
+
+
+class ReviewEntry(models.Model):
+    """A review of an open problem: by whom, notes, and the next review date it set."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField()
+    next_review_date = models.DateField()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name_plural = "review entries"
+
+    def __str__(self) -> str:
+        return f"Review of {self.problem.reference} on {self.reviewed_at:%d %b %Y}"

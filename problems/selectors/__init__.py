@@ -1,0 +1,1 @@
+"""Reads that cross relations or filter by permission, one module per concept."""

@@ -1,0 +1,1 @@
+"""Views of the problems app, one module per concept; each defines `urlpatterns`."""
