@@ -3,21 +3,55 @@ show panels from problems, engagement and evaluation, lives here rather than in 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import User
+from accounts.models import Role, User
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
+from problems.models import Stage
+from problems.selectors.problems import OPEN_STAGES, problem_list_overdue_for_force, problem_list_owned_by
+
+# The officer's "Reviews due" panel: their open problems due for review within this many days,
+# and those already overdue.
+REVIEWS_DUE_WITHIN_DAYS = 3
+# The supervisor's "Overdue reviews" panel shows this many; the problem list shows them all.
+OVERDUE_PANEL_SIZE = 10
+
+
+def _officer_panels(user: User) -> dict[str, Any]:
+    """ "My problems" by stage and "Reviews due", both from one query of the officer's problems."""
+    today = timezone.localdate()
+    mine = list(problem_list_owned_by(user, today=today))
+    due_by = today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS)
+    labels = dict(Stage.choices)
+    return {
+        "my_problems_by_stage": [
+            {"stage": stage, "label": labels[stage], "problems": [p for p in mine if p.stage == stage]}
+            for stage in OPEN_STAGES
+        ],
+        "my_problem_count": len(mine),
+        "reviews_due": [p for p in mine if p.next_review_date is not None and p.next_review_date <= due_by],
+    }
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     context: dict[str, Any] = {"organisation": user.organisation}
+    if user.role == Role.OFFICER:
+        # One query: the officer's open problems.
+        context.update(_officer_panels(user))
     if user.is_supervisor:
-        # One query, whatever the number of partners; other roles' home pages query nothing here.
+        # Two queries, whatever the number of partners and problems: partners with no SPOC, and
+        # the force's overdue problems. Analysts', partners' and administrators' home pages query
+        # nothing here.
         context["organisations_without_spoc"] = list(organisation_list_without_active_spoc(user=user))
+        overdue = list(problem_list_overdue_for_force(user)[: OVERDUE_PANEL_SIZE + 1])
+        context["overdue_reviews"] = overdue[:OVERDUE_PANEL_SIZE]
+        context["more_overdue"] = len(overdue) > OVERDUE_PANEL_SIZE
     return render(request, f"home/{user.role}.html", context)

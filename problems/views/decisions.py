@@ -1,7 +1,60 @@
-"""Views: decisions."""
+"""Views: the decision log (National Decision Model) and the printable summary of a problem. Thin:
+fetch with the access helper, bind a form, call one service, redirect or render. There is no view
+to edit or delete a decision: entries are only ever added (a correction is a new entry)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
-urlpatterns: list[URLPattern] = []
+from accounts.models import User
+from core.forms import form_add_service_errors
+from problems.forms.decisions import DecisionForm
+from problems.selectors.access import problem_get_for_user
+from problems.selectors.decisions import (
+    decision_get_for_problem,
+    decision_list_for_problem,
+    problem_summary_queryset,
+)
+from problems.services.decisions import decision_record
+
+
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    problem = problem_get_for_user(user=user, pk=pk, action="contribute")
+    # `?corrects=<entry>` pre-links a correction; an id that is not this problem's is ignored.
+    corrected = decision_get_for_problem(
+        problem=problem, pk=request.POST.get("corrects") or request.GET.get("corrects")
+    )
+    initial = {"corrects": corrected.pk} if corrected is not None else {}
+    form = DecisionForm(request.POST or None, problem=problem, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision_record(actor=user, problem=problem, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, "The decision has been added to the decision log.")
+            return redirect(reverse("problem-detail", kwargs={"pk": problem.pk}) + "#decision-log")
+    title = "Record a correction" if corrected is not None else "Record a decision"
+    context = {"problem": problem, "form": form, "corrected": corrected, "title": title}
+    return render(request, "problems/decision_form.html", context)
+
+
+@require_GET
+def problem_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    problem = problem_get_for_user(user=user, pk=pk, queryset=problem_summary_queryset())
+    context = {"problem": problem, "decisions": decision_list_for_problem(problem=problem)}
+    return render(request, "problems/problem_summary.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("problems/<int:pk>/decisions/new/", decision_new, name="decision-create"),
+    path("problems/<int:pk>/summary/", problem_summary, name="problem-summary"),
+]

@@ -1,7 +1,422 @@
-"""Views: sara."""
+"""Views: the problem page (the SARA stages as a task list), the form of each SARA part, and the
+stage moves. Thin: fetch through the access helper, bind a form, call one service, redirect or
+render."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from collections.abc import Callable
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from core.forms import form_add_service_errors
+from problems.forms.sara import (
+    ActionForm,
+    AdvanceForm,
+    AnalysisForm,
+    AssessmentForm,
+    ControllerForm,
+    EmptyForm,
+    HypothesisForm,
+    ObjectiveForm,
+    ReopenForm,
+    ScanningForm,
+)
+from problems.models import Problem, Stage
+from problems.selectors import sara as selectors
+from problems.selectors.access import (
+    can_change_problem,
+    can_contribute_to_problem,
+    can_sign_off_problem,
+    problem_get_for_user,
+)
+from problems.services import sara as services
+from problems.services import stages as stage_services
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data (even when empty, so that an empty POST is validated), or None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _editable_parts(problem: Problem, can_change: bool) -> dict[str, bool]:
+    """For each part's links on the problem page: may it be changed now?"""
+    return {
+        part.lower().replace(" ", "_"): can_change and services.part_not_editable_reason(problem, part) is None
+        for part in services.PART_STAGES
+    }
+
+
+# --- the problem page ---------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | None = None) -> dict[str, Any]:
+    user = _user(request)
+    can_change = can_change_problem(user, problem)
+    following = selectors.next_stage(problem)
+    return {
+        "problem": problem,
+        "tasks": selectors.problem_stage_tasks(problem),
+        "next_stage_label": Stage(following).label if following else "",
+        "missing": selectors.problem_missing_for_next_stage(problem),
+        "can_change": can_change,
+        "can_contribute": can_contribute_to_problem(user, problem),
+        "can_advance": can_change and following is not None,
+        "can_sign_off": (
+            can_sign_off_problem(user, problem) and problem.stage == Stage.ASSESSMENT and problem.signed_off_at is None
+        ),
+        "can_reopen": can_change and bool(selectors.earlier_stages(problem)),
+        "editable": _editable_parts(problem, can_change),
+        "with_results": selectors.stage_reached(problem, Stage.ASSESSMENT),
+        "summary_url": f"/problems/{problem.pk}/summary/",
+        "form": form,
+        # A refused move keeps the note the user typed.
+        "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(),
+    }
+
+
+def _problem_for_page(request: HttpRequest, pk: int) -> Problem:
+    return problem_get_for_user(user=_user(request), pk=pk, queryset=selectors.problem_detail_queryset())
+
+
+@require_http_methods(["GET"])
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = _problem_for_page(request, pk)
+    return render(request, "problems/problem_detail.html", _detail_context(request, problem))
+
+
+@require_POST
+def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    form = AdvanceForm(request.POST)
+    if form.is_valid():
+        try:
+            problem = stage_services.problem_advance_stage(
+                actor=_user(request), problem=problem, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"{problem.reference} moved to {problem.get_stage_display().lower()}.")
+            return redirect("problem-detail", pk=problem.pk)
+    # Refused: the problem page again, its error summary listing everything missing.
+    return render(
+        request, "problems/problem_detail.html", _detail_context(request, _problem_for_page(request, pk), form)
+    )
+
+
+@require_POST
+def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="sign_off")
+    try:
+        stage_services.problem_sign_off(actor=_user(request), problem=problem)
+    except ValidationError as error:
+        form = EmptyForm(data={})
+        form.is_valid()
+        form_add_service_errors(form, error)
+        return render(
+            request, "problems/problem_detail.html", _detail_context(request, _problem_for_page(request, pk), form)
+        )
+    messages.success(request, "You signed off the assessment. The problem can now be closed.")
+    return redirect("problem-detail", pk=problem.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    form = ReopenForm(_posted(request), stages=selectors.earlier_stages(problem))
+    if request.method == "POST" and form.is_valid():
+        try:
+            stage_services.problem_reopen(
+                actor=_user(request),
+                problem=problem,
+                to_stage=form.cleaned_data["to_stage"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"{problem.reference} reopened at {problem.get_stage_display().lower()}.")
+            return redirect("problem-detail", pk=problem.pk)
+    return render(request, "problems/problem_reopen.html", {"form": form, "problem": problem})
+
+
+# --- the parts held on the problem itself ------------------------------------------------------
+
+PART_PAGES: dict[str, dict[str, Any]] = {
+    "Scanning": {
+        "form": ScanningForm,
+        "service": services.problem_scanning_update,
+        "heading": "Scanning",
+        "intro": "Define the problem and test it with CHEERS: is it a problem the police and partners should take on?",
+    },
+    "Analysis": {
+        "form": AnalysisForm,
+        "service": services.problem_analysis_update,
+        "heading": "Analysis: the problem analysis triangle",
+        "intro": "What is known about the offenders, the victims or targets, and the location.",
+    },
+    "Assessment": {
+        "form": AssessmentForm,
+        "service": services.problem_assessment_update,
+        "heading": "Assessment",
+        "intro": "Was the response delivered as planned, and what did it achieve?",
+    },
+}
+
+
+def _render_form(
+    request: HttpRequest, problem: Problem, form: forms.BaseForm, *, part: str, heading: str, intro: str = ""
+) -> HttpResponse:
+    context = {
+        "problem": problem,
+        "form": form,
+        "heading": heading,
+        "intro": intro,
+        "not_editable": services.part_not_editable_reason(problem, part),
+    }
+    return render(request, "problems/sara_form.html", context)
+
+
+def _save(request: HttpRequest, form: forms.BaseForm, call: Callable[[], Any], success: str) -> bool:
+    """Run the service when the form is valid; its refusal goes on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call()
+    except ValidationError as error:
+        form_add_service_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _part_view(part: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    page = PART_PAGES[part]
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+        form = page["form"](_posted(request), instance=problem)
+        saved = _save(
+            request,
+            form,
+            lambda: page["service"](actor=_user(request), problem=problem, **form.cleaned_data),
+            f"{part} saved.",
+        )
+        if saved:
+            return redirect("problem-detail", pk=problem.pk)
+        return _render_form(request, problem, form, part=part, heading=page["heading"], intro=page["intro"])
+
+    view.__name__ = f"problem_{part.lower()}"
+    return view
+
+
+problem_scanning = _part_view("Scanning")
+problem_analysis = _part_view("Analysis")
+problem_assessment = _part_view("Assessment")
+
+
+# --- controllers, hypotheses, objectives --------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def controller_create(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    form = ControllerForm(_posted(request))
+    if _save(
+        request,
+        form,
+        lambda: services.controller_add(actor=_user(request), problem=problem, **form.cleaned_data),
+        "Controller added.",
+    ):
+        return redirect("problem-detail", pk=problem.pk)
+    return _render_form(request, problem, form, part="Controllers", heading="Add a controller")
+
+
+@require_http_methods(["GET", "POST"])
+def controller_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    controller = selectors.controller_get_for_user(user=_user(request), pk=pk, action="change")
+    form = ControllerForm(_posted(request), instance=controller)
+    if _save(
+        request,
+        form,
+        lambda: services.controller_update(actor=_user(request), controller=controller, **form.cleaned_data),
+        "Controller saved.",
+    ):
+        return redirect("problem-detail", pk=controller.problem_id)
+    return _render_form(request, controller.problem, form, part="Controllers", heading="Change a controller")
+
+
+@require_POST
+def controller_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    controller = selectors.controller_get_for_user(user=_user(request), pk=pk, action="change")
+    return _run(
+        request,
+        lambda: services.controller_remove(actor=_user(request), controller=controller),
+        "Controller removed.",
+        controller.problem_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hypothesis_create(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    form = HypothesisForm(_posted(request))
+    if _save(
+        request,
+        form,
+        lambda: services.hypothesis_add(actor=_user(request), problem=problem, **form.cleaned_data),
+        "Hypothesis added.",
+    ):
+        return redirect("problem-detail", pk=problem.pk)
+    return _render_form(request, problem, form, part="Hypotheses", heading="Add a hypothesis")
+
+
+@require_http_methods(["GET", "POST"])
+def hypothesis_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    hypothesis = selectors.hypothesis_get_for_user(user=_user(request), pk=pk, action="change")
+    form = HypothesisForm(_posted(request), instance=hypothesis)
+    if _save(
+        request,
+        form,
+        lambda: services.hypothesis_update(actor=_user(request), hypothesis=hypothesis, **form.cleaned_data),
+        "Hypothesis saved.",
+    ):
+        return redirect("problem-detail", pk=hypothesis.problem_id)
+    return _render_form(request, hypothesis.problem, form, part="Hypotheses", heading="Change a hypothesis")
+
+
+@require_POST
+def hypothesis_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    hypothesis = selectors.hypothesis_get_for_user(user=_user(request), pk=pk, action="change")
+    return _run(
+        request,
+        lambda: services.hypothesis_remove(actor=_user(request), hypothesis=hypothesis),
+        "Hypothesis removed.",
+        hypothesis.problem_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    form = ObjectiveForm(_posted(request))
+    if _save(
+        request,
+        form,
+        lambda: services.objective_add(actor=_user(request), problem=problem, **form.service_fields()),
+        "Objective added.",
+    ):
+        return redirect("problem-detail", pk=problem.pk)
+    return _render_form(request, problem, form, part="Objectives", heading="Add an objective")
+
+
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective_get_for_user(user=_user(request), pk=pk, action="change")
+    with_result = selectors.stage_reached(objective.problem, Stage.ASSESSMENT)
+    form = ObjectiveForm(
+        _posted(request),
+        instance=objective,
+        with_result=with_result,
+    )
+    if _save(
+        request,
+        form,
+        lambda: services.objective_update(actor=_user(request), objective=objective, **form.service_fields()),
+        "Objective saved.",
+    ):
+        return redirect("problem-detail", pk=objective.problem_id)
+    heading = "Record the objective's result" if with_result else "Change an objective"
+    return _render_form(request, objective.problem, form, part="Objectives", heading=heading)
+
+
+@require_POST
+def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective_get_for_user(user=_user(request), pk=pk, action="change")
+    return _run(
+        request,
+        lambda: services.objective_remove(actor=_user(request), objective=objective),
+        "Objective removed.",
+        objective.problem_id,
+    )
+
+
+# --- response actions ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    form = ActionForm(_posted(request), problem=problem)
+    if _save(
+        request,
+        form,
+        lambda: services.action_add(actor=_user(request), problem=problem, **form.service_fields()),
+        "Action added.",
+    ):
+        return redirect("problem-detail", pk=problem.pk)
+    return _render_form(request, problem, form, part="Response actions", heading="Add a response action")
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=_user(request), pk=pk, action="change")
+    form = ActionForm(_posted(request), instance=action, problem=action.problem)
+    if _save(
+        request,
+        form,
+        lambda: services.action_update(actor=_user(request), action=action, **form.service_fields()),
+        "Action saved.",
+    ):
+        return redirect("problem-detail", pk=action.problem_id)
+    return _render_form(request, action.problem, form, part="Response actions", heading="Change a response action")
+
+
+def _run(request: HttpRequest, call: Callable[[], Any], success: str, problem_pk: int) -> HttpResponse:
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("problem-detail", pk=problem_pk)
+
+
+def _problem_url(name: str, view: Callable[..., HttpResponse], part: str = "") -> URLPattern:
+    return path(f"problems/<int:pk>/{part}", view, name=name)
+
+
+urlpatterns: list[URLPattern] = [
+    _problem_url("problem-detail", problem_detail),
+    _problem_url("problem-advance", problem_advance, "advance/"),
+    _problem_url("problem-sign-off", problem_sign_off, "sign-off/"),
+    _problem_url("problem-reopen", problem_reopen, "reopen/"),
+    _problem_url("problem-scanning", problem_scanning, "scanning/"),
+    _problem_url("problem-analysis", problem_analysis, "analysis/"),
+    _problem_url("problem-assessment", problem_assessment, "assessment/"),
+    _problem_url("controller-create", controller_create, "controllers/new/"),
+    path("controllers/<int:pk>/edit/", controller_edit, name="controller-edit"),
+    path("controllers/<int:pk>/delete/", controller_delete, name="controller-delete"),
+    _problem_url("hypothesis-create", hypothesis_create, "hypotheses/new/"),
+    path("hypotheses/<int:pk>/edit/", hypothesis_edit, name="hypothesis-edit"),
+    path("hypotheses/<int:pk>/delete/", hypothesis_delete, name="hypothesis-delete"),
+    _problem_url("objective-create", objective_create, "objectives/new/"),
+    path("objectives/<int:pk>/edit/", objective_edit, name="objective-edit"),
+    path("objectives/<int:pk>/delete/", objective_delete, name="objective-delete"),
+    _problem_url("action-create", action_create, "actions/new/"),
+    path("actions/<int:pk>/edit/", action_edit, name="action-edit"),
+]

@@ -1,0 +1,113 @@
+"""Reads of problem records: the problem list, the officer's own problems, and what is due for
+review. Lists are built on problems_visible_to, so they never show what the user may not see."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from problems.models import Problem, ProblemCategory, ReviewEntry, Stage
+from problems.selectors.access import problems_visible_to
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+OPEN_STAGES: tuple[str, ...] = tuple(stage for stage in Stage.values if stage != Stage.CLOSED)
+LIST_RELATIONS = ("category", "owner", "owning_organisation")
+
+
+def overdue_review(today: datetime.date) -> Q:
+    """Open problems whose next review date has passed. Written as `stage IN (open stages)` rather
+    than `stage <> closed` so that PostgreSQL can use the (stage, next_review_date) index."""
+    return Q(stage__in=OPEN_STAGES, next_review_date__lt=today)
+
+
+def with_overdue_flag(problems: QuerySet[Problem], today: datetime.date) -> QuerySet[Problem]:
+    """Each problem annotated with `is_overdue` (never NULL: no review date is not overdue)."""
+    return problems.annotate(
+        is_overdue=Case(
+            When(overdue_review(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def problem_list_visible_to(
+    *,
+    user: User,
+    search: str = "",
+    stage: str = "",
+    category: ProblemCategory | None = None,
+    neighbourhood: str = "",
+    owner: User | None = None,
+    overdue: bool = False,
+    restricted: bool | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Problem]:
+    """The problem list: what `user` may see, filtered, each row with its category, owner and
+    owning organisation (one query for a page, whatever its length) and `is_overdue`."""
+    today = today or timezone.localdate()
+    problems = with_overdue_flag(problems_visible_to(user), today).select_related(*LIST_RELATIONS)
+    search = search.strip()
+    if search:
+        problems = problems.filter(
+            Q(reference__icontains=search) | Q(title__icontains=search) | Q(description__icontains=search)
+        )
+    if stage:
+        problems = problems.filter(stage=stage)
+    if category is not None:
+        problems = problems.filter(category=category)
+    if neighbourhood.strip():
+        problems = problems.filter(neighbourhood__icontains=neighbourhood.strip())
+    if owner is not None:
+        problems = problems.filter(owner=owner)
+    if overdue:
+        problems = problems.filter(overdue_review(today))
+    if restricted is not None:
+        problems = problems.filter(restricted=restricted)
+    return problems
+
+
+def problem_list_owned_by(user: User, *, today: datetime.date | None = None) -> QuerySet[Problem]:
+    """The open problems `user` owns (their home page), in SARA order, soonest review first, each
+    with `is_overdue`. One query."""
+    today = today or timezone.localdate()
+    stage_order = Case(*(When(stage=stage, then=Value(i)) for i, stage in enumerate(OPEN_STAGES)))
+    return (
+        with_overdue_flag(problems_visible_to(user), today)
+        .filter(owner_id=user.pk, stage__in=OPEN_STAGES)
+        .select_related("category")
+        .order_by(stage_order, "next_review_date", "pk")
+    )
+
+
+def problem_list_overdue_for_force(user: User, *, today: datetime.date | None = None) -> QuerySet[Problem]:
+    """The open problems of `user`'s force (as far as they may see) whose review is overdue,
+    longest overdue first: the supervisor's home page."""
+    today = today or timezone.localdate()
+    return (
+        problems_visible_to(user)
+        .filter(overdue_review(today))
+        .select_related("owner")
+        .order_by("next_review_date", "pk")
+    )
+
+
+def problem_list_due_for_review(*, on_date: datetime.date, within_days: int = 0) -> QuerySet[Problem]:
+    """Every open problem, of every force, whose next review date is on or before `on_date` plus
+    `within_days` (the overdue ones included). For the reminders, which run as the system and
+    address each problem's owner: it is not filtered by a user, so never show it to one as is.
+    One range scan of the (stage, next_review_date) index."""
+    until = on_date + datetime.timedelta(days=within_days)
+    return (
+        Problem.objects.filter(stage__in=OPEN_STAGES, next_review_date__lte=until)
+        .select_related("owner", "owning_organisation")
+        .order_by("next_review_date", "pk")
+    )
+
+
+def review_list_for_problem(*, problem: Problem) -> QuerySet[ReviewEntry]:
+    """A problem's reviews, newest first, with who made them."""
+    return problem.reviews.select_related("reviewed_by")

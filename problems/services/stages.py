@@ -1,0 +1,149 @@
+"""Moving a problem between SARA stages: advancing through the gates, the supervisor's sign-off of
+the assessment, and reopening to an earlier stage. Every move is recorded as a StageTransition
+(who, when, from, to, note) and as an audit event."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from problems.models import Problem, Stage, StageTransition, TransitionKind
+from problems.models.problems import STAGE_ORDER
+from problems.selectors.access import can_change_problem, can_sign_off_problem
+from problems.selectors.sara import problem_missing_for_next_stage
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Messages raised by the services (tests assert them).
+STAGE_ALREADY_CLOSED = "This problem is already closed."
+STAGE_CANNOT_ADVANCE = "This problem cannot move to {stage} until each item below is complete ({count} missing)."
+SIGN_OFF_NOT_IN_ASSESSMENT = "A problem can be signed off only in assessment."
+SIGN_OFF_ALREADY = "This assessment was already signed off by {name} on {date}."
+REOPEN_REASON_REQUIRED = "Give the reason for reopening the problem."
+REOPEN_STAGE_INVALID = "Choose an earlier stage than {stage}."
+NOTE_MAX_LENGTH = 2000
+NOTE_TOO_LONG = f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer."
+
+
+def _lock(problem: Problem) -> Problem:
+    return Problem.objects.select_for_update().get(pk=problem.pk)
+
+
+def _record(*, actor: User, problem: Problem, kind: str, from_stage: str, note: str) -> StageTransition:
+    return StageTransition.objects.create(
+        problem=problem, kind=kind, from_stage=from_stage, to_stage=problem.stage, note=note, by=actor
+    )
+
+
+@transaction.atomic
+def problem_advance_stage(*, actor: User, problem: Problem, note: str = "") -> Problem:
+    """Move the problem to its next stage. Refused, naming every missing item, unless the gate's
+    content is all there. Moving to closed stamps the closing time."""
+    if not can_change_problem(actor, problem):
+        raise PermissionDenied
+    problem = _lock(problem)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": NOTE_TOO_LONG})
+    if not problem.is_open:
+        raise ValidationError(STAGE_ALREADY_CLOSED)
+    from_stage = problem.stage
+    to_stage = STAGE_ORDER[STAGE_ORDER.index(from_stage) + 1]
+    missing = problem_missing_for_next_stage(problem)
+    if missing:
+        label = Stage(to_stage).label.lower()
+        raise ValidationError([STAGE_CANNOT_ADVANCE.format(stage=label, count=len(missing)), *missing])
+    problem.stage = to_stage
+    update_fields = ["stage", "updated_at"]
+    if to_stage == Stage.CLOSED:
+        problem.closed_at = timezone.now()
+        update_fields.append("closed_at")
+    problem.save(update_fields=update_fields)
+    transition = _record(actor=actor, problem=problem, kind=TransitionKind.ADVANCE, from_stage=from_stage, note=note)
+    audit_record(
+        actor=actor,
+        verb="problems.problem.stage_advanced",
+        target=problem,
+        detail={
+            "reference": problem.reference,
+            "from": from_stage,
+            "to": to_stage,
+            "note": note,
+            "transition": transition.pk,
+        },
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_sign_off(*, actor: User, problem: Problem) -> Problem:
+    """A supervisor of the owning force signs off the assessment: the last thing closure needs."""
+    if not can_sign_off_problem(actor, problem):
+        raise PermissionDenied
+    problem = _lock(problem)
+    if problem.stage != Stage.ASSESSMENT:
+        raise ValidationError(SIGN_OFF_NOT_IN_ASSESSMENT)
+    if problem.signed_off_at is not None and problem.signed_off_by is not None:
+        raise ValidationError(
+            SIGN_OFF_ALREADY.format(
+                name=problem.signed_off_by.full_name,
+                date=timezone.localtime(problem.signed_off_at).strftime("%d %B %Y"),
+            )
+        )
+    problem.signed_off_by = actor
+    problem.signed_off_at = timezone.now()
+    problem.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="problems.problem.signed_off",
+        target=problem,
+        detail={"reference": problem.reference, "stage": problem.stage},
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_reopen(*, actor: User, problem: Problem, to_stage: str, reason: str) -> Problem:
+    """Send the problem back to an earlier stage, with a reason. Leaving assessment or closed
+    clears the sign-off (it attested to an assessment that is being reworked) and the closing
+    time."""
+    if not can_change_problem(actor, problem):
+        raise PermissionDenied
+    problem = _lock(problem)
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    from_stage = problem.stage
+    if to_stage not in STAGE_ORDER[: STAGE_ORDER.index(from_stage)]:
+        errors["to_stage"] = REOPEN_STAGE_INVALID.format(stage=problem.get_stage_display().lower())
+    if not reason:
+        errors["reason"] = REOPEN_REASON_REQUIRED
+    elif len(reason) > NOTE_MAX_LENGTH:
+        errors["reason"] = NOTE_TOO_LONG
+    if errors:
+        raise ValidationError(errors)
+    cleared_sign_off = problem.signed_off_at is not None
+    problem.stage = to_stage
+    problem.closed_at = None
+    problem.signed_off_by = None
+    problem.signed_off_at = None
+    problem.save(update_fields=["stage", "closed_at", "signed_off_by", "signed_off_at", "updated_at"])
+    transition = _record(actor=actor, problem=problem, kind=TransitionKind.REOPEN, from_stage=from_stage, note=reason)
+    audit_record(
+        actor=actor,
+        verb="problems.problem.reopened",
+        target=problem,
+        detail={
+            "reference": problem.reference,
+            "from": from_stage,
+            "to": to_stage,
+            "reason": reason,
+            "sign_off_cleared": cleared_sign_off,
+            "transition": transition.pk,
+        },
+    )
+    return problem

@@ -1,0 +1,145 @@
+"""The home pages' problem panels: the officer's "My problems" (open problems owned, by stage) and
+"Reviews due" (own problems due within 3 days or overdue); the supervisor's "Overdue reviews"
+(the force's problems past their review date). Navigation shows Problems to police roles."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from problems.models import Stage
+from tests.accounts.factories import UserFactory
+from tests.conftest import World, sign_in
+from tests.problems.factories import ProblemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _client(world: World, persona: str) -> Client:
+    return sign_in(Client(), world.users[persona])
+
+
+def test_officer_home_lists_own_open_problems_by_stage_with_links(world: World) -> None:
+    officer = world.users["officer"]
+    scanning = ProblemFactory(force=world.force, owner=officer, title="Drinking at the parade")
+    response_stage = ProblemFactory(force=world.force, owner=officer, stage=Stage.RESPONSE, title="Bike thefts")
+    ProblemFactory(force=world.force, owner=officer, stage=Stage.CLOSED, title="Old closed one")
+    ProblemFactory(force=world.force, owner=world.users["supervisor"], title="Someone else's")
+    response = _client(world, "officer").get(reverse("home"))
+    text = response.text
+    groups = {g["stage"]: [p.pk for p in g["problems"]] for g in response.context["my_problems_by_stage"]}
+    assert groups == {"scanning": [scanning.pk], "analysis": [], "response": [response_stage.pk], "assessment": []}
+    assert "You own 2 open problems." in text
+    assert f'href="/problems/{scanning.pk}/"' in text
+    assert "?owner=me&amp;stage=response" in text
+    assert "Old closed one" not in text
+    assert "Someone else" not in text
+
+
+def test_officer_home_lists_reviews_due_within_3_days_or_overdue(world: World) -> None:
+    officer = world.users["officer"]
+    overdue = ProblemFactory(force=world.force, owner=officer, next_review_date=_days(-4))
+    soon = ProblemFactory(force=world.force, owner=officer, next_review_date=_days(3))
+    ProblemFactory(force=world.force, owner=officer, next_review_date=_days(4))
+    ProblemFactory(force=world.force, owner=world.users["supervisor"], next_review_date=_days(-4))
+    response = _client(world, "officer").get(reverse("home"))
+    assert [p.pk for p in response.context["reviews_due"]] == [overdue.pk, soon.pk]
+    panel = response.text.split("data-reviews-due", 1)[1].split("</ul>", 1)[0]
+    assert reverse("problem-review", args=[overdue.pk]) in panel
+    assert panel.count("Review overdue") == 1
+
+
+def test_officer_home_says_when_nothing_is_due(world: World) -> None:
+    response = _client(world, "officer").get(reverse("home"))
+    assert "You own no open problems." in response.text
+    assert "None of your problems is due for review in the next 3 days." in response.text
+
+
+def test_officer_home_keeps_the_same_query_count_with_1_and_with_5_owned_problems(
+    world: World,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    officer = world.users["officer"]
+    client = _client(world, "officer")
+    stages = [Stage.SCANNING, Stage.ANALYSIS, Stage.RESPONSE, Stage.ASSESSMENT, Stage.SCANNING]
+
+    def count_queries(rows: int) -> None:
+        while officer.owned_problems.count() < rows:
+            n = officer.owned_problems.count()
+            ProblemFactory(force=world.force, owner=officer, stage=stages[n], next_review_date=_days(n - 2))
+        client.get(reverse("home"))  # the session's last-seen time is written once
+        # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the officer's
+        # open problems with their categories (both panels are drawn from it).
+        with django_assert_num_queries(4):
+            response = client.get(reverse("home"))
+        assert response.context["my_problem_count"] == rows
+
+    count_queries(1)
+    count_queries(5)
+
+
+def test_supervisor_home_lists_the_forces_overdue_reviews(world: World) -> None:
+    colleague = UserFactory(role=Role.OFFICER, organisation=world.force, full_name="Sam Colleague")
+    longest = ProblemFactory(force=world.force, owner=colleague, next_review_date=_days(-10), restricted=True)
+    recent = ProblemFactory(force=world.force, owner=world.users["officer"], next_review_date=_days(-1))
+    ProblemFactory(force=world.force, owner=world.users["officer"], next_review_date=_days(0))
+    ProblemFactory(force=world.force, owner=colleague, stage=Stage.CLOSED, next_review_date=_days(-10))
+    ProblemFactory(next_review_date=_days(-10))  # another force's
+    response = _client(world, "supervisor").get(reverse("home"))
+    assert [p.pk for p in response.context["overdue_reviews"]] == [longest.pk, recent.pk]
+    panel = response.text.split("data-overdue-reviews", 1)[1].split("</ul>", 1)[0]
+    assert "Sam Colleague" in panel
+    assert panel.count("Review overdue") == 2
+    assert "Partnership gaps" in response.text
+    assert f"{reverse('problem-list')}?overdue=on" in response.text
+
+
+def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_overdue_problems(
+    world: World,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    client = _client(world, "supervisor")
+
+    def count_queries(rows: int) -> None:
+        while len(client.get(reverse("home")).context["overdue_reviews"]) < rows:
+            owner = UserFactory(role=Role.OFFICER, organisation=world.force)
+            ProblemFactory(force=world.force, owner=owner, next_review_date=_days(-3))
+        # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the active
+        # organisations with no active SPOC, 5 the force's overdue problems with their owners.
+        with django_assert_num_queries(5):
+            response = client.get(reverse("home"))
+        assert len(response.context["overdue_reviews"]) == rows
+
+    count_queries(1)
+    count_queries(5)
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("officer", True),
+        ("supervisor", True),
+        ("analyst", True),
+        ("partner_member", False),
+        ("partner_lead", False),
+        ("administrator", False),
+    ],
+)
+def test_navigation_shows_problems_to_police_roles_only(world: World, persona: str, shown: bool) -> None:
+    text = _client(world, persona).get(reverse("home")).text
+    assert (f'href="{reverse("problem-list")}">Problems</a>' in text) is shown
+
+
+def test_problems_is_the_current_section_on_problem_pages(world: World) -> None:
+    problem = ProblemFactory(force=world.force, owner=world.users["officer"])
+    text = _client(world, "officer").get(reverse("problem-edit", args=[problem.pk])).text
+    assert f'href="{reverse("problem-list")}" aria-current="page">Problems</a>' in text
