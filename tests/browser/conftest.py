@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -109,3 +109,16 @@ def assert_no_console_errors(page: Page) -> None:
     assert problems.messages == [], (
         f"console errors (CSP violations?) on {page.url}: {problems.messages} {problems.failed}"
     )
+
+
+def sign_in_browser(page: Page, user: Any, password: str | None = None) -> None:
+    """Sign in through the real pages: password, then the authenticator code."""
+    from tests.accounts.factories import PASSWORD, totp_code
+
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp_code(user))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text(user.full_name)

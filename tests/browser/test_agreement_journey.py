@@ -13,24 +13,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.models import Role, User
+from accounts.models import Role
 from partnerships.models import Agreement, AgreementStatus
-from tests.accounts.factories import PASSWORD, UserFactory, totp_code
-from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors
+from tests.accounts.factories import UserFactory
+from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, user: User) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
-    page.get_by_label("Code").fill(totp_code(user))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("navigation", name="Main")).to_contain_text(user.full_name)
 
 
 def _fill_party(page: Page, organisation: str, basis: str, power: str) -> None:
@@ -54,7 +43,7 @@ def test_supervisor_drafts_both_leads_sign_and_the_agreement_becomes_active(
     today = timezone.localdate()
 
     # The supervisor drafts the agreement, filling every heading.
-    _sign_in(page, supervisor)
+    sign_in_browser(page, supervisor)
     page.goto("/agreements/new/")
     expect(page.get_by_role("heading", name="New information-sharing agreement")).to_be_visible()
     assert_accessible(page)
@@ -105,7 +94,7 @@ def test_supervisor_drafts_both_leads_sign_and_the_agreement_becomes_active(
     lead_page.on("console", lead_problems)
     lead_page.console_problems = lead_problems  # type: ignore[attr-defined]
     try:
-        _sign_in(lead_page, lead)
+        sign_in_browser(lead_page, lead)
         lead_page.goto(f"/agreements/{agreement.pk}/")
         expect(
             lead_page.get_by_role("heading", name="Eastgate anti-social behaviour information sharing")

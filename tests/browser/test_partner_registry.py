@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from partnerships.models import Organisation
-from tests.accounts.factories import PASSWORD, UserFactory, totp_code
-from tests.browser.conftest import assert_accessible, assert_no_console_errors
+from tests.accounts.factories import UserFactory
+from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
 from tests.partnerships.factories_contacts import ContactFactory, SpocFactory, handover_between
 
@@ -27,12 +27,7 @@ def test_supervisor_reviews_the_partner_registry_and_opens_the_handover_form(pag
     handover_between(outgoing, incoming, recorded_by=supervisor)
     SpocFactory(organisation=council, name="Dev Patel", spoc_topics="Licensing")
 
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(supervisor.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_code(supervisor))
-    page.get_by_role("button", name="Continue").click()
+    sign_in_browser(page, supervisor)
     gaps = page.get_by_role("region", name="Partnership gaps")
     expect(gaps.get_by_role("link", name="Eastgate Residents' Association")).to_be_visible()
     expect(gaps.get_by_role("link", name="Northshire City Council")).to_have_count(0)

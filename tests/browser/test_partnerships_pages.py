@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role
 from partnerships.forms.partnerships import PARTNERSHIP_NAME_REQUIRED
 from partnerships.models import DataCategory, ModelOfWorking, SeldomHeardGroup, StakeholderKind
-from tests.accounts.factories import PASSWORD, UserFactory, totp_code
-from tests.browser.conftest import assert_accessible, assert_no_console_errors
+from tests.accounts.factories import UserFactory
+from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
 from tests.partnerships.factories_partnerships import (
     make_agreement,
@@ -53,12 +53,7 @@ def test_supervisor_views_partnerships_their_grid_and_data_sources(page: Page) -
         agreement=make_agreement(parties=[force, council], title="Town centre ASB sharing"),
     )
 
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(supervisor.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_code(supervisor))
-    page.get_by_role("button", name="Continue").click()
+    sign_in_browser(page, supervisor)
     expect(page.get_by_role("heading", name="Team overview")).to_be_visible()
 
     page.goto("/partnerships/")

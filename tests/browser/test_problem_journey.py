@@ -14,24 +14,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.models import Role, User
+from accounts.models import Role
 from problems.models import ActionStatus, Problem, Stage
-from tests.accounts.factories import PASSWORD, UserFactory, totp_code
-from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors
+from tests.accounts.factories import UserFactory
+from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, user: User) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
-    page.get_by_label("Code").fill(totp_code(user))
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("navigation", name="Main")).to_contain_text(user.full_name)
 
 
 def _checked(page: Page) -> None:
@@ -69,7 +58,7 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     today = timezone.localdate()
 
     # The officer logs the problem.
-    _sign_in(page, officer)
+    sign_in_browser(page, officer)
     page.goto("/problems/new/")
     expect(page.get_by_role("heading", name="Log a problem")).to_be_visible()
     _checked(page)
@@ -170,7 +159,7 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     supervisor_page.on("console", problems)
     supervisor_page.console_problems = problems  # type: ignore[attr-defined]
     try:
-        _sign_in(supervisor_page, supervisor)
+        sign_in_browser(supervisor_page, supervisor)
         supervisor_page.goto(f"/problems/{problem.pk}/")
         expect(supervisor_page.get_by_role("heading", name=title, level=1)).to_be_visible()
         _checked(supervisor_page)

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role
 from problems.models import Stage
 from problems.services.problems import REVIEW_NOTES_REQUIRED
-from tests.accounts.factories import PASSWORD, UserFactory, totp_code
-from tests.browser.conftest import assert_accessible, assert_no_console_errors
+from tests.accounts.factories import UserFactory
+from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.partnerships.factories import PoliceForceFactory
 from tests.problems.factories import ProblemFactory
 
@@ -35,12 +35,7 @@ def test_officer_finds_an_overdue_problem_and_reviews_it(page: Page) -> None:
     )
     ProblemFactory(force=force, owner=officer, title="Bike thefts at the station", stage=Stage.ANALYSIS)
 
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code").fill(totp_code(officer))
-    page.get_by_role("button", name="Continue").click()
+    sign_in_browser(page, officer)
     expect(page.get_by_role("heading", name="Your problems")).to_be_visible()
     expect(page.get_by_role("region", name="My problems")).to_contain_text("Analysis (1)")
     expect(page.get_by_role("region", name="Reviews due")).to_contain_text("Review overdue")
