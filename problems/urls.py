@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from problems.views import decisions, problems, sara
+from problems.views import contributions, decisions, problems, sara, sharing
 
-urlpatterns = [*problems.urlpatterns, *sara.urlpatterns, *decisions.urlpatterns]
+urlpatterns = [
+    *problems.urlpatterns,
+    *sara.urlpatterns,
+    *decisions.urlpatterns,
+    *sharing.urlpatterns,
+    *contributions.urlpatterns,
+]

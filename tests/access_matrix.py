@@ -138,7 +138,7 @@ def uncovered_url_names() -> list[str]:
 # Each app (and, in partnerships, each concept) keeps its entries beside its tests.
 def _join_app_entries() -> None:
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
-    from tests.problems import access_decisions, access_problems, access_sara
+    from tests.problems import access_contributions, access_decisions, access_problems, access_sara, access_sharing
 
     for module in (
         access_organisations,
@@ -148,6 +148,8 @@ def _join_app_entries() -> None:
         access_problems,
         access_sara,
         access_decisions,
+        access_sharing,
+        access_contributions,
     ):
         MATRIX.extend(module.ENTRIES)
 

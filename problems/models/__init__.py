@@ -22,6 +22,15 @@ from problems.models.sara import (
     Objective,
     ResponseAction,
 )
+from problems.models.sharing import (
+    ProblemAttachment,
+    ProblemGroupObjectPermission,
+    ProblemShare,
+    ProblemUpdate,
+    ProblemUserObjectPermission,
+    ShareAccess,
+    ShareEnd,
+)
 
 __all__ = [
     "ActionStatus",
@@ -32,11 +41,18 @@ __all__ = [
     "InterventionKind",
     "Objective",
     "Problem",
+    "ProblemAttachment",
     "ProblemCategory",
+    "ProblemGroupObjectPermission",
+    "ProblemShare",
     "ProblemSource",
+    "ProblemUpdate",
+    "ProblemUserObjectPermission",
     "ResponseAction",
     "ReviewEntry",
     "RiskLevel",
+    "ShareAccess",
+    "ShareEnd",
     "Stage",
     "StageTransition",
     "TransitionKind",

@@ -126,6 +126,8 @@ class Problem(models.Model):
             models.Index(fields=["stage", "next_review_date"], name="problem_review_due_idx"),
             models.Index(fields=["owner", "stage"], name="problem_owner_stage_idx"),
         ]
+        # Granted on a partner organisation's group while a share with it is active (guardian).
+        permissions = [("contribute_problem", "Can contribute to a shared problem")]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
