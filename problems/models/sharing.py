@@ -30,6 +30,8 @@ class ProblemShare(models.Model):
     )
     access_level = models.CharField(max_length=20, choices=ShareAccess.choices, default=ShareAccess.VIEW)
     agreement = models.ForeignKey("partnerships.Agreement", on_delete=models.PROTECT, related_name="problem_shares")
+    # What the share discloses; the agreement must cover every one of these categories.
+    data_categories = models.ManyToManyField("partnerships.DataCategory", related_name="problem_shares")
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
