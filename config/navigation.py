@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.middleware import user_is_verified
-from accounts.models import POLICE_ROLES, Role
+from accounts.models import PARTNER_ROLES, POLICE_ROLES, Role
 
 ALL_ROLES = frozenset(Role)
 
 NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Home", "home", ALL_ROLES),
     ("Problems", "problem-list", POLICE_ROLES),
+    ("Shared with us", "shared-with-us", PARTNER_ROLES),
     ("Partners", "organisation-list", ALL_ROLES),
     ("Partnerships", "partnership-list", ALL_ROLES),
     ("Data sources", "data-source-list", ALL_ROLES),

@@ -258,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnerships.tasks.expire_lapsed_agreements",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Shares relying on an agreement no longer in force are suspended (problems.tasks).
+    "suspend-lapsed-shares": {
+        "task": "problems.tasks.suspend_lapsed_shares",
+        "schedule": crontab(hour=0, minute=10),
+    },
 }
 
 # --- Problems -----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from partnerships.models import (
 )
 from partnerships.models.agreements import IN_FORCE_STATUSES
 from partnerships.selectors.agreements import agreement_missing_items, can_sign
+from partnerships.signals import agreement_ended
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -362,6 +363,8 @@ def _end(*, actor: User | None, agreement: Agreement, status: str, reason: str, 
         target=agreement,
         detail={"status": {"before": before, "after": status}, "reason": reason},
     )
+    # Terminated, expired or superseded: whatever relies on the agreement stops now.
+    agreement_ended.send(sender=Agreement, agreement=agreement, reason=reason)
 
 
 @transaction.atomic

@@ -2,9 +2,11 @@
 views, selectors and templates all ask here.
 
 Police users of the owning force see its unrestricted problems; a restricted problem is seen only
-by its owner, the owning force's supervisors and its named users. Partners see nothing until the
-problem is shared with their organisation (the sharing issue); administrators see no operational
-records. Outsiders get 404, never 403."""
+by its owner, the owning force's supervisors and its named users. A partner user sees a problem
+only while it is shared with their organisation: the guardian permission on their organisation's
+group (direct foreign-key table, one codename, never a model-level permission) AND an active share
+whose agreement is in force today, so access ends on the next request when the agreement lapses,
+before any sweep. Administrators see no operational records. Outsiders get 404, never 403."""
 
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
 from core.access import get_visible_or_404
+from partnerships.models.agreements import IN_FORCE_STATUSES
 from problems.models import Problem
+from problems.models.sharing import ProblemGroupObjectPermission, ProblemShare, ShareAccess
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -25,9 +30,54 @@ PROBLEM_ACTIONS = ("view", "change", "contribute", "sign_off")
 CONTRIBUTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
 
+def _group_permission(user: User, codename: str) -> Exists:
+    """The partner's organisation group holds `codename` on the problem: one join on the direct
+    foreign-key permission table (no model-level or generic permissions are consulted)."""
+    return Exists(
+        ProblemGroupObjectPermission.objects.filter(
+            content_object_id=OuterRef("pk"),
+            group_id=user.organisation.group_id,
+            permission__codename=codename,
+            permission__content_type__app_label="problems",
+            permission__content_type__model="problem",
+        )
+    )
+
+
+def _active_share(user: User, *, contribute: bool = False) -> Exists:
+    """An active share with the user's organisation whose agreement is in force today."""
+    today = timezone.localdate()
+    shares = ProblemShare.objects.filter(
+        problem_id=OuterRef("pk"),
+        organisation_id=user.organisation_id,
+        ended_at__isnull=True,
+        agreement__status__in=IN_FORCE_STATUSES,
+        agreement__start_date__lte=today,
+        agreement__expiry_date__gte=today,
+    )
+    if contribute:
+        shares = shares.filter(access_level=ShareAccess.CONTRIBUTE)
+    return Exists(shares)
+
+
+def problems_shared_with(user: User, *, contribute: bool = False) -> QuerySet[Problem]:
+    """The problems shared with a partner user's organisation (with `contribute`: those it may
+    contribute to). Restricted problems are never shared."""
+    if not user.is_authenticated or not user.is_partner:
+        return Problem.objects.none()
+    codename = "contribute_problem" if contribute else "view_problem"
+    return Problem.objects.filter(
+        _group_permission(user, codename), _active_share(user, contribute=contribute), restricted=False
+    )
+
+
 def problems_visible_to(user: User) -> QuerySet[Problem]:
     """Every problem the user may see; a plain queryset to build lists and access helpers on."""
-    if not user.is_authenticated or not user.is_police:
+    if not user.is_authenticated:
+        return Problem.objects.none()
+    if user.is_partner:
+        return problems_shared_with(user)
+    if not user.is_police:
         return Problem.objects.none()
     own_force = Problem.objects.filter(owning_organisation_id=user.organisation_id)
     if user.role == Role.SUPERVISOR:
@@ -48,8 +98,13 @@ def can_change_problem(user: User, problem: Problem) -> bool:
 
 
 def can_contribute_to_problem(user: User, problem: Problem) -> bool:
-    """Add decision log entries and reviews: officers and supervisors of the owning force."""
-    return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
+    """Add decision log entries, updates and reviews: officers and supervisors of the owning force;
+    a partner user whose organisation has an active contribute share of the problem."""
+    if problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES:
+        return True
+    if user.is_authenticated and user.is_partner:
+        return problems_shared_with(user, contribute=True).filter(pk=problem.pk).exists()
+    return False
 
 
 def can_sign_off_problem(user: User, problem: Problem) -> bool:

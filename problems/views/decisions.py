@@ -20,6 +20,7 @@ from problems.selectors.decisions import (
     decision_list_for_problem,
     problem_summary_queryset,
 )
+from problems.services.contributions import problem_consulted
 from problems.services.decisions import decision_record
 
 
@@ -50,6 +51,7 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_summary(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     problem = problem_get_for_user(user=user, pk=pk, queryset=problem_summary_queryset())
+    problem_consulted(actor=user, problem=problem, how="print")
     context = {"problem": problem, "decisions": decision_list_for_problem(problem=problem)}
     return render(request, "problems/problem_summary.html", context)
 

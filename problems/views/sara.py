@@ -39,6 +39,7 @@ from problems.selectors.access import (
 )
 from problems.services import sara as services
 from problems.services import stages as stage_services
+from problems.services.contributions import problem_consulted as consulted
 
 
 def _user(request: HttpRequest) -> User:
@@ -93,6 +94,7 @@ def _problem_for_page(request: HttpRequest, pk: int) -> Problem:
 @require_http_methods(["GET"])
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_for_page(request, pk)
+    consulted(actor=_user(request), problem=problem, how="page")
     return render(request, "problems/problem_detail.html", _detail_context(request, problem))
 
 

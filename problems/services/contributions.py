@@ -1,0 +1,225 @@
+"""What anyone who may contribute to a problem adds to it (updates, attachments, completing the
+actions assigned to their organisation), and the record that someone consulted it (DPA 2018 s.62).
+
+The right to contribute is asked of `can_contribute_to_problem` only: once a problem is shared
+with a partner organisation with contribute access, its users pass it and these services work for
+them unchanged."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from problems.models import ActionStatus, Problem, ProblemAttachment, ProblemUpdate, ResponseAction
+from problems.selectors.access import can_contribute_to_problem
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CONSULTED_VERB = "problems.problem.consulted"
+CONSULTATION_WAYS = ("page", "print", "export", "attachment")
+
+NOT_CONTRIBUTOR = "You cannot add to this problem."
+
+UPDATE_TEXT_MAX_LENGTH = 5000
+UPDATE_TEXT_REQUIRED = "Enter the update."
+UPDATE_TEXT_TOO_LONG = f"The update must be {UPDATE_TEXT_MAX_LENGTH} characters or fewer."
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_DESCRIPTION_MAX_LENGTH = 250
+ATTACHMENT_FILE_REQUIRED = "Choose a file to upload."
+ATTACHMENT_EMPTY = "The selected file is empty."
+ATTACHMENT_TOO_BIG = "The file must be 10 MB or smaller."
+ATTACHMENT_TYPE_NOT_ALLOWED = (
+    "The file must be a PDF, an image (PNG, JPEG or GIF) or an office document (Word, Excel or PowerPoint)."
+)
+ATTACHMENT_DESCRIPTION_TOO_LONG = f"The description must be {ATTACHMENT_DESCRIPTION_MAX_LENGTH} characters or fewer."
+
+ACTION_NOT_YOUR_ORGANISATION = "Only the organisation responsible for this action can complete it here."
+ACTION_ALREADY_FINISHED = "This action is already done or cancelled."
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OOXML_TYPES = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+# --- consultation -------------------------------------------------------------------------------
+
+
+def problem_consulted(*, actor: User, problem: Problem, how: str, detail: dict[str, Any] | None = None) -> None:
+    """Record that `actor` saw the problem (its page, print view, an export or an attachment):
+    one audit event per view, naming how. The audit event already holds who, their organisation,
+    when and from where."""
+    if how not in CONSULTATION_WAYS:
+        raise ValueError(f"Unknown way of consulting a problem: {how!r}")
+    audit_record(actor=actor, verb=CONSULTED_VERB, target=problem, detail={"how": how, **(detail or {})})
+
+
+# --- updates ------------------------------------------------------------------------------------
+
+
+def _require_contributor(actor: User, problem: Problem) -> None:
+    if not can_contribute_to_problem(actor, problem):
+        raise PermissionDenied(NOT_CONTRIBUTOR)
+
+
+@transaction.atomic
+def problem_update_add(*, actor: User, problem: Problem, text: str) -> ProblemUpdate:
+    """A progress update on the problem, in the name of the actor's organisation."""
+    _require_contributor(actor, problem)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": UPDATE_TEXT_REQUIRED})
+    if len(text) > UPDATE_TEXT_MAX_LENGTH:
+        raise ValidationError({"text": UPDATE_TEXT_TOO_LONG})
+    update = ProblemUpdate.objects.create(
+        problem=problem, author=actor, organisation_id=actor.organisation_id, text=text
+    )
+    audit_record(
+        actor=actor,
+        verb="problems.update.added",
+        target=update,
+        detail={"problem": problem.pk, "length": len(text)},
+    )
+    return update
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+def _head(uploaded_file: IO[bytes], size: int = 16) -> bytes:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(size)
+    uploaded_file.seek(0)
+    return head
+
+
+def _ooxml_type(uploaded_file: IO[bytes]) -> str | None:
+    """The content type of an Office Open XML document (a zip holding [Content_Types].xml and a
+    word/, xl/ or ppt/ part), or None for any other zip."""
+    try:
+        uploaded_file.seek(0)
+        with zipfile.ZipFile(uploaded_file) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        uploaded_file.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    for prefix, content_type in OOXML_TYPES.items():
+        if any(name.startswith(prefix) for name in names):
+            return content_type
+    return None
+
+
+def attachment_content_type(uploaded_file: IO[bytes]) -> str | None:
+    """What the file is, judged by its content (never its name), or None when it is not allowed."""
+    head = _head(uploaded_file)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head.startswith(OLE2_MAGIC):
+        # A legacy Word, Excel or PowerPoint file: the container does not say which.
+        return "application/vnd.ms-office"
+    if head.startswith(b"PK\x03\x04"):
+        return _ooxml_type(uploaded_file)
+    return None
+
+
+@transaction.atomic
+def problem_attachment_add(
+    *, actor: User, problem: Problem, uploaded_file: Any, description: str = ""
+) -> ProblemAttachment:
+    """Store a file on the problem under a generated name (the model's upload_to); the name the
+    user gave it is kept for the download only."""
+    _require_contributor(actor, problem)
+    description = (description or "").strip()
+    errors: dict[str, str] = {}
+    if uploaded_file is None:
+        errors["file"] = ATTACHMENT_FILE_REQUIRED
+    elif not uploaded_file.size:
+        errors["file"] = ATTACHMENT_EMPTY
+    elif uploaded_file.size > ATTACHMENT_MAX_BYTES:
+        errors["file"] = ATTACHMENT_TOO_BIG
+    content_type = None
+    if not errors:
+        content_type = attachment_content_type(uploaded_file)
+        if content_type is None:
+            errors["file"] = ATTACHMENT_TYPE_NOT_ALLOWED
+    if len(description) > ATTACHMENT_DESCRIPTION_MAX_LENGTH:
+        errors["description"] = ATTACHMENT_DESCRIPTION_TOO_LONG
+    if errors:
+        raise ValidationError(errors)
+    original_name = (getattr(uploaded_file, "name", "") or "attachment").replace("/", "_").replace("\\", "_")[-255:]
+    attachment = ProblemAttachment(
+        problem=problem,
+        original_name=original_name,
+        content_type=content_type or "",
+        size=uploaded_file.size,
+        description=description,
+        uploaded_by=actor,
+        organisation_id=actor.organisation_id,
+    )
+    attachment.file.save(original_name, uploaded_file, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        verb="problems.attachment.added",
+        target=attachment,
+        detail={
+            "problem": problem.pk,
+            "original_name": original_name,
+            "content_type": content_type,
+            "size": attachment.size,
+        },
+    )
+    return attachment
+
+
+def attachment_downloaded(*, actor: User, attachment: ProblemAttachment) -> None:
+    """A download is a consultation of the problem, naming the file."""
+    problem_consulted(
+        actor=actor,
+        problem=attachment.problem,
+        how="attachment",
+        detail={"attachment": attachment.pk, "original_name": attachment.original_name},
+    )
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_complete_by_partner(*, actor: User, action: ResponseAction) -> ResponseAction:
+    """Mark an action done by a user of the organisation responsible for it who may contribute to
+    the problem (a partner with contribute access, or the owning force's officers)."""
+    _require_contributor(actor, action.problem)
+    if action.responsible_organisation_id != actor.organisation_id:
+        raise PermissionDenied(ACTION_NOT_YOUR_ORGANISATION)
+    if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED):
+        raise ValidationError(ACTION_ALREADY_FINISHED)
+    before = action.status
+    action.status = ActionStatus.DONE
+    action.completed_at = timezone.now()
+    action.save(update_fields=["status", "completed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="problems.action.completed",
+        target=action,
+        detail={"problem": action.problem_id, "status": {"before": before, "after": ActionStatus.DONE}},
+    )
+    return action
