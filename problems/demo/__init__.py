@@ -12,5 +12,7 @@ def seed(*, stdout: Any) -> None:
 
 def seed_records(*, stdout: Any) -> None:
     from problems.demo.problems import seed as seed_problems
+    from problems.demo.sharing import seed as seed_shares
 
     seed_problems(stdout=stdout)
+    seed_shares(stdout=stdout)

@@ -46,3 +46,15 @@ def test_every_demo_user_signs_in_with_password_and_a_backup_code() -> None:
         response = client.post(reverse("otp-verify"), {"code": DEMO_BACKUP_CODES[0]})
         assert response.status_code == 302, user.email
         assert client.get(reverse("home")).status_code == 200, user.email
+
+
+def test_the_council_finds_one_demo_problem_shared_with_it() -> None:
+    from problems.selectors.access import problems_visible_to
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    council_lead = User.objects.get(email="lead@council.example")
+    housing_lead = User.objects.get(email="lead@housing.example")
+    assert list(problems_visible_to(council_lead).values_list("title", flat=True)) == [
+        "Repeat criminal damage to Eastgate bus shelters"
+    ]
+    assert not problems_visible_to(housing_lead).exists()
