@@ -120,3 +120,33 @@ def test_a_partner_does_not_see_the_panel(world: World) -> None:
     problem = share(world, access_level=ShareAccess.CONTRIBUTE).problem
     page = _client(world, "partner_lead").get(reverse("problem-detail", kwargs={"pk": problem.pk})).content.decode()
     assert "Who has seen or received this problem" not in page
+
+
+def test_a_contributing_partner_records_a_joint_decision_naming_their_organisation(world: World) -> None:
+    from problems.models import DecisionLogEntry
+
+    problem = share(world, access_level=ShareAccess.CONTRIBUTE).problem
+    response = _client(world, "partner_lead").post(
+        reverse("decision-create", kwargs={"pk": problem.pk}),
+        {
+            "information": "Council CCTV shows the group gathers from 19:00.",
+            "threat_and_risk": "Intimidation of shoppers; low risk of serious harm.",
+            "powers_and_policy": "Public Spaces Protection Order consultation powers.",
+            "options": "Do nothing; patrols; PSPO consultation.",
+            "decision_and_action": "Council and police consult on a PSPO together.",
+            "code_of_ethics": "Proportionate and fair to people who are street homeless.",
+            "is_joint": "on",
+            "partner_organisations": [world.partner.pk],
+        },
+    )
+    assert response.status_code == 302
+    entry = DecisionLogEntry.objects.get(problem=problem)
+    assert entry.is_joint
+    assert list(entry.partner_organisations.all()) == [world.partner]
+    assert entry.author == world.users["partner_lead"]
+
+
+def test_a_view_only_partner_cannot_record_a_decision(world: World) -> None:
+    problem = share(world, access_level=ShareAccess.VIEW).problem
+    response = _client(world, "partner_lead").get(reverse("decision-create", kwargs={"pk": problem.pk}))
+    assert response.status_code == 403
