@@ -25,7 +25,7 @@ from problems.models.sharing import ProblemGroupObjectPermission, ProblemShare, 
 if TYPE_CHECKING:
     from accounts.models import User
 
-PROBLEM_ACTIONS = ("view", "change", "contribute", "sign_off")
+PROBLEM_ACTIONS = ("view", "change", "contribute", "review", "sign_off")
 # Analysts read problems to prepare comparisons; officers and supervisors also work them.
 CONTRIBUTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
@@ -107,6 +107,12 @@ def can_contribute_to_problem(user: User, problem: Problem) -> bool:
     return False
 
 
+def can_review_problem(user: User, problem: Problem) -> bool:
+    """Record a review: police supervision of the force's own problem, so officers and supervisors
+    of the owning force only (a partner with contribute access adds updates instead)."""
+    return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
+
+
 def can_sign_off_problem(user: User, problem: Problem) -> bool:
     return problem.owning_organisation_id == user.organisation_id and user.role == Role.SUPERVISOR
 
@@ -114,6 +120,7 @@ def can_sign_off_problem(user: User, problem: Problem) -> bool:
 _CHECKS = {
     "change": can_change_problem,
     "contribute": can_contribute_to_problem,
+    "review": can_review_problem,
     "sign_off": can_sign_off_problem,
 }
 

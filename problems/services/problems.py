@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, changes
 from problems.models import Problem, ProblemCategory, ProblemSource, ReviewEntry, RiskLevel, Stage
-from problems.selectors.access import can_change_problem, can_contribute_to_problem, can_create_problem
+from problems.selectors.access import can_change_problem, can_create_problem, can_review_problem
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -295,7 +295,7 @@ def problem_review_record(
     """Record a review of an open problem and set its next review date: the one given (after
     today, within a year) or today plus the risk level's interval."""
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
-    if not can_contribute_to_problem(actor, problem):
+    if not can_review_problem(actor, problem):
         raise PermissionDenied(REVIEW_CANNOT_RECORD)
     if not problem.is_open:
         raise ValidationError(REVIEW_PROBLEM_CLOSED)

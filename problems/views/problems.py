@@ -87,7 +87,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def problem_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    problem = problem_get_for_user(user=user, pk=pk, action="contribute")
+    problem = problem_get_for_user(user=user, pk=pk, action="review")
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

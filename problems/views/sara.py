@@ -34,6 +34,7 @@ from problems.selectors import sara as selectors
 from problems.selectors.access import (
     can_change_problem,
     can_contribute_to_problem,
+    can_review_problem,
     can_sign_off_problem,
     problem_get_for_user,
 )
@@ -73,6 +74,7 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
         "missing": selectors.problem_missing_for_next_stage(problem),
         "can_change": can_change,
         "can_contribute": can_contribute_to_problem(user, problem),
+        "can_review": can_review_problem(user, problem),
         "can_advance": can_change and following is not None,
         "can_sign_off": (
             can_sign_off_problem(user, problem) and problem.stage == Stage.ASSESSMENT and problem.signed_off_at is None

@@ -150,3 +150,13 @@ def test_a_view_only_partner_cannot_record_a_decision(world: World) -> None:
     problem = share(world, access_level=ShareAccess.VIEW).problem
     response = _client(world, "partner_lead").get(reverse("decision-create", kwargs={"pk": problem.pk}))
     assert response.status_code == 403
+
+
+def test_a_contributing_partner_cannot_record_a_police_review(world: World) -> None:
+    problem = share(world, access_level=ShareAccess.CONTRIBUTE).problem
+    client = _client(world, "partner_lead")
+    assert client.get(reverse("problem-review", kwargs={"pk": problem.pk})).status_code == 403
+    response = client.post(reverse("problem-review", kwargs={"pk": problem.pk}), {"notes": "Looks fine."})
+    assert response.status_code == 403
+    page = client.get(reverse("problem-detail", kwargs={"pk": problem.pk})).content.decode()
+    assert "Record a review" not in page
