@@ -27,6 +27,7 @@ from django.utils import timezone
 from core.audit import audit_record, changes
 from problems.models import Problem, ProblemCategory, ProblemSource, ReviewEntry, RiskLevel, Stage
 from problems.selectors.access import can_change_problem, can_create_problem, can_review_problem
+from problems.services.sharing import shares_end_for_restricted_problem
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -282,6 +283,8 @@ def problem_update(*, actor: User, problem: Problem, reschedule_review: bool = F
     diff = changes(before, _snapshot(problem))
     if diff:
         audit_record(actor=actor, verb="problems.problem.updated", target=problem, detail=diff)
+    if problem.restricted and not before["restricted"]:
+        shares_end_for_restricted_problem(actor=actor, problem=problem)
     return problem
 
 

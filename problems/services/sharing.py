@@ -180,6 +180,25 @@ def shares_suspend_for_agreement(*, agreement: Agreement, reason: str) -> int:
     return count
 
 
+RESTRICTED_REASON = "The problem was restricted: restricted problems are never shared."
+
+
+def shares_end_for_restricted_problem(*, actor: User, problem: Problem) -> int:
+    """Revoke every active share of a problem that has just been restricted (DESIGN.md section 4:
+    partners never see restricted problems), so the shares and permissions say what access says.
+    Runs inside the caller's transaction. Returns how many."""
+    count = 0
+    for pk in ProblemShare.objects.filter(problem=problem, ended_at__isnull=True).values_list("pk", flat=True):
+        share = _lock_active(pk)
+        if share is None:
+            continue
+        _end_share(
+            actor=actor, share=share, kind=ShareEnd.REVOKED, reason=RESTRICTED_REASON, verb="problems.share.revoked"
+        )
+        count += 1
+    return count
+
+
 SUSPENDED_LAPSED_REASON = "The agreement {reference} is no longer in force."
 
 

@@ -30,6 +30,7 @@ from problems.services.sharing import (
     share_revoke,
     shares_suspend_lapsed,
 )
+from tests.conftest import World
 from tests.partnerships.factories_agreements import category, complete_agreement
 from tests.problems.factories import ProblemFactory
 from tests.problems.factories_sharing import active_agreement, share
@@ -296,3 +297,18 @@ def test_the_daily_task_suspends_lapsed_shares_and_is_scheduled(world, settings)
     assert s.end_kind == ShareEnd.SUSPENDED
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "problems.tasks.suspend_lapsed_shares" in tasks
+
+
+def test_restricting_a_shared_problem_revokes_its_shares_and_their_permissions(world: World) -> None:
+    from problems.services.problems import problem_update
+    from problems.services.sharing import RESTRICTED_REASON
+
+    active = share(world, access_level=ShareAccess.CONTRIBUTE)
+    problem_update(actor=world.users["officer"], problem=active.problem, restricted=True)
+    active.refresh_from_db()
+    assert active.ended_at is not None
+    assert (active.end_kind, active.end_reason) == (ShareEnd.REVOKED, RESTRICTED_REASON)
+    assert not ProblemGroupObjectPermission.objects.filter(content_object=active.problem).exists()
+    assert not problems_visible_to(world.users["partner_member"]).exists()
+    assert AuditEvent.objects.filter(verb="problems.share.revoked", target_id=str(active.pk)).count() == 1
+    reconcile_check()
