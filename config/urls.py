@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("partnerships.urls")),
     path("", include("problems.urls")),
+    path("", include("engagement.urls")),
+    path("", include("evaluation.urls")),
     # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]

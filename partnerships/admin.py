@@ -7,13 +7,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from partnerships.models import Organisation
+from partnerships.models import Neighbourhood, Organisation
 from partnerships.services import (
     ORGANISATION_EDITABLE_FIELDS,
     organisation_check_name_free,
     organisation_create,
     organisation_update,
 )
+from partnerships.services.neighbourhoods import NEIGHBOURHOOD_FIELDS, neighbourhood_save
 
 
 class OrganisationAdminForm(forms.ModelForm[Organisation]):
@@ -52,4 +53,20 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         # Organisations are deactivated, not deleted: their history must stay attributable.
+        return False
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin[Neighbourhood]):
+    list_display = ("name", "organisation", "partnership", "active")
+    list_filter = ("active", "organisation")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = NEIGHBOURHOOD_FIELDS
+
+    def save_model(self, request: HttpRequest, obj: Neighbourhood, form: Any, change: bool) -> None:
+        neighbourhood_save(actor=request.user, neighbourhood=obj)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Neighbourhood | None = None) -> bool:
+        # Engagement, priorities and surveys refer to neighbourhoods: deactivate instead.
         return False

@@ -137,6 +137,9 @@ def uncovered_url_names() -> list[str]:
 
 # Each app (and, in partnerships, each concept) keeps its entries beside its tests.
 def _join_app_entries() -> None:
+    from tests.core import access_notifications
+    from tests.engagement import access_engagement
+    from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
     from tests.problems import access_contributions, access_decisions, access_problems, access_sara, access_sharing
 
@@ -150,6 +153,11 @@ def _join_app_entries() -> None:
         access_decisions,
         access_sharing,
         access_contributions,
+        access_notifications,
+        access_engagement,
+        access_surveys,
+        access_crime,
+        access_impact,
     ):
         MATRIX.extend(module.ENTRIES)
 

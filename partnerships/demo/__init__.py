@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-RECORD_PARTS = ("contacts", "agreements", "partnerships")
+RECORD_PARTS = ("contacts", "agreements", "partnerships", "neighbourhoods")
 
 
 def seed(*, stdout: Any) -> None:

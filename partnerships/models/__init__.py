@@ -11,6 +11,7 @@ from partnerships.models.agreements import (
 )
 from partnerships.models.contacts import Contact, Handover
 from partnerships.models.data import DataCategory, DataCategoryKind, DataSource, RefreshFrequency
+from partnerships.models.neighbourhoods import Neighbourhood
 from partnerships.models.organisations import Organisation, OrganisationKind, Sector
 from partnerships.models.partnerships import (
     EngagementStatus,
@@ -38,6 +39,7 @@ __all__ = [
     "LawfulBasis",
     "MeetingCadence",
     "ModelOfWorking",
+    "Neighbourhood",
     "Organisation",
     "OrganisationKind",
     "Partnership",

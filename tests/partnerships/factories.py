@@ -6,7 +6,7 @@ from typing import Any
 
 import factory
 
-from partnerships.models import Organisation, OrganisationKind, Sector
+from partnerships.models import Neighbourhood, Organisation, OrganisationKind, Sector
 from partnerships.services import organisation_create
 
 
@@ -26,3 +26,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
 class PoliceForceFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Police Force {n}")
     kind = OrganisationKind.POLICE_FORCE
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory[Neighbourhood]):
+    """A neighbourhood of a police force (pass `organisation=world.force`)."""
+
+    class Meta:
+        model = Neighbourhood
+
+    name = factory.Sequence(lambda n: f"Neighbourhood {n}")
+    slug = factory.Sequence(lambda n: f"neighbourhood-{n}")
+    organisation = factory.SubFactory(PoliceForceFactory)
+    lsoa_codes = "E01000001\nE01000002"

@@ -1,0 +1,38 @@
+"""Demo neighbourhoods of the demo force, each worked by the Community Safety Partnership.
+
+Runs after the partnerships demo. Idempotent: a neighbourhood whose name exists is left alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerships.demo.organisations import FORCE
+from partnerships.models import Neighbourhood, Organisation, Partnership
+from partnerships.services.neighbourhoods import neighbourhood_save
+
+CSP = "Northshire Community Safety Partnership"
+
+# name -> LSOA codes (made up in the real format: E01 and six digits).
+DEMO_NEIGHBOURHOODS: dict[str, list[str]] = {
+    "Eastgate": ["E01099101", "E01099102", "E01099103"],
+    "Riverside": ["E01099201", "E01099202"],
+    "Northfield": ["E01099301", "E01099302"],
+    "City Centre": ["E01099401", "E01099402"],
+}
+
+
+def seed(*, stdout: Any) -> None:
+    force = Organisation.objects.get(name=FORCE)
+    partnership = Partnership.objects.filter(name=CSP).first()
+    created = 0
+    for name, codes in DEMO_NEIGHBOURHOODS.items():
+        if Neighbourhood.objects.filter(name=name).exists():
+            continue
+        neighbourhood_save(
+            actor=None,
+            neighbourhood=Neighbourhood(
+                name=name, organisation=force, partnership=partnership, lsoa_codes="\n".join(codes)
+            ),
+        )
+        created += 1
+    stdout.write(f"Neighbourhoods: {created} created.")

@@ -1,0 +1,40 @@
+"""Neighbourhoods are reference data kept by administrators (in the admin site) and the demo."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from core.audit import audit_record, changes
+from partnerships.models import Neighbourhood
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+NEIGHBOURHOOD_FIELDS = ("name", "slug", "organisation", "partnership", "lsoa_codes", "active")
+
+
+def _values(neighbourhood: Neighbourhood) -> dict[str, Any]:
+    return {
+        field: getattr(neighbourhood, f"{field}_id", getattr(neighbourhood, field)) for field in NEIGHBOURHOOD_FIELDS
+    }
+
+
+@transaction.atomic
+def neighbourhood_save(*, actor: User | None, neighbourhood: Neighbourhood) -> Neighbourhood:
+    """Create or update `neighbourhood` (a slug is made from the name when empty), with an audit event."""
+    creating = neighbourhood.pk is None
+    before = {} if creating else _values(Neighbourhood.objects.get(pk=neighbourhood.pk))
+    if not neighbourhood.slug:
+        neighbourhood.slug = slugify(neighbourhood.name)[:120]
+    neighbourhood.full_clean()
+    neighbourhood.save()
+    audit_record(
+        actor=actor,
+        verb="partnerships.neighbourhood.created" if creating else "partnerships.neighbourhood.updated",
+        target=neighbourhood,
+        detail=changes(before, _values(neighbourhood)),
+    )
+    return neighbourhood
