@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, User
+from engagement.selectors.coverage import coverage_gaps_for
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
 from problems.models import Stage
 from problems.selectors.problems import OPEN_STAGES, problem_list_overdue_for_force, problem_list_owned_by
@@ -54,4 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
         overdue = list(problem_list_overdue_for_force(user)[: OVERDUE_PANEL_SIZE + 1])
         context["overdue_reviews"] = overdue[:OVERDUE_PANEL_SIZE]
         context["more_overdue"] = len(overdue) > OVERDUE_PANEL_SIZE
+        # Seldom-heard groups not reached in the last twelve months, by neighbourhood: the force's
+        # neighbourhoods, the groups, and one query per reach source (engagement, surveys),
+        # whatever the number of neighbourhoods, events or responses.
+        context["coverage_gaps"] = coverage_gaps_for(user=user)
     return render(request, f"home/{user.role}.html", context)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from engagement.views import coverage, events, plans, priorities, public
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *coverage.urlpatterns,
+    *events.urlpatterns,
+    *priorities.urlpatterns,
+    *plans.urlpatterns,
+    *public.urlpatterns,
+]

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from partnerships.models import Neighbourhood, Organisation
+from partnerships.models import Neighbourhood, Organisation, SeldomHeardGroup
 from partnerships.services import (
     ORGANISATION_EDITABLE_FIELDS,
     organisation_check_name_free,
@@ -15,6 +15,7 @@ from partnerships.services import (
     organisation_update,
 )
 from partnerships.services.neighbourhoods import NEIGHBOURHOOD_FIELDS, neighbourhood_save
+from partnerships.services.seldom_heard_groups import SELDOM_HEARD_GROUP_FIELDS, seldom_heard_group_save
 
 
 class OrganisationAdminForm(forms.ModelForm[Organisation]):
@@ -69,4 +70,20 @@ class NeighbourhoodAdmin(admin.ModelAdmin[Neighbourhood]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Neighbourhood | None = None) -> bool:
         # Engagement, priorities and surveys refer to neighbourhoods: deactivate instead.
+        return False
+
+
+@admin.register(SeldomHeardGroup)
+class SeldomHeardGroupAdmin(admin.ModelAdmin[SeldomHeardGroup]):
+    list_display = ("name", "order", "active")
+    list_filter = ("active",)
+    search_fields = ("name",)
+    fields = SELDOM_HEARD_GROUP_FIELDS
+
+    def save_model(self, request: HttpRequest, obj: SeldomHeardGroup, form: Any, change: bool) -> None:
+        seldom_heard_group_save(actor=request.user, group=obj)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: SeldomHeardGroup | None = None) -> bool:
+        # Events and stakeholder maps refer to groups, and past coverage must stay explainable:
+        # deactivate instead.
         return False

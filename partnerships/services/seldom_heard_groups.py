@@ -1,0 +1,38 @@
+"""The seldom-heard list (DESIGN.md section 2) is reference data kept by administrators in the admin
+site. A group is deactivated, never deleted: engagement events and stakeholder maps refer to it,
+and coverage over past periods must stay explainable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from core.audit import audit_record, changes
+from partnerships.models import SeldomHeardGroup
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SELDOM_HEARD_GROUP_FIELDS = ("name", "active", "order")
+
+
+def _values(group: SeldomHeardGroup) -> dict[str, Any]:
+    return {field: getattr(group, field) for field in SELDOM_HEARD_GROUP_FIELDS}
+
+
+@transaction.atomic
+def seldom_heard_group_save(*, actor: User | None, group: SeldomHeardGroup) -> SeldomHeardGroup:
+    """Create or update a group on the seldom-heard list, with an audit event."""
+    creating = group.pk is None
+    before = {} if creating else _values(SeldomHeardGroup.objects.get(pk=group.pk))
+    group.name = group.name.strip()
+    group.full_clean()
+    group.save()
+    audit_record(
+        actor=actor,
+        verb="partnerships.seldom_heard_group.created" if creating else "partnerships.seldom_heard_group.updated",
+        target=group,
+        detail=changes(before, _values(group)),
+    )
+    return group
