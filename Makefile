@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # PYTHON from the environment, python3.13/python3.12 on PATH, then pyenv's installed versions.
 PYTHON_FOR_VENV = $(shell bin/find-python)
 
-.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark
+.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark pdf-libs bench bench-impact
 
 help:
 	@echo "make run    set up and start Common Ground with demo data on http://127.0.0.1:8000/"
@@ -45,6 +45,10 @@ run: deps npm
 browser:
 	@bin/ensure-chromium
 
+# WeasyPrint (PDF exports) needs Debian's Pango.
+pdf-libs:
+	@bin/ensure-pdf-libs
+
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -57,12 +61,23 @@ fmt: deps
 	$(VENV)/bin/ruff check --fix .
 
 # Tests run against the real PostgreSQL and Redis on their standard local ports.
-test: deps npm browser lint typecheck
+test: deps npm browser pdf-libs lint typecheck
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 benchmark: deps npm
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)
+
+# The crime import benchmark (a generated 500,000-row police.uk file against a raw COPY), then bench-impact
+# (BENCH_CRIME_ROWS changes the size). Results in var/benchmarks/crime_import.json.
+bench: deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks/test_crime_import.py -s -p no:cacheprovider $(PYTEST_ARGS)
+	$(MAKE) bench-impact
+
+# The impact report over 100,000 problems and 1,000,000 crime rows (generated with COPY).
+# Results in var/benchmarks/impact_report.json.
+bench-impact: deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks/test_impact_report.py -s -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
+from core.notifications import unread_count_subquery
 
 
 class ActiveOrganisationBackend(ModelBackend):
@@ -16,8 +17,14 @@ class ActiveOrganisationBackend(ModelBackend):
         return bool(user.is_active and user.organisation.active)
 
     def get_user(self, user_id: Any) -> User | None:
-        # Loaded with its organisation: every page needs both, in one query.
-        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        # Loaded with its organisation and its unread notification count (the bell in the
+        # navigation bar): every page needs all three, in one query.
+        user = (
+            User.objects.select_related("organisation")
+            .annotate(unread_notifications=unread_count_subquery())
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

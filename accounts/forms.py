@@ -59,3 +59,21 @@ class PasswordResetRequestForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[User]:
         yield from User.objects.filter(email__iexact=email.strip(), is_active=True, organisation__active=True)
+
+
+class NotificationSettingsForm(forms.Form):
+    """Whether to receive the weekly digest. A yes/no choice (not a checkbox), so that the answer is
+    always a deliberate one and a missing or tampered answer is shown as an error."""
+
+    receives_weekly_digest = forms.TypedChoiceField(
+        label="Email me the weekly digest",
+        help_text="Supervisors get a weekly summary of overdue reviews, stalled problems, overdue partner actions "
+        "and agreements due for review.",
+        choices=[("yes", "Yes, email me the digest"), ("no", "No, do not email me the digest")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether to receive the weekly digest.",
+            "invalid_choice": "Choose whether to receive the weekly digest.",
+        },
+    )

@@ -46,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The weekly digest for supervisors (core reminders); each user may turn it off in their profile.
+    receives_weekly_digest = models.BooleanField("email me the weekly digest", default=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -213,3 +213,16 @@ def second_factor_verify(*, actor: User, token: str) -> tuple[TOTPDevice | Stati
         detail={"method": "backup_code" if isinstance(device, StaticDevice) else "authenticator"},
     )
     return device, None
+
+
+@transaction.atomic
+def user_set_notification_preferences(*, actor: User, receives_weekly_digest: bool) -> User:
+    """The signed-in user chooses whether to receive the weekly digest (their own setting only)."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = {"receives_weekly_digest": user.receives_weekly_digest}
+    user.receives_weekly_digest = receives_weekly_digest
+    user.save(update_fields=["receives_weekly_digest"])
+    diff = changes(before, {"receives_weekly_digest": receives_weekly_digest})
+    if diff:
+        audit_record(actor=actor, verb="accounts.user.preferences_changed", target=user, detail=diff)
+    return user

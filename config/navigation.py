@@ -16,6 +16,13 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Home", "home", ALL_ROLES),
     ("Problems", "problem-list", POLICE_ROLES),
     ("Shared with us", "shared-with-us", PARTNER_ROLES),
+    # Engagement log, priorities, coverage and safety plans (their pages link to one another).
+    ("Engagement", "event-list", POLICE_ROLES | PARTNER_ROLES),
+    ("Surveys", "survey-list", POLICE_ROLES | PARTNER_ROLES),
+    # Officers (own area), supervisors, analysts; partner leads get their partnership's report.
+    ("Impact report", "impact-report", frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ANALYST, Role.PARTNER_LEAD})),
+    # Analysts import police.uk crime data (the page links to the unit costs of crime).
+    ("Crime data", "crime-import", frozenset({Role.ANALYST})),
     ("Partners", "organisation-list", ALL_ROLES),
     ("Partnerships", "partnership-list", ALL_ROLES),
     ("Data sources", "data-source-list", ALL_ROLES),

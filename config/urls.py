@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("accounts.urls")),
+    path("", include("core.urls")),
     path("", include("partnerships.urls")),
     path("", include("problems.urls")),
     path("", include("engagement.urls")),

@@ -46,3 +46,84 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReminderState(models.TextChoices):
+    DUE = "due", "Due"
+    CLAIMED = "claimed", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Reminder(models.Model):
+    """One reminder to one person about one thing on one date: the ledger that makes sending
+    exactly-once. The unique key means a sweep run twice (or by two schedulers) adds nothing; the
+    state moves due -> claimed -> sent by conditional UPDATEs (core.reminders), so only the
+    worker that wins the claim sends. A row stays `due` until sent, so losing the broker's queue
+    loses nothing: the next dispatch finds it again in PostgreSQL.
+
+    What to say is decided when the row is made, by the domain sweep that made it (core knows no
+    domain app): the email template's name, its context (plain values, never case detail of a
+    restricted problem), and the in-app title and link."""
+
+    kind = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    due_date = models.DateField()
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    template = models.CharField(max_length=100)
+    context = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=200)
+    link = models.CharField(max_length=300)
+    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.DUE)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # After a failed attempt, not before this time (exponential backoff).
+    not_before = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The Celery task id that holds the claim: a task redelivered after its worker died carries
+    # the same id and may take its own claim back at once, without waiting for the timeout.
+    claim_token = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_type", "target_id", "due_date", "recipient"], name="reminder_once"
+            ),
+        ]
+        indexes = [
+            # The dispatcher's scan: rows still to send, oldest first.
+            models.Index(fields=["state", "id"], name="reminder_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_type}:{self.target_id} for {self.recipient_id} ({self.state})"
+
+
+class Notification(models.Model):
+    """An in-app notification: the same events as the reminder emails, shown under the bell."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    link = models.CharField(max_length=300, blank=True)
+    # One notification per reminder at most, enforced by the database (exactly-once in-app).
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -5,3 +5,19 @@ from django.apps import AppConfig
 
 class EvaluationConfig(AppConfig):
     name = "evaluation"
+
+    def ready(self) -> None:
+        # Survey answers that map to a seldom-heard group count towards engagement's coverage grid;
+        # registered from here so that engagement never imports evaluation (DESIGN.md section 3).
+        from engagement.coverage import register_reach_source
+        from evaluation.selectors.surveys import survey_reach
+
+        register_reach_source("survey", survey_reach)
+
+        # The problem page's assessment and the printable summary show the evaluation (before/after,
+        # cost-benefit, EMMIE) through problems' panel extension point, for the same reason.
+        from evaluation.views.assessment import register_panels
+        from evaluation.views.award import register_award_panel
+
+        register_panels()
+        register_award_panel()

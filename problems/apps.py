@@ -7,4 +7,6 @@ class ProblemsConfig(AppConfig):
     name = "problems"
 
     def ready(self) -> None:
-        from problems import signals  # noqa: F401  (connects the receivers)
+        from problems import reminders, signals  # noqa: F401  (signals connects the receivers)
+
+        reminders.register()

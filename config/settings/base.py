@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.navigation",
+                "core.context_processors.notifications",
             ],
         },
     },
@@ -218,6 +219,8 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# The address of the site, for links in emails (which have no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Common Ground <no-reply@commonground.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -263,7 +266,40 @@ CELERY_BEAT_SCHEDULE = {
         "task": "problems.tasks.suspend_lapsed_shares",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Reminders (core.reminders): each sweep makes its rows and queues them; the dispatcher
+    # queues again whatever is still due (after a broker outage, a backoff or a lost worker).
+    "reminders-problem-reviews": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["problems.reviews"],
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "reminders-problem-actions": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["problems.actions"],
+        "schedule": crontab(hour=7, minute=5),
+    },
+    "reminders-agreement-reviews": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["partnerships.agreement_reviews"],
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "reminders-weekly-digest": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["problems.weekly_digest"],
+        "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
+    },
+    "reminders-queue-pending": {
+        "task": "core.tasks.queue_pending_reminders",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 600},
+    },
 }
+
+# --- Reminders (core.reminders) -------------------------------------------------------------------
+# A claim older than this is taken to belong to a worker that died, and may be taken again.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_BACKOFF_SECONDS = env.int("REMINDER_BACKOFF_SECONDS", default=60)
 
 # --- Problems -----------------------------------------------------------------------------------
 # Days from one review of an open problem to the next, by risk level.

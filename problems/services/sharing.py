@@ -22,6 +22,7 @@ from partnerships.models.agreements import IN_FORCE_STATUSES
 from partnerships.selectors.agreements import agreement_coverage_gap, agreement_covering
 from problems.models import Problem
 from problems.models.sharing import ProblemShare, ShareAccess, ShareEnd
+from problems.reminders import notify_owners_of_suspended_shares
 from problems.selectors.access import can_change_problem
 
 if TYPE_CHECKING:
@@ -169,15 +170,17 @@ def share_revoke(*, actor: User, share: ProblemShare, reason: str) -> ProblemSha
 
 @transaction.atomic
 def shares_suspend_for_agreement(*, agreement: Agreement, reason: str) -> int:
-    """The system suspends every active share relying on `agreement` (it ended). Returns how many."""
-    count = 0
+    """The system suspends every active share relying on `agreement` (it ended), and tells each
+    affected problem's owner (after commit). Returns how many."""
+    suspended = []
     for pk in ProblemShare.objects.filter(agreement=agreement, ended_at__isnull=True).values_list("pk", flat=True):
         share = _lock_active(pk)
         if share is None:
             continue
         _end_share(actor=None, share=share, kind=ShareEnd.SUSPENDED, reason=reason, verb="problems.share.suspended")
-        count += 1
-    return count
+        suspended.append(share)
+    notify_owners_of_suspended_shares(suspended)
+    return len(suspended)
 
 
 RESTRICTED_REASON = "The problem was restricted: restricted problems are never shared."

@@ -1,7 +1,106 @@
-"""Access matrix entries for this concept. Joined into tests/access_matrix.py."""
+"""Access matrix entries for surveys. Joined into tests/access_matrix.py.
+
+A police survey (owned by the force, built by the officer) is seen and changed by the force's
+officers, supervisors and analysts; partners and the administrator get 404. A partner survey
+(owned by the council, in a neighbourhood of the force) is built by the council's lead, read by its
+member (403 on writes) and by the force's supervisor (403 on writes); other police users get 404.
+The public form and its thank-you page are open to everyone, signed in or not."""
 
 from __future__ import annotations
 
-from tests.access_matrix import Entry
+from typing import Any
 
-ENTRIES: list[Entry] = []
+from tests.access_matrix import PERSONAS, REDIRECT, ROLES, Entry, Outcome, public_page, signed_in_page
+
+POLICE = ("officer", "supervisor", "analyst")
+OUTSIDERS_404 = dict.fromkeys(("partner_member", "partner_lead", "unrelated_partner", "administrator"), 404)
+
+
+def police_page(outcome: Outcome = 200) -> dict[str, Outcome]:
+    return signed_in_page(**OUTSIDERS_404, **dict.fromkeys(POLICE, outcome))
+
+
+def _police_survey(world: Any, **fields: Any) -> Any:
+    from tests.evaluation.factories_surveys import make_survey
+
+    return make_survey(world.users["officer"], **fields)
+
+
+def _survey(world: Any) -> dict[str, Any]:
+    return {"pk": _police_survey(world).pk}
+
+
+def _draft(world: Any) -> dict[str, Any]:
+    return {"pk": _police_survey(world, publish=False).pk}
+
+
+def _draft_question(world: Any) -> dict[str, Any]:
+    survey = _police_survey(world, publish=False)
+    return {"pk": survey.pk, "question_pk": survey.questions.get().pk}
+
+
+def _partner_survey(world: Any) -> Any:
+    from evaluation.models import Audience
+    from tests.evaluation.factories_surveys import make_survey
+    from tests.partnerships.factories import NeighbourhoodFactory
+
+    return make_survey(
+        world.users["partner_lead"],
+        audience=Audience.PARTNER,
+        neighbourhood=NeighbourhoodFactory(organisation=world.force),
+    )
+
+
+def _public(world: Any) -> dict[str, Any]:
+    return {"token": _police_survey(world).public_token}
+
+
+# The partner survey: its owner's lead builds; its member and the force's supervisor read (403 on
+# writes); the officer and analyst of the force see nothing (not theirs, not supervisors).
+PARTNER_READ = signed_in_page(
+    **{**dict.fromkeys(ROLES, 404), "partner_member": 200, "partner_lead": 200, "supervisor": 200}
+)
+PARTNER_WRITE = signed_in_page(
+    **{**dict.fromkeys(ROLES, 404), "partner_member": 403, "partner_lead": 200, "supervisor": 403}
+)
+
+ENTRIES: list[Entry] = [
+    Entry("survey-list", signed_in_page()),
+    Entry("survey-trends", signed_in_page()),
+    Entry(
+        "survey-create",
+        signed_in_page(**{**dict.fromkeys(ROLES, 200), "partner_member": 403, "administrator": 403}),
+    ),
+    Entry("survey-detail", police_page(), kwargs=_survey),
+    Entry("survey-detail", PARTNER_READ, kwargs=lambda world: {"pk": _partner_survey(world).pk}),
+    Entry("survey-edit", police_page(), kwargs=_survey),
+    Entry("survey-edit", PARTNER_WRITE, kwargs=lambda world: {"pk": _partner_survey(world).pk}),
+    Entry("survey-publish", police_page(REDIRECT), kwargs=_draft, method="post"),
+    Entry("survey-close", police_page(REDIRECT), kwargs=_survey, method="post"),
+    Entry("survey-copy", police_page(REDIRECT), kwargs=_survey, method="post"),
+    Entry("survey-new-version", police_page(REDIRECT), kwargs=_survey, method="post"),
+    Entry("survey-qr", police_page(), kwargs=_survey),
+    Entry("survey-question-add", police_page(), kwargs=_draft),
+    Entry("survey-question-edit", police_page(), kwargs=_draft_question),
+    Entry("survey-question-delete", police_page(REDIRECT), kwargs=_draft_question, method="post"),
+    Entry(
+        "survey-question-move",
+        police_page(REDIRECT),
+        kwargs=_draft_question,
+        method="post",
+        data={"direction": "up"},
+    ),
+    Entry("survey-results", police_page(), kwargs=_survey),
+    Entry("survey-results", PARTNER_READ, kwargs=lambda world: {"pk": _partner_survey(world).pk}),
+    Entry("survey-export", police_page(), kwargs=_survey),
+    # A partner survey is answered by its owner's users (and members of its partnership) only.
+    Entry(
+        "survey-answer",
+        signed_in_page(**{**dict.fromkeys(ROLES, 404), "partner_member": 200, "partner_lead": 200}),
+        kwargs=lambda world: {"pk": _partner_survey(world).pk},
+    ),
+    Entry("survey-public", public_page(), kwargs=_public),
+    Entry("survey-public-thanks", public_page(), kwargs=_public),
+]
+
+assert all(set(entry.expect) == set(PERSONAS) for entry in ENTRIES)

@@ -1,0 +1,341 @@
+"""Benchmark: the impact report over 100,000 problems and 1,000,000 street-level crime rows.
+
+The data is generated here and loaded with PostgreSQL COPY: one force, a partnership of twenty
+neighbourhoods holding every problem, each problem with two stage moves and a done action, one
+in two with an objective, BENCH_IMPACT_DESIGNS of them (default 20) with a before/after design
+by LSOA, and the crime rows spread over 400 LSOAs and 24 months. The report is the partnership's
+for a year, for its supervisor: every panel (problem flow, stage medians, reviews, objectives,
+partner contributions, crime change, engagement, trust, costs and benefits), then the page
+through the full middleware stack, then the PDF.
+
+Run with `make bench` (or `make benchmark`); this file alone:
+    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python -m pytest \
+        benchmarks/test_impact_report.py -s -p no:cacheprovider
+It reports; it does not pass or fail on timings. Results go to var/benchmarks/impact_report.json.
+BENCH_IMPACT_PROBLEMS and BENCH_CRIME_ROWS change the sizes."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Model
+from django.test import Client
+from django.utils import timezone
+
+from evaluation.models import CrimeRecord, EvaluationDesign
+from evaluation.selectors.impact import impact_scope_for
+from evaluation.selectors.impact_report import impact_report_build
+from evaluation.services.reports_render import impact_report_pdf
+from problems.models import ActionStatus, Objective, Problem, ProblemCategory, ResponseAction, StageTransition
+from problems.models.problems import STAGE_ORDER
+from tests.conftest import World, sign_in
+from tests.partnerships.factories import NeighbourhoodFactory
+from tests.partnerships.factories_partnerships import make_partnership
+
+RESULTS = Path(__file__).resolve().parents[1] / "var" / "benchmarks"
+PROBLEMS = int(os.environ.get("BENCH_IMPACT_PROBLEMS", "100000"))
+CRIME_ROWS = int(os.environ.get("BENCH_CRIME_ROWS_REPORT", "1000000"))
+DESIGNS = int(os.environ.get("BENCH_IMPACT_DESIGNS", "20"))
+AREAS = 20
+LSOAS = [f"E01{n:06d}" for n in range(400)]
+TYPES = ["Anti-social behaviour", "Burglary", "Criminal damage and arson", "Drugs", "Public order", "Vehicle crime"]
+START, END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+ROUNDS = 1
+
+
+def _copy(model: type[Model], columns: list[str], rows: Iterator[tuple[Any, ...]]) -> float:
+    """COPY `rows` into the model's table; the seconds it took."""
+    began = time.perf_counter()
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(row)
+    return time.perf_counter() - began
+
+
+def _problem_columns() -> list[str]:
+    return [f.column for f in Problem._meta.concrete_fields if f.column != "id"]
+
+
+def _problem_rows(world: World, areas: list[str], categories: list[int]) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(100_000)  # noqa: S311  (made-up data)
+    officer = world.users["officer"]
+    now = timezone.now()
+    today = timezone.localdate()
+    fixed: dict[str, Any] = {
+        "owning_organisation_id": world.force.pk,
+        "owner_id": officer.pk,
+        "created_by_id": officer.pk,
+        "source": "community_report",
+        "risk_level": "medium",
+        "restricted": False,
+        "updated_at": now,
+    }
+    columns = _problem_columns()
+    for n in range(PROBLEMS):
+        opened = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(730))
+        stage = STAGE_ORDER[n % len(STAGE_ORDER)]
+        closed = stage == "closed"
+        values = {
+            **fixed,
+            "reference": f"BEN-{n:07d}",
+            "title": f"Benchmark problem {n}",
+            "description": "Generated for the impact report benchmark.",
+            "category_id": categories[n % len(categories)],
+            "neighbourhood": areas[n % len(areas)],
+            "lsoa_code": LSOAS[n % len(LSOAS)],
+            "stage": stage,
+            "opened_on": opened,
+            "next_review_date": None if closed else today + datetime.timedelta(days=rng.randrange(-30, 60)),
+            "closed_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(12)))
+            + datetime.timedelta(days=90)
+            if closed
+            else None,
+            "created_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9))),
+        }
+        yield tuple(values.get(column, "" if _is_text(column) else None) for column in columns)
+
+
+_TEXT = {f.column for f in Problem._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
+
+
+def _is_text(column: str) -> bool:
+    return column in _TEXT
+
+
+def _load(world: World) -> dict[str, float]:
+    timings: dict[str, float] = {}
+    partnership = make_partnership(members=[world.force, world.partner], name="Benchmark Partnership")
+    areas = [
+        NeighbourhoodFactory(
+            name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force, partnership=partnership
+        ).name
+        for n in range(AREAS)
+    ]
+    categories = list(ProblemCategory.objects.values_list("pk", flat=True))
+    timings["problems"] = _copy(Problem, _problem_columns(), _problem_rows(world, areas, categories))
+    first = Problem.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+    ids = range(first, first + PROBLEMS)
+    officer = world.users["officer"].pk
+
+    def transitions() -> Iterator[tuple[Any, ...]]:
+        base = timezone.make_aware(datetime.datetime(2024, 1, 1, 12))
+        for pk in ids:
+            for step in range(2):
+                at = base + datetime.timedelta(days=(pk * 7 + step * 11) % 700 + step)
+                yield (pk, "advance", STAGE_ORDER[step], STAGE_ORDER[step + 1], "", officer, at)
+
+    timings["transitions"] = _copy(
+        StageTransition, ["problem_id", "kind", "from_stage", "to_stage", "note", "by_id", "at"], transitions()
+    )
+    now = timezone.now()
+
+    def actions() -> Iterator[tuple[Any, ...]]:
+        for pk in ids:
+            org = world.partner.pk if pk % 3 else world.force.pk
+            done = timezone.make_aware(datetime.datetime(2025, 1, 1, 12)) + datetime.timedelta(days=pk % 365)
+            yield (
+                pk,
+                "Generated action",
+                "situational",
+                org,
+                "",
+                None,
+                done.date(),
+                ActionStatus.DONE,
+                "",
+                done,
+                now,
+                now,
+            )
+
+    timings["actions"] = _copy(
+        ResponseAction,
+        [
+            "problem_id",
+            "description",
+            "intervention_kind",
+            "responsible_organisation_id",
+            "responsible_person",
+            "responsible_user_id",
+            "due_date",
+            "status",
+            "cancel_reason",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ],
+        actions(),
+    )
+
+    def objectives() -> Iterator[tuple[Any, ...]]:
+        for pk in ids[::2]:
+            met = (None, True, False)[pk % 3]
+            target = datetime.date(2025, 1, 1) + datetime.timedelta(days=pk % 365)
+            yield (pk, "Generated objective", "Calls", "", "Fewer", target, "", met)
+
+    timings["objectives"] = _copy(
+        Objective,
+        ["problem_id", "description", "measure", "baseline", "target", "target_date", "result", "met"],
+        objectives(),
+    )
+
+    def designs() -> Iterator[tuple[Any, ...]]:
+        for n, pk in enumerate(ids[: DESIGNS * 10 : 10]):
+            start = datetime.date(2025, 1 + n % 12, 1)
+            yield (
+                pk,
+                "[]",
+                start,
+                6,
+                6,
+                LSOAS[n % len(LSOAS)],
+                LSOAS[(n + 200) % len(LSOAS)],
+                None,
+                None,
+                None,
+                None,
+                "",
+                10,
+                30,
+                5,
+                20,
+                100,
+                "",
+                officer,
+                now,
+            )
+
+    timings["designs"] = _copy(
+        EvaluationDesign,
+        [
+            "problem_id",
+            "crime_types",
+            "response_start",
+            "months_before",
+            "months_after",
+            "target_lsoa_codes",
+            "comparison_lsoa_codes",
+            "comparison_inner_m",
+            "comparison_outer_m",
+            "buffer_m",
+            "maryland_level",
+            "maryland_reason",
+            "officer_hours",
+            "officer_hourly_cost",
+            "partner_hours",
+            "partner_hourly_cost",
+            "money_spent",
+            "costs_notes",
+            "updated_by_id",
+            "updated_at",
+        ],
+        designs(),
+    )
+
+    def crimes() -> Iterator[tuple[Any, ...]]:
+        rng = random.Random(1_000_000)  # noqa: S311  (made-up data)
+        for n in range(CRIME_ROWS):
+            month = datetime.date(2024 + (n // 12) % 2, n % 12 + 1, 1)
+            lat, lon = 52.0 + rng.random() / 10, -1.0 - rng.random() / 10
+            yield (
+                f"bench-{n}",
+                f"{n:064x}",
+                month,
+                "Benchmark Police",
+                "Benchmark Police",
+                lon,
+                lat,
+                "On or near a street",
+                LSOAS[rng.randrange(len(LSOAS))],
+                "Benchmark 001A",
+                TYPES[n % len(TYPES)],
+                "",
+                "",
+            )
+
+    timings["crime_rows"] = _copy(
+        CrimeRecord,
+        [
+            "key",
+            "crime_id",
+            "month",
+            "reported_by",
+            "falls_within",
+            "longitude",
+            "latitude",
+            "location",
+            "lsoa_code",
+            "lsoa_name",
+            "crime_type",
+            "last_outcome",
+            "context",
+        ],
+        crimes(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings["partnership_id"] = partnership.pk
+    return timings
+
+
+def _time(call: Callable[[], object]) -> dict[str, float]:
+    samples = []
+    for _ in range(ROUNDS):
+        began = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - began)
+    return {"median_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3)}
+
+
+@pytest.mark.django_db
+def test_impact_report_over_100k_problems_and_1m_crime_rows(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("The benchmark loads its data with PostgreSQL COPY.")
+    loading = _load(world)
+    partnership_id = int(loading.pop("partnership_id"))
+    supervisor = world.users["supervisor"]
+    scope = impact_scope_for(user=supervisor, area=f"partnership-{partnership_id}", start=START, end=END)
+    panels: dict[str, float] = {}
+    last: list[Any] = [time.perf_counter(), ""]
+
+    def progress(_: int, step: str) -> None:
+        now = time.perf_counter()
+        if last[1]:
+            panels[str(last[1])] = round(now - float(last[0]), 3)
+        last[0], last[1] = now, step
+
+    began = time.perf_counter()
+    report = impact_report_build(scope, progress=progress)
+    build_seconds = round(time.perf_counter() - began, 3)
+    assert report.flow.opened > 0
+    assert report.sources["crime"].problems > 0
+
+    client = sign_in(Client(), supervisor)
+    query = {"start": START.isoformat(), "end": END.isoformat(), "area": f"partnership-{partnership_id}"}
+    results = {
+        "problems": PROBLEMS,
+        "crime_rows": CRIME_ROWS,
+        "designs": DESIGNS,
+        "load_seconds": {k: round(v, 2) for k, v in loading.items()},
+        "opened_in_period": report.flow.opened,
+        "report_build_seconds": build_seconds,
+        "seconds_per_panel": panels,
+        "report_page": _time(lambda: client.get("/reports/impact/", query)),
+        "pdf_render_only": _time(lambda: impact_report_pdf(report)),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "impact_report.json").write_text(json.dumps(results, indent=2, default=str))
+    print(json.dumps(results, indent=2, default=str))

@@ -1,0 +1,320 @@
+"""Impact report panels whose data belongs to other parts of the app, each calling the selector of
+the part that owns it (and so its access rules), with no query per problem:
+
+- engagement (engagement.selectors): events held in the area in the period and their attendees,
+  by kind (one grouped query); seldom-heard coverage (engagement.selectors.coverage.coverage_grid:
+  one query for the areas, one for the groups, one per reach source);
+- trust and confidence (evaluation.selectors.surveys_results.trust_trend: two queries): the
+  rounds in the area that opened in the period, with net agreement per item;
+- crime (evaluation.selectors.crime.crime_change_for_problems: two queries) and costs and
+  benefits (evaluation.selectors.cost_benefit.cost_benefit_for_problems: one, the unit costs,
+  reusing the crime panel's counts): over the report's problems whose evaluated response started
+  in the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from evaluation.selectors.impact import ReportScope
+from problems.models import Problem
+
+Step = tuple[str, str, Callable[[ReportScope], Any]]
+
+
+# --- engagement -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventKindCount:
+    kind: str
+    label: str
+    events: int
+    attendees: int
+
+
+@dataclass(frozen=True)
+class GroupCoverage:
+    group: str
+    reached_in: int
+    neighbourhoods: int
+
+    @property
+    def reached(self) -> bool:
+        return self.reached_in > 0
+
+
+@dataclass(frozen=True)
+class EngagementPanel:
+    by_kind: list[EventKindCount]
+    coverage: list[GroupCoverage]
+
+    @property
+    def events(self) -> int:
+        return sum(k.events for k in self.by_kind)
+
+    @property
+    def attendees(self) -> int:
+        return sum(k.attendees for k in self.by_kind)
+
+    @property
+    def groups_reached(self) -> int:
+        return sum(1 for g in self.coverage if g.reached)
+
+
+def engagement_panel(scope: ReportScope) -> EngagementPanel:
+    from engagement.models.events import EventKind
+    from engagement.selectors.access import events_visible_to
+    from engagement.selectors.coverage import coverage_grid
+
+    labels = dict(EventKind.choices)
+    rows = (
+        events_visible_to(scope.user)
+        .filter(neighbourhood_id__in=scope.neighbourhood_ids, held_on__gte=scope.start, held_on__lte=scope.end)
+        .values("kind")
+        .annotate(events=Count("pk"), people=Sum("attendees"))
+        .order_by("kind")
+    )
+    by_kind = [EventKindCount(r["kind"], labels.get(r["kind"], r["kind"]), r["events"], r["people"] or 0) for r in rows]
+    grid = coverage_grid(user=scope.user, start=scope.start, end=scope.end, neighbourhood=scope.neighbourhood)
+    area_rows = [row for row in grid.rows if row.neighbourhood.pk in scope.neighbourhood_ids]
+    coverage = [
+        GroupCoverage(group.name, sum(1 for row in area_rows if row.cells[i].reached), len(area_rows))
+        for i, group in enumerate(grid.groups)
+    ]
+    return EngagementPanel(by_kind=by_kind, coverage=coverage)
+
+
+# --- trust and confidence -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrustRound:
+    area: str
+    survey: str
+    opens_on: Any
+    responses: int
+    overall: float | None
+    net: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class TrustPanel:
+    items: list[tuple[str, str]]
+    rounds: list[TrustRound]
+
+
+def trust_panel(scope: ReportScope) -> TrustPanel:
+    from evaluation.selectors.surveys_results import trust_items, trust_trend
+
+    names = {name.strip().lower() for name in scope.area_names}
+    rounds = [
+        TrustRound(area, str(r.survey), r.survey.opens_on, r.responses, r.overall, r.net)
+        for area, area_rounds in trust_trend(user=scope.user, neighbourhood=scope.neighbourhood).items()
+        if area.strip().lower() in names
+        for r in area_rounds
+        if scope.start <= r.survey.opens_on <= scope.end
+    ]
+    rounds.sort(key=lambda r: (r.opens_on, r.area))
+    return TrustPanel(items=trust_items(), rounds=rounds)
+
+
+# --- crime change, and costs and benefits --------------------------------------------------------
+
+
+def evaluated_problems(scope: ReportScope) -> QuerySet[Problem]:
+    """The report's problems whose evaluated response started in the period."""
+    return scope.problems().filter(
+        evaluation_design__response_start__gte=scope.start, evaluation_design__response_start__lte=scope.end
+    )
+
+
+@dataclass(frozen=True)
+class CrimePanel:
+    problems: int
+    target_before: int
+    target_after: int
+    # Over the problems that have a comparison area only (they are the ones it can be set against).
+    compared: int
+    compared_target_before: int
+    compared_target_after: int
+    comparison_before: int
+    comparison_after: int
+
+    @property
+    def target_change(self) -> float | None:
+        return _change(self.target_before, self.target_after)
+
+    @property
+    def comparison_change(self) -> float | None:
+        return _change(self.comparison_before, self.comparison_after)
+
+    @property
+    def relative_effect(self) -> float | None:
+        from evaluation.selectors.before_after import relative_effect_size
+
+        return relative_effect_size(
+            self.compared_target_before, self.compared_target_after, self.comparison_before, self.comparison_after
+        )
+
+
+def _change(before: int, after: int) -> float | None:
+    return round(100 * (after - before) / before, 1) if before else None
+
+
+def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> CrimePanel:
+    """`found`, if given, receives the crime change of each problem (for `cost_panel` to reuse)."""
+    from evaluation.selectors.crime import crime_change_for_problems
+
+    by_problem = crime_change_for_problems(problems_qs=evaluated_problems(scope))
+    if found is not None:
+        found.update(by_problem)
+    changes = list(by_problem.values())
+    compared = [c for c in changes if c.has_comparison]
+    return CrimePanel(
+        problems=len(changes),
+        target_before=sum(c.target_before for c in changes),
+        target_after=sum(c.target_after for c in changes),
+        compared=len(compared),
+        compared_target_before=sum(c.target_before for c in compared),
+        compared_target_after=sum(c.target_after for c in compared),
+        comparison_before=sum(c.comparison_before or 0 for c in compared),
+        comparison_after=sum(c.comparison_after or 0 for c in compared),
+    )
+
+
+@dataclass(frozen=True)
+class CostPanel:
+    problems: int
+    total_cost: Decimal
+    total_benefit: Decimal
+    net_benefit: Decimal
+    crimes_prevented: Decimal
+    missing_unit_costs: list[str] = field(default_factory=list)
+
+
+def cost_panel(scope: ReportScope, *, crime_changes: dict[int, Any] | None = None) -> CostPanel:
+    """`crime_changes`: the crime panel's, when it has run (the costliest query, not run twice)."""
+    from evaluation.selectors.cost_benefit import cost_benefit_for_problems
+
+    _, totals = cost_benefit_for_problems(problems_qs=evaluated_problems(scope), crime_changes=crime_changes)
+    return CostPanel(
+        problems=totals.problems,
+        total_cost=totals.total_cost,
+        total_benefit=totals.total_benefit,
+        net_benefit=totals.net_benefit,
+        crimes_prevented=totals.crimes_prevented,
+        missing_unit_costs=totals.missing_unit_costs,
+    )
+
+
+# --- the report's use of these panels ------------------------------------------------------------
+
+
+def steps() -> list[Step]:
+    # The cost panel reuses the crime panel's counts (same problems, designs and areas).
+    found: dict[int, Any] = {}
+    ran: list[bool] = []
+
+    def crime(scope: ReportScope) -> CrimePanel:
+        panel = crime_panel(scope, found=found)
+        ran.append(True)
+        return panel
+
+    def costs(scope: ReportScope) -> CostPanel:
+        return cost_panel(scope, crime_changes=found if ran else None)
+
+    return [
+        ("crime", "Comparing crime before and after", crime),
+        ("engagement", "Counting engagement and seldom-heard coverage", engagement_panel),
+        ("trust", "Reading trust and confidence surveys", trust_panel),
+        ("costs", "Adding up costs and benefits", costs),
+    ]
+
+
+def chart_data(sources: dict[str, Any]) -> dict[str, Any]:
+    charts: dict[str, Any] = {}
+    crime: CrimePanel | None = sources.get("crime")
+    if crime is not None and crime.problems:
+        charts["crime"] = {
+            "type": "bar",
+            "labels": ["Problem areas", "Comparison areas"],
+            "datasets": [
+                {"label": "Before", "data": [crime.compared_target_before, crime.comparison_before]},
+                {"label": "After", "data": [crime.compared_target_after, crime.comparison_after]},
+            ],
+        }
+    engagement: EngagementPanel | None = sources.get("engagement")
+    if engagement is not None and engagement.by_kind:
+        charts["engagement"] = {
+            "type": "bar",
+            "labels": [k.label for k in engagement.by_kind],
+            "datasets": [
+                {"label": "Events", "data": [k.events for k in engagement.by_kind]},
+                {"label": "Attendees", "data": [k.attendees for k in engagement.by_kind]},
+            ],
+        }
+    trust: TrustPanel | None = sources.get("trust")
+    if trust is not None and trust.rounds:
+        charts["trust"] = {
+            "type": "line",
+            "labels": [f"{r.area}, {r.opens_on:%b %Y}" for r in trust.rounds],
+            "datasets": [{"label": "Net agreement, all items", "data": [r.overall for r in trust.rounds]}],
+        }
+    return charts
+
+
+def csv_rows(sources: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    crime: CrimePanel | None = sources.get("crime")
+    if crime is not None:
+        rows += [
+            ["crime", "problems evaluated", "count", crime.problems],
+            ["crime", "problem areas", "before", crime.target_before],
+            ["crime", "problem areas", "after", crime.target_after],
+            ["crime", "problems with a comparison area", "count", crime.compared],
+            ["crime", "comparison areas", "before", crime.comparison_before],
+            ["crime", "comparison areas", "after", crime.comparison_after],
+            [
+                "crime",
+                "relative effect size",
+                "value",
+                "" if crime.relative_effect is None else f"{crime.relative_effect:.2f}",
+            ],
+        ]
+    engagement: EngagementPanel | None = sources.get("engagement")
+    if engagement is not None:
+        rows += [["engagement", k.label, "events", k.events] for k in engagement.by_kind] + [
+            ["engagement", k.label, "attendees", k.attendees] for k in engagement.by_kind
+        ]
+        rows += [
+            ["seldom-heard coverage", g.group, "neighbourhoods reached", g.reached_in] for g in engagement.coverage
+        ]
+    trust: TrustPanel | None = sources.get("trust")
+    if trust is not None:
+        for r in trust.rounds:
+            rows.append(["trust and confidence", f"{r.area}: {r.survey}", "responses", r.responses])
+            rows.append(
+                [
+                    "trust and confidence",
+                    f"{r.area}: {r.survey}",
+                    "net agreement",
+                    "" if r.overall is None else r.overall,
+                ]
+            )
+    costs: CostPanel | None = sources.get("costs")
+    if costs is not None:
+        rows += [
+            ["costs and benefits", "problems costed", "count", costs.problems],
+            ["costs and benefits", "total cost", "GBP", costs.total_cost],
+            ["costs and benefits", "total benefit", "GBP", costs.total_benefit],
+            ["costs and benefits", "net benefit", "GBP", costs.net_benefit],
+            ["costs and benefits", "crimes prevented", "count", costs.crimes_prevented],
+            ["costs and benefits", "crime types without a unit cost", "list", "; ".join(costs.missing_unit_costs)],
+        ]
+    return rows

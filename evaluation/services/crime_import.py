@@ -1,0 +1,409 @@
+"""Importing data.police.uk street-level crime files (the `import_police_csv` command and the upload
+page both end here).
+
+The file is streamed, never read whole, so memory stays flat whatever its size:
+
+1. The header must be exactly `POLICE_CSV_HEADER`; otherwise nothing loads and the run's message
+   says what was expected.
+2. Each row is checked (twelve fields, a YYYY-MM month, both coordinates or neither and in range,
+   a crime type, field lengths). A malformed row is recorded with its line number and skipped; the
+   rest loads.
+3. On PostgreSQL (evaluation.services.crime_import_copy) the file's bytes go to COPY, which
+   parses the CSV itself, into a temporary staging table that numbers the rows; a file COPY
+   cannot number by line (a wrong field count, bytes that are not UTF-8, a blank line, a quoted
+   field over several lines) is staged again row by row through the csv module instead. Either
+   way, in chunks so that progress can be written between them. The other checks run there in
+   SQL, over all rows at once (`PROBLEM_SQL`, the same rules as `_check`); the malformed rows are
+   reported and dropped, and the rest moved into `CrimeRecord` by two `INSERT ... SELECT`
+   statements of the keys not yet held, in one transaction (crimes by Crime ID; rows without one
+   by the ASB rule below, numbered in SQL with a window function so that Python holds nothing per
+   row). Elsewhere (the SQLite default) rows go in with `bulk_create(ignore_conflicts=True)` in
+   batches.
+
+The natural key (re-importing a file changes nothing): a row's Crime ID; for a row without one
+(anti-social behaviour), ``asb-<md5>-<n>``: the hex MD5 of its other eleven fields exactly as in
+the file, joined by U+001F, and its occurrence number among identical rows of the file (1, 2, ...).
+`asb_key` is the rule; the PostgreSQL statement computes the same value (a test holds them equal).
+
+A file that stops being readable part-way (not UTF-8, a NUL byte) keeps the rows before that point
+and reports the line where reading stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from evaluation.models import POLICE_CSV_HEADER, CrimeImportRun, CrimeRecord, ImportState
+from evaluation.services import crime_import_copy as copying
+
+WRONG_HEADER = (
+    "The first line is not the data.police.uk street-level header, so nothing was imported. Expected: {expected}"
+)
+EMPTY_FILE = "The file is empty, so nothing was imported. Expected the header: {expected}"
+UNREADABLE = "Line {line}: the file cannot be read from here on ({reason}); the rows before it were imported."
+WRONG_FIELD_COUNT = "Line {line}: expected 12 fields, found {count}."
+BAD_MONTH = "Line {line}: the month {value!r} is not of the form YYYY-MM."
+BAD_COORDINATES = "Line {line}: longitude and latitude must both be numbers in range, or both be empty."
+NO_CRIME_TYPE = "Line {line}: the crime type is empty."
+TOO_LONG = "Line {line}: the {field} is longer than {limit} characters."
+
+MAX_ERRORS_KEPT = 200
+CHUNK_ROWS = 25_000
+UNIT_SEPARATOR = "\x1f"
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+NUMBER = re.compile(r"^-?[0-9]{1,3}(\.[0-9]+)?$")
+# Field index -> (name for messages, longest allowed), matching CrimeRecord's columns.
+LIMITS = {0: ("Crime ID", 64), 2: ("Reported by", 120), 3: ("Falls within", 120), 6: ("location", 255)}
+LIMITS.update({7: ("LSOA code", 9), 8: ("LSOA name", 120), 9: ("crime type", 80), 10: ("outcome", 200)})
+HASHED_COLUMNS = (
+    "month, reported_by, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, crime_type, "
+    "last_outcome, context"
+)
+TARGET_COLUMNS = (
+    "key, crime_id, month, reported_by, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, "
+    "crime_type, last_outcome, context, import_run_id"
+)
+CONVERTED = (
+    "to_date(month, 'YYYY-MM'), reported_by, falls_within, nullif(longitude, '')::float8, "
+    "nullif(latitude, '')::float8, location, lsoa_code, lsoa_name, crime_type, last_outcome, context, %s"
+)
+# Plain inserts of the rows whose key is not held yet (crime_import_copy.insert_staged locks the
+# table against other writers first): ON CONFLICT DO NOTHING, which this replaced, costs a
+# speculative insertion per row, about 4 s more for 500,000 rows. A Crime ID repeated within the
+# file goes in once (its first line), as ON CONFLICT did.
+INSERT_CRIMES = (
+    f"INSERT INTO evaluation_crimerecord ({TARGET_COLUMNS}) "  # noqa: S608  (fixed SQL, no user text)
+    f'SELECT DISTINCT ON (crime_id COLLATE "C") crime_id, crime_id, {CONVERTED} FROM crime_import_staging s '
+    "WHERE crime_id <> '' AND NOT EXISTS (SELECT 1 FROM evaluation_crimerecord r WHERE r.key = s.crime_id) "
+    # In key order: the unique index then fills page by page instead of at random (several times
+    # faster for a large file of random hex Crime IDs). Sorted bytewise (COLLATE "C": the same
+    # order for these ASCII keys, and PostgreSQL's fastest sort, with abbreviated keys).
+    'ORDER BY crime_id COLLATE "C", line_no'
+)
+INSERT_UNNUMBERED = (
+    f"INSERT INTO evaluation_crimerecord ({TARGET_COLUMNS}) "  # noqa: S608  (fixed SQL, no user text)
+    f"SELECT k.key, '', {CONVERTED} "
+    "FROM (SELECT *, 'asb-' || h || '-' || row_number() OVER (PARTITION BY h ORDER BY line_no) AS key "
+    f'FROM (SELECT *, md5(concat_ws(chr(31), {HASHED_COLUMNS})) COLLATE "C" AS h '
+    "FROM crime_import_staging WHERE crime_id = '') AS hashed) AS k "
+    # No ORDER BY: the numbering already sorts the rows by hash, which is nearly key order, and a
+    # second sort of the wide rows cost more than it saved on the unique index.
+    "WHERE NOT EXISTS (SELECT 1 FROM evaluation_crimerecord r WHERE r.key = k.key)"
+)
+
+# The checks of `_check`, in SQL over the staging table (the CASE keeps the casts behind the
+# pattern tests: a branch is evaluated only when the ones before it are false).
+FIELD_COLUMNS = {0: "crime_id", 2: "reported_by", 3: "falls_within", 6: "location", 7: "lsoa_code"}
+FIELD_COLUMNS.update({8: "lsoa_name", 9: "crime_type", 10: "last_outcome"})
+PROBLEM_SQL = (
+    "CASE WHEN month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN 'month' "
+    "WHEN (longitude <> '' OR latitude <> '') AND (longitude !~ '^-?[0-9]{1,3}(\\.[0-9]+)?$' "
+    "OR latitude !~ '^-?[0-9]{1,3}(\\.[0-9]+)?$') THEN 'coordinates' "
+    "WHEN CASE WHEN longitude = '' AND latitude = '' THEN false "
+    "ELSE abs(longitude::float8) > 180 OR abs(latitude::float8) > 90 END THEN 'coordinates' "
+    "WHEN crime_type = '' THEN 'type' "
+    + " ".join(
+        f"WHEN length({FIELD_COLUMNS[index]}) > {limit} THEN 'long:{index}'" for index, (_, limit) in LIMITS.items()
+    )
+    + " END"
+)
+SQL_PROBLEMS = (
+    f"SELECT line_no, problem, left(month, 20), count(*) OVER () FROM (SELECT line_no, month, {PROBLEM_SQL} AS problem "  # noqa: S608
+    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_ERRORS_KEPT}"
+)
+SQL_DROP_PROBLEMS = f"DELETE FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL"  # noqa: S608
+
+
+def _sql_problem_message(line: int, problem: str, month: str) -> str:
+    if problem == "month":
+        return BAD_MONTH.format(line=line, value=month)
+    if problem == "coordinates":
+        return BAD_COORDINATES.format(line=line)
+    if problem == "type":
+        return NO_CRIME_TYPE.format(line=line)
+    name, limit = LIMITS[int(problem.removeprefix("long:"))]
+    return TOO_LONG.format(line=line, field=name, limit=limit)
+
+
+Progress = Callable[[CrimeImportRun], None]
+
+
+def expected_header() -> str:
+    return ",".join(POLICE_CSV_HEADER)
+
+
+def asb_key(fields: list[str], occurrence: int) -> str:
+    """The key of a row with no Crime ID: `fields` are its eleven other fields, as in the file."""
+    digest = hashlib.md5(UNIT_SEPARATOR.join(fields).encode(), usedforsecurity=False).hexdigest()
+    return f"asb-{digest}-{occurrence}"
+
+
+@dataclass
+class _Reading:
+    """What the row reader has found so far (it runs as a generator, so it reports through here)."""
+
+    run: CrimeImportRun
+    rows_done: int = 0
+    rows_valid: int = 0
+
+    def error(self, line: int, message: str) -> None:
+        self.run.error_count += 1
+        if len(self.run.errors) < MAX_ERRORS_KEPT:
+            self.run.errors.append({"line": line, "message": message})
+
+
+def _check(row: list[str], line: int) -> str | None:
+    """The row's first problem, or None when it can be loaded (the same rules as `PROBLEM_SQL`)."""
+    if not MONTH.match(row[1]):
+        return BAD_MONTH.format(line=line, value=row[1][:20])
+    longitude, latitude = row[4], row[5]
+    if longitude or latitude:
+        if not (NUMBER.match(longitude) and NUMBER.match(latitude)):
+            return BAD_COORDINATES.format(line=line)
+        if not (-180 <= float(longitude) <= 180 and -90 <= float(latitude) <= 90):
+            return BAD_COORDINATES.format(line=line)
+    if not row[9]:
+        return NO_CRIME_TYPE.format(line=line)
+    for index, (name, limit) in LIMITS.items():
+        if len(row[index]) > limit:
+            return TOO_LONG.format(line=line, field=name, limit=limit)
+    return None
+
+
+def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int, list[str]]]:
+    """The rows with twelve fields, with their line numbers; with `check`, only those that pass
+    `_check` (on PostgreSQL the same checks run in SQL, over the whole staging table at once)."""
+    width = len(POLICE_CSV_HEADER)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (UnicodeDecodeError, csv.Error) as error:
+            reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
+            reading.error(reader.line_num + 1, UNREADABLE.format(line=reader.line_num + 1, reason=reason))
+            return
+        reading.rows_done += 1
+        if len(row) != width:
+            if row and row != [""]:  # a blank line is no row at all
+                reading.error(reader.line_num, WRONG_FIELD_COUNT.format(line=reader.line_num, count=len(row)))
+            continue
+        if check:
+            problem = _check(row, reader.line_num)
+            if problem is not None:
+                reading.error(reader.line_num, problem)
+                continue
+        reading.rows_valid += 1
+        yield reader.line_num, row
+
+
+def _lines(stream: IO[bytes]) -> Iterator[str]:
+    """The file's lines as text, decoded one by one so that a byte that is not UTF-8 stops the
+    reading at its own line (the rows before it still load)."""
+    first = True
+    for raw in stream:
+        line = raw.decode("utf-8")
+        if first:
+            line, first = line.removeprefix("\ufeff"), False
+        yield line
+
+
+def count_lines(stream: IO[bytes]) -> int:
+    """Lines in the file (for the progress bar), read in blocks."""
+    count = 0
+    last = b"\n"
+    while block := stream.read(1 << 20):
+        count += block.count(b"\n")
+        last = block[-1:]
+    return count + (0 if last == b"\n" else 1)
+
+
+def _save_progress(run: CrimeImportRun, reading: _Reading, progress: Progress | None) -> None:
+    run.rows_done = reading.rows_done
+    CrimeImportRun.objects.filter(pk=run.pk).update(
+        rows_done=run.rows_done, error_count=run.error_count, errors=run.errors
+    )
+    if progress is not None:
+        progress(run)
+
+
+def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> None:
+    """Check the staged rows in SQL; report the malformed ones (merged by line with those Python
+    found) and drop them from staging."""
+    cursor.execute(SQL_PROBLEMS)
+    found = cursor.fetchall()
+    if not found:
+        return
+    total = found[0][3]
+    cursor.execute(SQL_DROP_PROBLEMS)
+    merged = run.errors + [
+        {"line": line, "message": _sql_problem_message(line, problem, month)} for line, problem, month, _ in found
+    ]
+    run.errors = sorted(merged, key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
+    run.error_count += total
+    reading.rows_valid -= total
+
+
+def _load_postgresql(
+    run: CrimeImportRun,
+    stream: IO[bytes],
+    rows: Iterator[tuple[int, list[str]]],
+    save: Callable[[], None],
+    reading: _Reading,
+) -> int:
+    """Stage the file (COPY of its bytes, or row by row when that cannot number its lines; see
+    evaluation.services.crime_import_copy), check the staged rows in SQL, insert the good ones."""
+    with connection.cursor() as cursor:
+        copying.create_staging(cursor)
+        # About twenty progress steps per file, each between 1,000 and CHUNK_ROWS rows.
+        chunk = max(1_000, min(CHUNK_ROWS, run.rows_total // 20))
+        started = time.perf_counter()
+        try:
+            staged = None
+            if stream.seekable():
+
+                def after_chunk(total: int) -> None:
+                    reading.rows_done = total
+                    save()
+
+                staged = copying.stage_file(cursor, stream, chunk_rows=chunk, after_chunk=after_chunk)
+            if staged is None:
+                if stream.seekable():
+                    stream.seek(0)
+                    reader = csv.reader(_lines(stream))
+                    next(reader)  # the header, already checked
+                    rows = _rows(reader, reading, check=False)
+                reading.rows_done = 0
+                copying.stage_rows(cursor, rows, chunk=chunk, after_chunk=save)
+            else:
+                reading.rows_valid = staged
+            timings = {"read_and_stage": time.perf_counter() - started}
+            _drop_sql_problems(cursor, run, reading)
+            timings["check"] = time.perf_counter() - started - timings["read_and_stage"]
+            laps: dict[str, float] = {}
+            inserted = copying.insert_staged(
+                cursor,
+                staged=reading.rows_valid,
+                statements=[(INSERT_CRIMES, [run.pk]), (INSERT_UNNUMBERED, [run.pk])],
+                timings=laps,
+            )
+            timings["insert"] = time.perf_counter() - started - timings["read_and_stage"] - timings["check"]
+            timings.update({"insert_crimes": laps["insert_1"], "insert_asb": laps["insert_2"]})
+            timings["index_rebuild"] = laps["index_rebuild"]
+            # Not stored: for the benchmark's breakdown of where the time goes.
+            run.phase_seconds = timings  # type: ignore[attr-defined]
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {copying.STAGING}")
+    return inserted
+
+
+def _record(run: CrimeImportRun, line: int, row: list[str], key: str) -> CrimeRecord:
+    return CrimeRecord(
+        key=key,
+        crime_id=row[0],
+        month=date(int(row[1][:4]), int(row[1][5:7]), 1),
+        reported_by=row[2],
+        falls_within=row[3],
+        longitude=float(row[4]) if row[4] else None,
+        latitude=float(row[5]) if row[5] else None,
+        location=row[6],
+        lsoa_code=row[7],
+        lsoa_name=row[8],
+        crime_type=row[9],
+        last_outcome=row[10],
+        context=row[11],
+        import_run=run,
+    )
+
+
+def _load_portable(run: CrimeImportRun, rows: Iterator[tuple[int, list[str]]], save: Callable[[], None]) -> int:
+    """bulk_create in batches. Holds one counter entry per distinct row without a Crime ID (for
+    the occurrence numbers), which the PostgreSQL path does in SQL instead."""
+    seen: Counter[str] = Counter()
+    batch: list[CrimeRecord] = []
+    for line, row in rows:
+        if row[0]:
+            key = row[0]
+        else:
+            digest = asb_key(row[1:], 0)
+            seen[digest] += 1
+            key = asb_key(row[1:], seen[digest])
+        batch.append(_record(run, line, row, key))
+        if len(batch) >= CHUNK_ROWS // 5:
+            CrimeRecord.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+            save()
+    CrimeRecord.objects.bulk_create(batch, ignore_conflicts=True)
+    return CrimeRecord.objects.filter(import_run=run).count()
+
+
+def crime_import_run(*, run: CrimeImportRun, stream: IO[bytes], progress: Progress | None = None) -> CrimeImportRun:
+    """Import the file in `stream` (binary, positioned at its start) under `run`. `progress`, if
+    given, is called with the run after each chunk (the command's progress bar)."""
+    run.state = ImportState.RUNNING
+    run.errors, run.error_count = [], 0
+    run.save(update_fields=["state", "errors", "error_count", "rows_total"])
+    reader = csv.reader(_lines(stream))
+    try:
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error):
+        header = ["(unreadable)"]
+    if header is None or [field.strip() for field in header] != list(POLICE_CSV_HEADER):
+        template = EMPTY_FILE if header is None else WRONG_HEADER
+        return crime_import_finish(
+            run, state=ImportState.FAILED, message=template.format(expected=expected_header()), line=1
+        )
+    reading = _Reading(run=run)
+    save = lambda: _save_progress(run, reading, progress)  # noqa: E731  (a closure over the reading)
+    if connection.vendor == "postgresql":
+        inserted = _load_postgresql(run, stream, _rows(reader, reading, check=False), save, reading)
+    else:
+        inserted = _load_portable(run, _rows(reader, reading, check=True), save)
+    run.rows_done = reading.rows_done
+    run.rows_loaded = inserted
+    run.rows_skipped = reading.rows_valid - inserted
+    if progress is not None:
+        progress(run)
+    return crime_import_finish(run, state=ImportState.DONE, message=_summary(run))
+
+
+def _summary(run: CrimeImportRun) -> str:
+    parts = [f"{run.rows_loaded:,} new rows imported", f"{run.rows_skipped:,} already held"]
+    if run.error_count:
+        parts.append(f"{run.error_count:,} malformed row{'s' if run.error_count != 1 else ''} not imported")
+    return "; ".join(parts) + "."
+
+
+@transaction.atomic
+def crime_import_finish(run: CrimeImportRun, *, state: str, message: str, line: int | None = None) -> CrimeImportRun:
+    run.state = state
+    run.message = message
+    if line is not None:
+        run.error_count += 1
+        run.errors.append({"line": line, "message": message})
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=run.started_by,
+        verb="evaluation.crime_import.finished" if state == ImportState.DONE else "evaluation.crime_import.failed",
+        target=run,
+        detail={
+            "file": run.file_name,
+            "rows_loaded": run.rows_loaded,
+            "rows_skipped": run.rows_skipped,
+            "errors": run.error_count,
+        },
+    )
+    return run

@@ -1,0 +1,129 @@
+"""Impact report exports and background runs.
+
+When a report goes to the background: a PDF or CSV whose area holds more than
+IMPACT_REPORT_SYNC_MAX_PROBLEMS problems (default 2,000; a setting) in the user's view is made by
+a Celery task, queued when the request's transaction commits; smaller ones are made in the
+request. Every panel is a grouped query, so it is the PDF rendering and the largest areas'
+scans that take time, not the number of panels. A user may also ask for any report to be made in
+the background.
+
+A run is claimed with a conditional UPDATE (queued -> running), so a task delivered twice (late
+acknowledgement after a lost worker) makes the file once. The worker rebuilds the report with the
+requester's access at the time it runs."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from core.audit import audit_record
+from evaluation.models import ReportFormat, ReportRun, ReportState
+from evaluation.selectors.impact import ReportScope, impact_scope_for
+from evaluation.selectors.impact_report import impact_report_build
+from evaluation.services.reports_render import impact_report_csv, impact_report_filename, impact_report_pdf
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+EXPORTED_VERB = "evaluation.impact_report.exported"
+REQUESTED_VERB = "evaluation.report_run.requested"
+FINISHED_VERB = "evaluation.report_run.finished"
+RUN_NO_LONGER_ALLOWED = "You may no longer see this area, so the report was not made."
+RUN_FAILED = "The report could not be made. Try again; if it fails again, tell your administrator."
+DEFAULT_SYNC_MAX_PROBLEMS = 2000
+
+
+def sync_max_problems() -> int:
+    return int(getattr(settings, "IMPACT_REPORT_SYNC_MAX_PROBLEMS", DEFAULT_SYNC_MAX_PROBLEMS))
+
+
+def impact_report_goes_to_background(scope: ReportScope) -> bool:
+    """Whether the report is too large to make within the request (one COUNT query)."""
+    limit = sync_max_problems()
+    return scope.problems()[: limit + 1].count() > limit
+
+
+@transaction.atomic
+def impact_report_exported(*, actor: User, scope: ReportScope, format: str) -> None:
+    """Log that `actor` took the report away as a file (DPA 2018 s.62: an export is a
+    consultation of the records it counts)."""
+    audit_record(actor=actor, verb=EXPORTED_VERB, detail={"format": format, **scope.parameters})
+
+
+@transaction.atomic
+def report_run_request(*, actor: User, scope: ReportScope, format: str) -> ReportRun:
+    """Queue a background run of the report; the task starts once this transaction commits."""
+    if format not in ReportFormat.values:
+        raise ValueError(f"Unknown report format {format!r}")
+    run = ReportRun.objects.create(
+        requested_by=actor,
+        format=format,
+        parameters=scope.parameters,
+        title=f"Impact report: {scope.area_label}, {scope.start:%d %b %Y} to {scope.end:%d %b %Y}",
+    )
+    audit_record(actor=actor, verb=REQUESTED_VERB, target=run, detail={"format": format, **scope.parameters})
+    from evaluation.tasks_reports import generate_impact_report
+
+    transaction.on_commit(lambda: generate_impact_report.delay(run.pk))
+    return run
+
+
+def _set_progress(run_id: int, percent: int, step: str) -> None:
+    # Outside any transaction, so the progress page sees each step as it happens.
+    ReportRun.objects.filter(pk=run_id).update(progress=min(percent, 99), step=step[:200])
+
+
+def report_run_generate(*, run_id: int) -> ReportState:
+    """Make the file of a queued run. Returns the run's final state (or its current one when
+    another worker has it)."""
+    claimed = ReportRun.objects.filter(pk=run_id, state=ReportState.QUEUED).update(
+        state=ReportState.RUNNING, started_at=timezone.now(), step="Starting"
+    )
+    run = ReportRun.objects.select_related("requested_by__organisation").get(pk=run_id)
+    if not claimed:
+        return ReportState(run.state)
+    params = run.parameters
+    try:
+        scope = impact_scope_for(
+            user=run.requested_by,
+            area=str(params.get("area", "")),
+            start=datetime.date.fromisoformat(str(params["start"])),
+            end=datetime.date.fromisoformat(str(params["end"])),
+        )
+    except (Http404, KeyError, ValueError):
+        return _finish(run, state=ReportState.FAILED, error=RUN_NO_LONGER_ALLOWED)
+    try:
+        report = impact_report_build(scope, progress=lambda pct, step: _set_progress(run_id, pct, step))
+        _set_progress(run_id, 85, "Writing the file")
+        if run.format == ReportFormat.PDF:
+            content = impact_report_pdf(report)
+        else:
+            content = impact_report_csv(report).encode("utf-8")
+        run.result.save(impact_report_filename(report, run.format), ContentFile(content), save=False)
+    except Exception:
+        logger.exception("Impact report run %s failed", run_id)
+        return _finish(run, state=ReportState.FAILED, error=RUN_FAILED)
+    return _finish(run, state=ReportState.DONE)
+
+
+@transaction.atomic
+def _finish(run: ReportRun, *, state: ReportState, error: str = "") -> ReportState:
+    run.state = state
+    run.error = error
+    run.progress = 100
+    run.step = "Ready" if state == ReportState.DONE else "Failed"
+    run.finished_at = timezone.now()
+    run.save(update_fields=["state", "error", "progress", "step", "finished_at", "result"])
+    audit_record(
+        actor=run.requested_by, verb=FINISHED_VERB, target=run, detail={"state": state.value, **run.parameters}
+    )
+    return state

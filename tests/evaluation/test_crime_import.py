@@ -1,0 +1,194 @@
+"""Importing data.police.uk street-level files: counts, idempotence, wrong headers, malformed rows,
+the ASB key rule, and the command."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.models import AuditEvent
+from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
+from evaluation.services import crime_import as service
+from evaluation.services.crime_import import asb_key, crime_import_run, expected_header
+from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(content: bytes) -> CrimeImportRun:
+    run = CrimeImportRun.objects.create(file_name="2026-03-northshire-street.csv", rows_total=0)
+    return crime_import_run(run=run, stream=io.BytesIO(content))
+
+
+def _mixed_file() -> bytes:
+    """Three crimes (one without coordinates, one with a quoted comma in its location) and three
+    ASB rows, two of them identical (police.uk does publish identical ASB rows)."""
+    return police_csv(
+        [
+            crime_row(crime_id=crime_id(1), crime_type="Burglary", outcome="Under investigation"),
+            crime_row(
+                crime_id=crime_id(2), crime_type="Shoplifting", longitude="", latitude="", location="No location"
+            ),
+            crime_row(crime_id=crime_id(3), crime_type="Robbery", location="On or near Station Road, Eastgate"),
+            crime_row(),
+            crime_row(),
+            crime_row(month="2026-04"),
+        ]
+    )
+
+
+def test_a_file_in_the_police_uk_format_imports_every_row() -> None:
+    run = _import(_mixed_file())
+
+    assert run.state == ImportState.DONE
+    assert (run.rows_done, run.rows_loaded, run.rows_skipped, run.error_count) == (6, 6, 0, 0)
+    assert CrimeRecord.objects.count() == 6
+    assert CrimeRecord.objects.filter(crime_type="Anti-social behaviour").count() == 3
+    no_location = CrimeRecord.objects.get(crime_id=crime_id(2))
+    assert (no_location.latitude, no_location.longitude) == (None, None)
+    assert CrimeRecord.objects.get(crime_id=crime_id(3)).location == "On or near Station Road, Eastgate"
+    burglary = CrimeRecord.objects.get(crime_id=crime_id(1))
+    assert (burglary.month.isoformat(), burglary.latitude, burglary.lsoa_code) == ("2026-03-01", 52.123456, "E01099101")
+    assert run.message == "6 new rows imported; 0 already held."
+    assert AuditEvent.objects.filter(verb="evaluation.crime_import.finished", target_id=str(run.pk)).exists()
+
+
+def test_reimporting_the_same_file_adds_nothing() -> None:
+    _import(_mixed_file())
+    keys = set(CrimeRecord.objects.values_list("key", flat=True))
+
+    again = _import(_mixed_file())
+
+    assert (again.rows_loaded, again.rows_skipped) == (0, 6)
+    assert set(CrimeRecord.objects.values_list("key", flat=True)) == keys
+
+
+def test_identical_asb_rows_are_numbered_by_occurrence_with_the_documented_key() -> None:
+    _import(_mixed_file())
+    fields = crime_row()[1:]
+
+    keys = set(CrimeRecord.objects.filter(crime_id="").values_list("key", flat=True))
+
+    assert keys == {asb_key(fields, 1), asb_key(fields, 2), asb_key(crime_row(month="2026-04")[1:], 1)}
+
+
+def test_a_later_file_with_one_more_identical_asb_row_adds_only_that_row() -> None:
+    _import(police_csv([crime_row(), crime_row()]))
+
+    run = _import(police_csv([crime_row(), crime_row(), crime_row()]))
+
+    assert (run.rows_loaded, run.rows_skipped) == (1, 2)
+
+
+def test_the_portable_loader_gives_the_same_keys_as_postgresql_copy() -> None:
+    first = _import(_mixed_file())
+    copy_keys = set(CrimeRecord.objects.values_list("key", flat=True))
+    CrimeRecord.objects.all().delete()
+    reading = service._Reading(run=first)
+    reader = service.csv.reader(io.StringIO(_mixed_file().decode()))
+    next(reader)
+
+    inserted = service._load_portable(first, service._rows(reader, reading, check=True), lambda: None)
+
+    assert inserted == 6
+    assert set(CrimeRecord.objects.values_list("key", flat=True)) == copy_keys
+
+
+def test_a_wrong_header_loads_nothing_and_says_what_was_expected() -> None:
+    content = police_csv([crime_row(crime_id=crime_id(1))], header=["id", "month", "type"])
+
+    run = _import(content)
+
+    assert run.state == ImportState.FAILED
+    assert CrimeRecord.objects.count() == 0
+    assert expected_header() in run.message
+    assert run.message.startswith("The first line is not the data.police.uk street-level header")
+    assert run.errors == [{"line": 1, "message": run.message}]
+
+
+def test_a_malformed_row_is_reported_by_its_line_and_the_rest_loads() -> None:
+    rows = [
+        crime_row(crime_id=crime_id(1)),
+        crime_row(crime_id=crime_id(2), month="March 2026"),  # line 3
+        crime_row(crime_id=crime_id(3))[:5],  # line 4: five fields
+        crime_row(crime_id=crime_id(4), longitude="west", latitude="52.1"),  # line 5
+        crime_row(crime_id=crime_id(5), crime_type=""),  # line 6
+        crime_row(crime_id=crime_id(6)),
+    ]
+
+    run = _import(police_csv(rows))
+
+    assert run.state == ImportState.DONE
+    assert sorted(CrimeRecord.objects.values_list("crime_id", flat=True)) == [crime_id(1), crime_id(6)]
+    assert run.errors == [
+        {"line": 3, "message": service.BAD_MONTH.format(line=3, value="March 2026")},
+        {"line": 4, "message": service.WRONG_FIELD_COUNT.format(line=4, count=5)},
+        {"line": 5, "message": service.BAD_COORDINATES.format(line=5)},
+        {"line": 6, "message": service.NO_CRIME_TYPE.format(line=6)},
+    ]
+    assert run.message == "2 new rows imported; 0 already held; 4 malformed rows not imported."
+
+
+def test_a_file_that_stops_being_text_keeps_the_rows_before_and_reports_the_line() -> None:
+    content = police_csv([crime_row(crime_id=crime_id(1))]) + b"\xff\xfe\x00broken\n"
+
+    run = _import(content)
+
+    assert CrimeRecord.objects.count() == 1
+    assert run.errors[0]["line"] == 3
+    assert "not UTF-8 text" in run.errors[0]["message"]
+
+
+def test_the_command_imports_files_and_shows_progress(tmp_path: Path) -> None:
+    path = tmp_path / "2026-03-street.csv"
+    path.write_bytes(_mixed_file())
+    out = io.StringIO()
+
+    call_command("import_police_csv", str(path), stdout=out)
+
+    assert CrimeRecord.objects.count() == 6
+    assert "[##############################] 6/6 rows" in out.getvalue()
+    assert "6 new rows imported; 0 already held." in out.getvalue()
+
+
+def test_the_command_fails_on_a_wrong_header_and_prints_the_expected_one(tmp_path: Path) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_bytes(police_csv([], header=["Crime ID", "Month"]))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 file could not be imported"):
+        call_command("import_police_csv", str(path), "--no-progress", stdout=io.StringIO(), stderr=err)
+
+    assert expected_header() in err.getvalue()
+    assert CrimeRecord.objects.count() == 0
+
+
+def test_postgresql_and_the_portable_loader_refuse_the_same_rows_with_the_same_messages() -> None:
+    rows = [
+        crime_row(crime_id=crime_id(1)),
+        crime_row(crime_id=crime_id(2), month="2026-13"),
+        crime_row(crime_id=crime_id(3), longitude="1e5", latitude="52.1"),
+        crime_row(crime_id=crime_id(4), longitude="-200.5", latitude="52.1"),
+        crime_row(crime_id=crime_id(5), longitude="", latitude="52.1"),
+        crime_row(crime_id=crime_id(6), lsoa_code="E0109910199"),
+        crime_row(crime_id="x" * 65),
+        crime_row(location="L" * 256),
+        crime_row(crime_id=crime_id(9)),
+    ]
+    content = police_csv(rows)
+    on_postgresql = _import(content)
+    postgresql_errors = on_postgresql.errors
+
+    portable = CrimeImportRun.objects.create(file_name="portable.csv")
+    reading = service._Reading(run=portable)
+    reader = service.csv.reader(io.StringIO(content.decode()))
+    next(reader)
+    list(service._rows(reader, reading, check=True))
+
+    assert [error["line"] for error in postgresql_errors] == [3, 4, 5, 6, 7, 8, 9]
+    assert postgresql_errors == portable.errors
+    assert postgresql_errors[4]["message"] == service.TOO_LONG.format(line=7, field="LSOA code", limit=9)
+    assert on_postgresql.rows_loaded == 2

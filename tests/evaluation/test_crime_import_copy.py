@@ -1,0 +1,133 @@
+"""The import's two ways of staging a file on PostgreSQL (evaluation.services.crime_import_copy):
+COPY of the file's bytes, and row by row with the csv module when COPY cannot number the lines
+as the file does. Both must load the same rows with the same keys and report the same lines."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
+from evaluation.services import crime_import as service
+from evaluation.services.crime_import import crime_import_run
+from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
+
+pytestmark = pytest.mark.django_db
+
+
+class _OneWay(io.BytesIO):
+    """A stream that cannot seek (as a pipe): only the row-by-row way can read it."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+def _import(stream: io.BytesIO) -> CrimeImportRun:
+    run = CrimeImportRun.objects.create(file_name="street.csv", rows_total=0)
+    return crime_import_run(run=run, stream=stream)
+
+
+def _keys() -> list[tuple[Any, ...]]:
+    return sorted(CrimeRecord.objects.values_list("key", "location", "month"))
+
+
+def _sample() -> bytes:
+    return police_csv(
+        [
+            crime_row(crime_id=crime_id(1)),
+            crime_row(crime_id=crime_id(2), location="On or near Station Road, Eastgate"),
+            crime_row(),
+            crime_row(),
+            crime_row(crime_id=crime_id(3), month="March 2026"),  # line 6
+            crime_row(month="2026-04", longitude="", latitude="", location="No location"),
+        ]
+    )
+
+
+def test_copy_of_the_bytes_and_the_row_by_row_way_load_the_same_keys_and_report_the_same_lines() -> None:
+    copied = _import(io.BytesIO(_sample()))
+    copied_keys = _keys()
+    CrimeRecord.objects.all().delete()
+
+    by_row = _import(_OneWay(_sample()))
+
+    assert _keys() == copied_keys
+    assert len(copied_keys) == 5
+    assert (
+        copied.errors == by_row.errors == [{"line": 6, "message": service.BAD_MONTH.format(line=6, value="March 2026")}]
+    )
+    assert (copied.rows_done, copied.rows_loaded) == (by_row.rows_done, by_row.rows_loaded) == (6, 5)
+
+
+def test_a_quoted_field_over_two_lines_keeps_the_line_numbers_of_the_file() -> None:
+    content = police_csv(
+        [
+            crime_row(crime_id=crime_id(1), location="On or near\nHigh Street"),  # lines 2 and 3
+            crime_row(crime_id=crime_id(2), month="2026-13"),  # line 4
+            crime_row(crime_id=crime_id(3)),
+        ]
+    )
+
+    run = _import(io.BytesIO(content))
+
+    assert run.state == ImportState.DONE
+    assert run.errors == [{"line": 4, "message": service.BAD_MONTH.format(line=4, value="2026-13")}]
+    assert CrimeRecord.objects.get(crime_id=crime_id(1)).location == "On or near\nHigh Street"
+    assert CrimeRecord.objects.count() == 2
+
+
+def test_a_blank_line_in_the_middle_is_no_row_and_the_lines_after_it_keep_their_numbers() -> None:
+    head, tail = (
+        police_csv([crime_row(crime_id=crime_id(1))]),
+        police_csv([crime_row(crime_id=crime_id(2), crime_type="")]),
+    )
+    content = head + b"\n" + tail.split(b"\n", 1)[1]  # line 3 blank, line 4 the row with no type
+
+    run = _import(io.BytesIO(content))
+
+    assert run.errors == [{"line": 4, "message": service.NO_CRIME_TYPE.format(line=4)}]
+    assert list(CrimeRecord.objects.values_list("crime_id", flat=True)) == [crime_id(1)]
+
+
+def test_the_search_indexes_are_there_after_an_import_that_rebuilt_them() -> None:
+    _import(io.BytesIO(_sample()))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [CrimeRecord._meta.db_table])
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"crime_lsoa_month_idx", "crime_lat_long_idx", "crime_record_key_unique"} <= names
+
+
+def test_an_empty_field_is_empty_text_not_null_in_the_copied_rows() -> None:
+    _import(io.BytesIO(_sample()))
+
+    row = CrimeRecord.objects.get(location="No location")
+    assert (row.crime_id, row.context, row.latitude) == ("", "", None)
+
+
+def test_a_well_formed_file_is_staged_by_copy_and_a_multi_line_field_is_sent_back_to_the_row_by_row_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from evaluation.services import crime_import_copy as copying
+
+    monkeypatch.setattr(copying, "BLOCK_BYTES", 100)  # a row or so per read, so progress steps show
+    progress: list[int] = []
+    multi_line = police_csv([crime_row(crime_id=crime_id(1), location="On or near\nHigh Street")])
+    with connection.cursor() as cursor:
+        cursor.execute(copying.CREATE_STAGING)
+        staged = copying.stage_file(cursor, io.BytesIO(_sample()), chunk_rows=4, after_chunk=progress.append)
+        cursor.execute(f"SELECT min(line_no), max(line_no) FROM {copying.STAGING}")  # noqa: S608
+        lines = cursor.fetchone()
+        cursor.execute(f"TRUNCATE {copying.STAGING}")
+        refused = copying.stage_file(cursor, io.BytesIO(multi_line), chunk_rows=4, after_chunk=progress.append)
+        cursor.execute(f"SELECT count(*) FROM {copying.STAGING}")  # noqa: S608
+        left = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {copying.STAGING}")
+
+    assert staged == 6
+    assert lines == (2, 7)
+    assert progress[:2] == [4, 6]  # a step per COPY of at least 4 rows, cut at line ends
+    assert (refused, left) == (None, 0)

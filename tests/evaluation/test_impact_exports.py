@@ -1,0 +1,179 @@
+"""The impact report's exports (CSV, PDF), its query count, and the background run's plumbing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from core.models import AuditEvent
+from evaluation.models import ReportRun, ReportState
+from evaluation.services.reports import EXPORTED_VERB, report_run_generate
+from evaluation.services.reports_render import REFUSED, static_only_url_fetcher
+from tests.conftest import sign_in
+from tests.evaluation.factories_impact import d, done_action, impact_world, moves, report_params, report_problem
+from tests.partnerships.factories import NeighbourhoodFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(response: Any) -> dict[tuple[str, str, str], str]:
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["section", "item", "measure", "value"]
+    return {(section, item, measure): value for section, item, measure, value in rows[1:]}
+
+
+def test_csv_export_carries_the_hand_counted_figures(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    sign_in(client, world.users["supervisor"])
+    response = client.get("/reports/impact/csv/", report_params(data.eastgate))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="impact-eastgate-20260101-20260630.csv"' in response["Content-Disposition"]
+    figures = _csv(response)
+    assert figures[("problems", "all categories", "opened")] == "5"
+    assert figures[("problems", "all categories", "closed")] == "2"
+    assert figures[("problems by category", "Drugs", "opened")] == "2"
+    assert figures[("days in stage", "Analysis", "median days")] == "4.0"
+    assert figures[("reviews", "overdue reviews", "count")] == "2"
+    assert figures[("objectives", "met", "count")] == "1"
+    assert figures[("partner contributions", "Northshire City Council", "actions done")] == "2"
+    assert AuditEvent.objects.filter(verb=EXPORTED_VERB, actor=world.users["supervisor"]).count() == 1
+
+
+def test_pdf_export_is_a_real_pdf_with_the_report_text(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    sign_in(client, world.users["supervisor"])
+    response = client.get("/reports/impact/pdf/", report_params(data.eastgate))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Impact report: Eastgate" in text
+    assert "Northshire City Council" in text
+    assert "Median days in each stage" in text
+
+
+def test_partner_lead_pdf_does_not_name_problems_that_are_not_shared(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    sign_in(client, world.users["partner_lead"])
+    response = client.get("/reports/impact/csv/", report_params(data.partnership))
+    figures = _csv(response)
+    assert figures[("problems", "all categories", "opened")] == "2"
+    listing = client.get("/reports/impact/problems/", {**report_params(data.partnership), "figure": "opened"})
+    shown = {p.reference for p in listing.context["page"]}
+    assert shown == {data.problems["P1"].reference, data.problems["P2"].reference}
+    assert data.problems["P7"].reference not in listing.content.decode()
+
+
+def test_invalid_export_request_returns_to_the_form(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    sign_in(client, world.users["supervisor"])
+    response = client.get("/reports/impact/pdf/", {**report_params(data.eastgate), "end": "nonsense"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/reports/impact/?")
+
+
+def test_pdf_fetcher_refuses_anything_but_our_static_files() -> None:
+    with pytest.raises(ValueError, match=REFUSED):
+        static_only_url_fetcher("https://example.org/tracker.png")
+    with pytest.raises(ValueError, match=REFUSED):
+        static_only_url_fetcher("file:///etc/passwd")
+    fetched = static_only_url_fetcher("https://commonground.invalid/static/css/app.css")
+    assert b"impact-chart" in fetched.read()
+
+
+def _area_with(world: Any, count: int) -> Any:
+    area = NeighbourhoodFactory(name=f"Area of {count}", organisation=world.force)
+    for index in range(count):
+        problem = report_problem(world, opened=d(2026, 2, 1 + index), neighbourhood=area.name)
+        moves(problem, d(2026, 3, 1 + index))
+        done_action(problem, world.partner, d(2026, 3, 2 + index))
+    return area
+
+
+def test_report_query_count_does_not_grow_with_the_number_of_problems(
+    client: Client, world: Any, django_assert_num_queries: Any
+) -> None:
+    one, ten = _area_with(world, 1), _area_with(world, 10)
+    sign_in(client, world.users["supervisor"])
+    client.get("/reports/impact/")  # warm the session
+    # 1 session, 2 user, 3 OTP device, 4 the user's neighbourhoods (form choices), 5 the
+    # partnerships (form choices), 6 the chosen neighbourhood, 7 whether the area is large
+    # (a COUNT of at most IMPACT_REPORT_SYNC_MAX_PROBLEMS + 1), 8 problems by category and stage,
+    # 9 stays in each stage (percentile_cont), 10 open and overdue, 11 objectives, 12 partner
+    # contributions, 13 evaluation designs (crime change; the grouped crime query runs only when
+    # some exist), 14 engagement events by kind, 15 coverage neighbourhoods, 16 seldom-heard
+    # groups, 17 groups reached at events, 18 groups reached by surveys, 19 trust-and-confidence
+    # rounds (their answers are counted only when some exist), 20 unit costs (the costs reuse the
+    # designs and counts of 13).
+    with django_assert_num_queries(20):
+        client.get("/reports/impact/", report_params(one, d(2026, 1, 1), d(2026, 6, 30)))
+    with django_assert_num_queries(20):
+        response = client.get("/reports/impact/", report_params(ten, d(2026, 1, 1), d(2026, 6, 30)))
+    assert response.context["report"].flow.opened == 10
+
+
+def test_large_report_goes_to_the_background_and_is_made_by_the_service(
+    client: Client, world: Any, settings: Any
+) -> None:
+    data = impact_world(world)
+    settings.IMPACT_REPORT_SYNC_MAX_PROBLEMS = 1
+    sign_in(client, world.users["supervisor"])
+    response = client.get("/reports/impact/pdf/", report_params(data.eastgate))
+    assert response.status_code == 200
+    assert b"prepared in the background" in response.content
+
+    created = client.post("/reports/impact/runs/", {**report_params(data.eastgate), "format": "csv"})
+    run = ReportRun.objects.get()
+    assert created["Location"] == f"/reports/impact/runs/{run.pk}/"
+    assert run.state == ReportState.QUEUED
+    # The worker's service (the real worker is exercised in test_impact_worker.py).
+    assert report_run_generate(run_id=run.pk) == ReportState.DONE
+    assert report_run_generate(run_id=run.pk) == ReportState.DONE  # a second delivery changes nothing
+    progress = client.get(f"/reports/impact/runs/{run.pk}/progress/").json()
+    assert progress["state"] == "done"
+    assert progress["progress"] == 100
+    download = client.get(progress["download_url"])
+    assert download.status_code == 200
+    body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    assert b"problems,all categories,opened,5" in body
+
+
+def test_someone_elses_run_is_404(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    run = ReportRun.objects.create(
+        requested_by=world.users["supervisor"], format="pdf", parameters=report_params(data.eastgate)
+    )
+    sign_in(client, world.users["analyst"])
+    assert client.get(f"/reports/impact/runs/{run.pk}/").status_code == 404
+    assert client.get(f"/reports/impact/runs/{run.pk}/progress/").status_code == 404
+    assert client.get(f"/reports/impact/runs/{run.pk}/download/").status_code == 404
+
+
+def test_a_run_for_an_area_the_user_can_no_longer_see_fails_with_a_message(world: Any) -> None:
+    data = impact_world(world)
+    run = ReportRun.objects.create(
+        requested_by=world.users["partner_member"], format="pdf", parameters=report_params(data.partnership)
+    )
+    assert report_run_generate(run_id=run.pk) == ReportState.FAILED
+    run.refresh_from_db()
+    assert "no longer see" in run.error
+    assert not run.result
+
+
+def test_large_area_page_shows_the_problem_panels_and_leaves_the_rest_to_the_background(
+    client: Client, world: Any, settings: Any
+) -> None:
+    data = impact_world(world)
+    settings.IMPACT_REPORT_SYNC_MAX_PROBLEMS = 1
+    sign_in(client, world.users["supervisor"])
+    response = client.get("/reports/impact/", report_params(data.eastgate))
+    report = response.context["report"]
+    assert report.flow.opened == 5
+    assert report.sources == {}
+    assert 'id="large-report"' in response.content.decode()
