@@ -17,6 +17,16 @@ type conversions, the ASB hashes and numbering, the heap and its primary and uni
 index rebuild 1.6 s; re-import 11.2 s before, 5.9 s after. The raw COPY pays none of the keys,
 checks, conversions or indexes, which is why the 4x goal is not reached.
 
+Later the same day (an otherwise idle machine, before and after alternated in the same session):
+8.5 s against a 1.24 s raw COPY (6.8x) before; 6.8 s against 1.20 s (5.7x) after the checks
+stopped using a regular expression per row for the month and two for the coordinates (1.5 s to
+1.0 s) and a first import stopped maintaining the primary and unique keys row by row (crimes
+2.9 s to 1.7 s, ASB rows 1.8 s to 1.2 s, rebuild 1.0 s to 1.7 s). What is left, measured alone
+in psql on 500,000 rows: staging 1.2 s (it is a COPY, the floor itself), writing the final rows
+(WAL-logged, about 345 bytes each) 2.0 s, the sorts, conversions and ASB hashes 0.7 s, building
+the four indexes 1.7 s, checks 1.0 s: about 6.6 s, so 4x (about 5 s) would need the final
+table narrower (the Crime ID is stored twice, as key and as crime_id) or fewer indexes.
+
 Run with `make bench` (or `make benchmark`). It reports; it does not pass or fail on timings.
 Results are written to var/benchmarks/crime_import.json. BENCH_CRIME_ROWS changes the size."""
 

@@ -192,3 +192,36 @@ def test_postgresql_and_the_portable_loader_refuse_the_same_rows_with_the_same_m
     assert postgresql_errors == portable.errors
     assert postgresql_errors[4]["message"] == service.TOO_LONG.format(line=7, field="LSOA code", limit=9)
     assert on_postgresql.rows_loaded == 2
+
+
+def test_coordinates_at_the_limits_load_and_just_beyond_them_are_refused_by_both_loaders() -> None:
+    # The SQL check takes a shortcut for numbers that are surely in range; these rows go past it,
+    # to the exact rule (the patterns, then the casts), which must agree with `_check`.
+    coordinates = [
+        ("180", "90"),
+        ("-180.000", "-90.0"),
+        ("179.999999", "89.999999"),
+        ("0", "-0.5"),
+        ("180.000001", "52.1"),
+        ("-1.2", "90.5"),
+        ("181", "52.1"),
+        ("1.", "52.1"),
+        (".5", "52.1"),
+        (" 1.5", "52.1"),
+        ("1,5", "52.1"),
+        ("1.5", ""),
+        ("1e1", "52.1"),
+    ]
+    rows = [crime_row(crime_id=crime_id(n), longitude=lon, latitude=lat) for n, (lon, lat) in enumerate(coordinates)]
+    on_postgresql = _import(police_csv(rows))
+
+    portable = CrimeImportRun.objects.create(file_name="portable.csv")
+    reading = service._Reading(run=portable)
+    reader = service.csv.reader(io.StringIO(police_csv(rows).decode()))
+    next(reader)
+    list(service._rows(reader, reading, check=True))
+
+    assert [error["line"] for error in on_postgresql.errors] == list(range(6, 15))
+    assert on_postgresql.errors == portable.errors
+    assert on_postgresql.rows_loaded == 4
+    assert CrimeRecord.objects.get(crime_id=crime_id(1)).longitude == -180.0

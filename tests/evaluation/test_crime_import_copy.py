@@ -98,7 +98,12 @@ def test_the_search_indexes_are_there_after_an_import_that_rebuilt_them() -> Non
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [CrimeRecord._meta.db_table])
         names = {row[0] for row in cursor.fetchall()}
-    assert {"crime_lsoa_month_idx", "crime_lat_long_idx", "crime_record_key_unique"} <= names
+    assert {
+        "crime_lsoa_month_idx",
+        "crime_lat_long_idx",
+        "crime_record_key_unique",
+        "evaluation_crimerecord_pkey",
+    } <= names
 
 
 def test_an_empty_field_is_empty_text_not_null_in_the_copied_rows() -> None:
