@@ -59,3 +59,17 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {
         key: {"before": before.get(key), "after": after.get(key)} for key in after if before.get(key) != after.get(key)
     }
+
+
+def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Field values for an audit event's before/after: foreign keys by id, many-to-many by sorted ids."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            data[name] = sorted(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
+        elif field.is_relation:
+            data[name] = getattr(obj, f"{name}_id")
+        else:
+            data[name] = getattr(obj, name)
+    return data

@@ -39,7 +39,8 @@ def unread_count(user: Any) -> int:
 
 
 def notification_list_for(*, user: User) -> QuerySet[Notification]:
-    """The user's own notifications, unread first, newest first. Nobody sees anyone else's."""
+    """The user's own notifications, newest first (unread ones are marked as such on the page).
+    Nobody sees anyone else's."""
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 

@@ -93,6 +93,11 @@ class CommunityPriority(models.Model):
     def next_statuses(self) -> tuple[str, ...]:
         return PRIORITY_TRANSITIONS[self.status]
 
+    @property
+    def can_become_problem(self) -> bool:
+        """Only a priority the community adopted, and not yet resolved, is turned into a problem."""
+        return self.status in (PriorityStatus.ADOPTED, PriorityStatus.IN_PROGRESS)
+
 
 class PriorityAction(models.Model):
     """What was done about a priority, and when: the "we did". Published with the priority."""

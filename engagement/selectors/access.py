@@ -54,7 +54,7 @@ def neighbourhoods_editable_by(user: User) -> QuerySet[Neighbourhood]:
 
 
 def can_record_engagement(user: User) -> bool:
-    return user.is_authenticated and user.role in EDITING_ROLES and user.organisation.is_police
+    return user.is_authenticated and user.role in EDITING_ROLES and user.is_police
 
 
 def can_change_in(user: User, neighbourhood: Neighbourhood) -> bool:

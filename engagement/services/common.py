@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Model
-
 # Text published on the public "You said, we did" page must hold nothing personal. A service
 # cannot recognise every name, but it can refuse the two things most often pasted in by mistake
 # (a resident's email address or phone number); the forms also say the text is published.
@@ -24,17 +22,3 @@ def check_public_text(value: str) -> str | None:
     if EMAIL_PATTERN.search(value) or PHONE_PATTERN.search(value):
         return PUBLIC_TEXT_PERSONAL
     return None
-
-
-def snapshot(obj: Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    """Field values for an audit event's before/after: foreign keys by id, many-to-many by sorted ids."""
-    data: dict[str, Any] = {}
-    for name in fields:
-        field = obj._meta.get_field(name)
-        if field.many_to_many:
-            data[name] = sorted(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else []
-        elif field.is_relation:
-            data[name] = getattr(obj, f"{name}_id")
-        else:
-            data[name] = getattr(obj, name)
-    return data

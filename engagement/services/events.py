@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record, changes
+from core.audit import audit_record, changes, snapshot
 from engagement.models import Channel, EngagementEvent, EventKind
 from engagement.selectors.access import can_change_in, can_record_engagement
-from engagement.services.common import snapshot, text
+from engagement.services.common import text
 from partnerships.models import Neighbourhood, Organisation, SeldomHeardGroup
 from problems.models import Problem
 from problems.selectors.access import problems_visible_to

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record, changes
+from core.audit import audit_record, changes, snapshot
 from engagement.models import (
     PRIORITY_TRANSITIONS,
     ChosenBy,
@@ -22,7 +22,7 @@ from engagement.models import (
     PriorityStatus,
 )
 from engagement.selectors.access import can_change_in, can_record_engagement
-from engagement.services.common import check_public_text, snapshot, text
+from engagement.services.common import check_public_text, text
 from partnerships.models import Neighbourhood
 from problems.models import Problem, ProblemCategory, ProblemSource
 from problems.services.problems import problem_create
@@ -222,7 +222,7 @@ def priority_problem_create(
     the issue becomes the problem's description and its scanning statement, the priority's origin
     its evidence, and the two are linked (the priority lists the problem)."""
     priority = _lock(priority, actor)
-    if priority.status not in (PriorityStatus.ADOPTED, PriorityStatus.IN_PROGRESS):
+    if not priority.can_become_problem:
         raise ValidationError(PROBLEM_NEEDS_ADOPTION)
     from_meeting = priority.chosen_by in (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
     problem = problem_create(

@@ -111,9 +111,7 @@ def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": problems_linked_for(user=user, priority=priority),
         "can_change": can_change,
         "status_form": PriorityStatusForm(priority=priority) if can_change and priority.next_statuses else None,
-        "can_create_problem": can_change
-        and can_create_problem(user)
-        and priority.status in (PriorityStatus.ADOPTED, PriorityStatus.IN_PROGRESS),
+        "can_create_problem": can_change and can_create_problem(user) and priority.can_become_problem,
     }
     return render(request, "engagement/priority_detail.html", context)
 

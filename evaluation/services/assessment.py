@@ -18,6 +18,7 @@ from core.audit import audit_record, changes
 from evaluation.models import EMMIE_PARTS, CrimeUnitCost, EmmieAssessment, EvaluationDesign
 from evaluation.selectors.areas import month_start
 from problems.selectors.access import can_change_problem
+from problems.services.problems import LSOA_CODE_PATTERN
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -29,7 +30,7 @@ RING_ORDER = "The comparison ring must end further out than it starts."
 RING_OVERLAPS = "The comparison ring must start beyond the displacement buffer ({metres} metres from the location)."
 LOCATION_NEEDED = "A ring or buffer needs the problem's location and radius; give comparison LSOA codes instead."
 NO_TARGET = "The problem has neither a location with a radius nor an LSOA code: list the target LSOA codes."
-BAD_LSOA = "{code} is not an LSOA code (E01 or W01 and six digits)."
+BAD_LSOA = "Not LSOA codes (E01 or W01 and six digits): {codes}."
 UNIT_COST_NEGATIVE = "A unit cost cannot be negative."
 SOURCE_REQUIRED = "Say where the unit cost of {crime_type} comes from."
 EMMIE_FIELDS = tuple(name for part, _ in EMMIE_PARTS for name in (part, f"{part}_rating"))
@@ -69,12 +70,10 @@ def can_edit_unit_costs(user: User) -> bool:
 
 
 def _codes(text: str, field: str, errors: dict[str, str]) -> str:
-    import re
-
     codes = EvaluationDesign.code_list(text)
-    for code in codes:
-        if not re.fullmatch(r"[EW]01\d{6}", code):
-            errors[field] = BAD_LSOA.format(code=code)
+    bad = [code for code in codes if not LSOA_CODE_PATTERN.match(code)]
+    if bad:
+        errors[field] = BAD_LSOA.format(codes=", ".join(bad))
     return "\n".join(dict.fromkeys(codes))
 
 

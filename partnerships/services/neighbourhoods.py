@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from core.audit import audit_record, changes
+from core.audit import audit_record, changes, snapshot
 from partnerships.models import Neighbourhood
 
 if TYPE_CHECKING:
@@ -16,17 +16,11 @@ if TYPE_CHECKING:
 NEIGHBOURHOOD_FIELDS = ("name", "slug", "organisation", "partnership", "lsoa_codes", "active")
 
 
-def _values(neighbourhood: Neighbourhood) -> dict[str, Any]:
-    return {
-        field: getattr(neighbourhood, f"{field}_id", getattr(neighbourhood, field)) for field in NEIGHBOURHOOD_FIELDS
-    }
-
-
 @transaction.atomic
 def neighbourhood_save(*, actor: User | None, neighbourhood: Neighbourhood) -> Neighbourhood:
     """Create or update `neighbourhood` (a slug is made from the name when empty), with an audit event."""
     creating = neighbourhood.pk is None
-    before = {} if creating else _values(Neighbourhood.objects.get(pk=neighbourhood.pk))
+    before = {} if creating else snapshot(Neighbourhood.objects.get(pk=neighbourhood.pk), NEIGHBOURHOOD_FIELDS)
     if not neighbourhood.slug:
         neighbourhood.slug = slugify(neighbourhood.name)[:120]
     neighbourhood.full_clean()
@@ -35,6 +29,6 @@ def neighbourhood_save(*, actor: User | None, neighbourhood: Neighbourhood) -> N
         actor=actor,
         verb="partnerships.neighbourhood.created" if creating else "partnerships.neighbourhood.updated",
         target=neighbourhood,
-        detail=changes(before, _values(neighbourhood)),
+        detail=changes(before, snapshot(neighbourhood, NEIGHBOURHOOD_FIELDS)),
     )
     return neighbourhood

@@ -4,11 +4,11 @@ and coverage over past periods must stay explainable."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from core.audit import audit_record, changes
+from core.audit import audit_record, changes, snapshot
 from partnerships.models import SeldomHeardGroup
 
 if TYPE_CHECKING:
@@ -17,15 +17,11 @@ if TYPE_CHECKING:
 SELDOM_HEARD_GROUP_FIELDS = ("name", "active", "order")
 
 
-def _values(group: SeldomHeardGroup) -> dict[str, Any]:
-    return {field: getattr(group, field) for field in SELDOM_HEARD_GROUP_FIELDS}
-
-
 @transaction.atomic
 def seldom_heard_group_save(*, actor: User | None, group: SeldomHeardGroup) -> SeldomHeardGroup:
     """Create or update a group on the seldom-heard list, with an audit event."""
     creating = group.pk is None
-    before = {} if creating else _values(SeldomHeardGroup.objects.get(pk=group.pk))
+    before = {} if creating else snapshot(SeldomHeardGroup.objects.get(pk=group.pk), SELDOM_HEARD_GROUP_FIELDS)
     group.name = group.name.strip()
     group.full_clean()
     group.save()
@@ -33,6 +29,6 @@ def seldom_heard_group_save(*, actor: User | None, group: SeldomHeardGroup) -> S
         actor=actor,
         verb="partnerships.seldom_heard_group.created" if creating else "partnerships.seldom_heard_group.updated",
         target=group,
-        detail=changes(before, _values(group)),
+        detail=changes(before, snapshot(group, SELDOM_HEARD_GROUP_FIELDS)),
     )
     return group

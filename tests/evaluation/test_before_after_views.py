@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from evaluation.models import EvaluationDesign
-from evaluation.services.assessment import RING_OVERLAPS
+from evaluation.services.assessment import BAD_LSOA, RING_OVERLAPS
 from problems.models import Problem
 from tests.conftest import World, sign_in
 from tests.evaluation.factories_crime import LAT, LON, build_fixed_data, design_for
@@ -222,3 +222,24 @@ def test_the_panel_queries_do_not_depend_on_the_number_of_crimes(world: World, d
 
     assert context is not None
     assert context["result"].target.before == 10
+
+
+def test_every_malformed_comparison_lsoa_code_is_named_and_nothing_is_saved(world: World) -> None:
+    problem = _problem(world)
+    client = sign_in(Client(), world.users["officer"])
+
+    response = client.post(
+        reverse("assessment-design", kwargs={"pk": problem.pk}),
+        {
+            "response_start": "2026-01-01",
+            "months_before": "6",
+            "months_after": "6",
+            "comparison_lsoa_codes": "E01000009\nX0100001 E0100\nW01000010",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "error-summary" in page
+    assert BAD_LSOA.format(codes="X0100001, E0100") in page
+    assert not EvaluationDesign.objects.filter(problem=problem).exists()
