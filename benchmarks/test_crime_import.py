@@ -105,7 +105,7 @@ def _raw_copy_seconds(path: Path) -> float:
     return seconds
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_import_of_500000_rows_against_a_raw_copy(tmp_path: Path) -> None:
     path = tmp_path / "bench-street.csv"
     _generate(path, ROWS)

@@ -252,7 +252,6 @@ def _load(world: World) -> dict[str, float]:
             lat, lon = 52.0 + rng.random() / 10, -1.0 - rng.random() / 10
             yield (
                 f"bench-{n}",
-                f"{n:064x}",
                 month,
                 "Benchmark Police",
                 "Benchmark Police",
@@ -270,7 +269,6 @@ def _load(world: World) -> dict[str, float]:
         CrimeRecord,
         [
             "key",
-            "crime_id",
             "month",
             "reported_by",
             "falls_within",

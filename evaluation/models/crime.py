@@ -1,11 +1,14 @@
 """Street-level crime imported from data.police.uk files, and each import's run (its progress and
 the rows it refused).
 
-Each row has a natural key, `key`, unique, so that importing the same file again adds nothing:
+Each row has a natural key, `key`, its primary key, so that importing the same file again adds
+nothing:
 - a crime (Crime ID given): its Crime ID;
 - a row with no Crime ID (anti-social behaviour): ``asb-<md5>-<n>`` where ``<md5>`` is the hex MD5
-  of the row's other eleven fields, exactly as they appear in the file,
-  joined by the unit separator (U+001F), and ``<n>`` is 1 for the first such identical row in the
+  of the row's other eleven fields as they appear in the file, except that the longitude and
+  latitude are written as numbers in their shortest form (``52.100000`` as ``52.1``, ``-1.0`` as
+  ``-1``; empty when absent), joined by the unit separator (U+001F), and ``<n>`` is 1 for the first
+  such identical row in the
   file, 2 for the second, and so on (police.uk publishes identical ASB rows: same month, place and
   type). Re-importing the file gives every row the same key again; a later file that repeats the
   same month's rows (a re-download) is also recognised, as long as it lists them the same number
@@ -104,14 +107,20 @@ class CrimeImportRun(models.Model):
         return self.state in (ImportState.DONE, ImportState.FAILED)
 
 
+# The ASB rule's keys start with this; no Crime ID does (they are 64 hex digits).
+ASB_KEY_PREFIX = "asb-"
+
+
 class CrimeRecord(models.Model):
     """One street-level row. Coordinates are the published, anonymised snap points (absent on some
     rows); distances are computed on them (see evaluation.selectors.before_after)."""
 
-    # Unique through Meta.constraints rather than unique=True: on PostgreSQL unique=True also builds
-    # a second, LIKE-pattern index on the column, which nothing here uses and every import pays for.
-    key = models.CharField(max_length=80)
-    crime_id = models.CharField("Crime ID", max_length=64, blank=True)
+    # The natural key is the primary key: a row's Crime ID, or for a row without one the ASB rule's
+    # key (module docstring). One column and one index, not a surrogate id beside a unique key: the
+    # import writes and indexes each row once (evaluation.services.crime_import_copy). On PostgreSQL
+    # this column and lsoa_code use the "C" collation (migration 0002): byte order, which sorts and
+    # compares several times faster than a language collation, for codes that are plain ASCII.
+    key = models.CharField(max_length=80, primary_key=True)
     month = models.DateField(help_text="The first day of the month the row is for.")
     reported_by = models.CharField(max_length=120, blank=True)
     falls_within = models.CharField(max_length=120, blank=True)
@@ -137,7 +146,6 @@ class CrimeRecord(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key"], name="crime_record_key_unique")]
         indexes = [
             # Area by LSOA codes, then types and months: the comparison and LSOA target queries.
             models.Index(fields=["lsoa_code", "month"], name="crime_lsoa_month_idx"),
@@ -147,3 +155,8 @@ class CrimeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crime_type}, {self.month:%B %Y}, {self.location or 'no location'}"
+
+    @property
+    def crime_id(self) -> str:
+        """The Crime ID as published; empty for anti-social behaviour."""
+        return "" if self.key.startswith(ASB_KEY_PREFIX) else self.key

@@ -184,7 +184,7 @@ def area_counts_queryset(*, geometry: AreaGeometry, first_month: date, end_month
         rows.annotate(area=area)
         .exclude(area=None)
         .values("area", "month", "crime_type")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
 

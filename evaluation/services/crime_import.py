@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from evaluation.models import POLICE_CSV_HEADER, CrimeImportRun, CrimeRecord, ImportState
+from evaluation.models.crime import ASB_KEY_PREFIX
 from evaluation.services import crime_import_copy as copying
 
 WRONG_HEADER = (
@@ -62,58 +63,20 @@ TOO_LONG = "Line {line}: the {field} is longer than {limit} characters."
 MAX_ERRORS_KEPT = 200
 CHUNK_ROWS = 25_000
 UNIT_SEPARATOR = "\x1f"
-MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-NUMBER = re.compile(r"^-?[0-9]{1,3}(\.[0-9]+)?$")
+# A coordinate is a number as PostgreSQL's float8 reads it (COPY reads them so): digits with an
+# optional sign, decimal point and exponent, spaces around; Python's float() also takes
+# underscores and non-ASCII digits and spaces, which are refused here so that both ways agree.
+NOT_IN_A_NUMBER = re.compile(r"[^0-9A-Za-z+\-. \t\n\r\v\f]")
 # Field index -> (name for messages, longest allowed), matching CrimeRecord's columns.
 LIMITS = {0: ("Crime ID", 64), 2: ("Reported by", 120), 3: ("Falls within", 120), 6: ("location", 255)}
 LIMITS.update({7: ("LSOA code", 9), 8: ("LSOA name", 120), 9: ("crime type", 80), 10: ("outcome", 200)})
-HASHED_COLUMNS = (
-    "month, reported_by, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, crime_type, "
-    "last_outcome, context"
-)
-TARGET_COLUMNS = (
-    "key, crime_id, month, reported_by, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, "
-    "crime_type, last_outcome, context, import_run_id"
-)
-CONVERTED = (
-    "to_date(month, 'YYYY-MM'), reported_by, falls_within, nullif(longitude, '')::float8, "
-    "nullif(latitude, '')::float8, location, lsoa_code, lsoa_name, crime_type, last_outcome, context, %s"
-)
-# Plain inserts of the rows whose key is not held yet (crime_import_copy.insert_staged locks the
-# table against other writers first): ON CONFLICT DO NOTHING, which this replaced, costs a
-# speculative insertion per row, about 4 s more for 500,000 rows. A Crime ID repeated within the
-# file goes in once (its first line), as ON CONFLICT did.
-INSERT_CRIMES = (
-    f"INSERT INTO evaluation_crimerecord ({TARGET_COLUMNS}) "  # noqa: S608  (fixed SQL, no user text)
-    f'SELECT DISTINCT ON (crime_id COLLATE "C") crime_id, crime_id, {CONVERTED} FROM crime_import_staging s '
-    "WHERE crime_id <> '' AND NOT EXISTS (SELECT 1 FROM evaluation_crimerecord r WHERE r.key = s.crime_id) "
-    # In key order: the unique index then fills page by page instead of at random (several times
-    # faster for a large file of random hex Crime IDs). Sorted bytewise (COLLATE "C": the same
-    # order for these ASCII keys, and PostgreSQL's fastest sort, with abbreviated keys).
-    'ORDER BY crime_id COLLATE "C", line_no'
-)
-INSERT_UNNUMBERED = (
-    f"INSERT INTO evaluation_crimerecord ({TARGET_COLUMNS}) "  # noqa: S608  (fixed SQL, no user text)
-    f"SELECT k.key, '', {CONVERTED} "
-    "FROM (SELECT *, 'asb-' || h || '-' || row_number() OVER (PARTITION BY h ORDER BY line_no) AS key "
-    f'FROM (SELECT *, md5(concat_ws(chr(31), {HASHED_COLUMNS})) COLLATE "C" AS h '
-    "FROM crime_import_staging WHERE crime_id = '') AS hashed) AS k "
-    # No ORDER BY: the numbering already sorts the rows by hash, which is nearly key order, and a
-    # second sort of the wide rows cost more than it saved on the unique index.
-    "WHERE NOT EXISTS (SELECT 1 FROM evaluation_crimerecord r WHERE r.key = k.key)"
-)
-
 # The checks of `_check`, in SQL over the staging table. Regular expressions cost PostgreSQL about
-# a microsecond a call (a third of the check time went on them, 500,000 rows), so:
-# - the month: a file has a few dozen distinct months; they are checked once each (`GOOD_MONTHS`)
-#   and each row is then looked up among the good ones (a hashed ANY, nearly free);
-# - the coordinates: one expression over both, matching only numbers surely in range (below 180
-#   and 90 in size); a row it does not match (both empty also matches) gets the exact rule, the
-#   two patterns then the casts (the CASE keeps the casts behind the patterns);
-# - lengths: the byte length first (no decoding), the character length only when it is over.
+# a microsecond a call, so none runs per row: a file has a few dozen distinct months, checked once
+# each (`GOOD_MONTHS`), each row then looked up among the good ones (a hashed ANY, nearly free);
+# the coordinates are numbers already (COPY read them), so their check is two comparisons; lengths
+# are compared in bytes first (no decoding), in characters only when that is over.
 MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
-SURELY_IN_RANGE = "^(-?([0-9]{1,2}|1[0-7][0-9])(\\.[0-9]+)?,-?[0-8]?[0-9](\\.[0-9]+)?|,)$"
-NUMBER_PATTERN = "^-?[0-9]{1,3}(\\.[0-9]+)?$"
+MONTH = re.compile(MONTH_PATTERN)
 # FILTER, not WHERE: a WHERE would be pushed below the DISTINCT, testing every row.
 GOOD_MONTHS = (
     f"SELECT coalesce(array_agg(month) FILTER (WHERE month ~ '{MONTH_PATTERN}'), '{{}}') "  # noqa: S608
@@ -123,10 +86,9 @@ FIELD_COLUMNS = {0: "crime_id", 2: "reported_by", 3: "falls_within", 6: "locatio
 FIELD_COLUMNS.update({8: "lsoa_name", 9: "crime_type", 10: "last_outcome"})
 PROBLEM_SQL = (
     "CASE WHEN NOT (month = ANY(%(months)s::text[])) THEN 'month' "
-    f"WHEN (longitude || ',' || latitude) !~ '{SURELY_IN_RANGE}' AND CASE "
-    "WHEN longitude = '' AND latitude = '' THEN false "
-    f"WHEN longitude !~ '{NUMBER_PATTERN}' OR latitude !~ '{NUMBER_PATTERN}' THEN true "
-    "ELSE abs(longitude::float8) > 180 OR abs(latitude::float8) > 90 END THEN 'coordinates' "
+    # NaN is greater than every number in PostgreSQL, so it fails the range too.
+    "WHEN (longitude IS NULL) <> (latitude IS NULL) OR abs(longitude) > 180 OR abs(latitude) > 90 "
+    "THEN 'coordinates' "
     "WHEN crime_type = '' THEN 'type' "
     + " ".join(
         f"WHEN octet_length({FIELD_COLUMNS[index]}) > {limit} AND length({FIELD_COLUMNS[index]}) > {limit} "
@@ -160,10 +122,29 @@ def expected_header() -> str:
     return ",".join(POLICE_CSV_HEADER)
 
 
+def coordinate(text: str) -> float | None:
+    """A longitude or latitude from the file: None when empty; ValueError when not a number."""
+    if text == "":
+        return None
+    if NOT_IN_A_NUMBER.search(text):
+        raise ValueError(text)
+    return float(text)
+
+
+def coordinate_text(value: float | None) -> str:
+    """A coordinate in its shortest form, as PostgreSQL writes a float8 (52.1, -1, 1e-05)."""
+    if value is None:
+        return ""
+    text = repr(value)
+    return text.removesuffix(".0")
+
+
 def asb_key(fields: list[str], occurrence: int) -> str:
-    """The key of a row with no Crime ID: `fields` are its eleven other fields, as in the file."""
-    digest = hashlib.md5(UNIT_SEPARATOR.join(fields).encode(), usedforsecurity=False).hexdigest()
-    return f"asb-{digest}-{occurrence}"
+    """The key of a row with no Crime ID: `fields` are its eleven other fields, as in the file
+    (the rule is in evaluation.models.crime)."""
+    hashed = [*fields[:3], coordinate_text(coordinate(fields[3])), coordinate_text(coordinate(fields[4])), *fields[5:]]
+    digest = hashlib.md5(UNIT_SEPARATOR.join(hashed).encode(), usedforsecurity=False).hexdigest()
+    return f"{ASB_KEY_PREFIX}{digest}-{occurrence}"
 
 
 @dataclass
@@ -184,12 +165,15 @@ def _check(row: list[str], line: int) -> str | None:
     """The row's first problem, or None when it can be loaded (the same rules as `PROBLEM_SQL`)."""
     if not MONTH.match(row[1]):
         return BAD_MONTH.format(line=line, value=row[1][:20])
-    longitude, latitude = row[4], row[5]
-    if longitude or latitude:
-        if not (NUMBER.match(longitude) and NUMBER.match(latitude)):
-            return BAD_COORDINATES.format(line=line)
-        if not (-180 <= float(longitude) <= 180 and -90 <= float(latitude) <= 90):
-            return BAD_COORDINATES.format(line=line)
+    try:
+        longitude, latitude = coordinate(row[4]), coordinate(row[5])
+    except ValueError:
+        return BAD_COORDINATES.format(line=line)
+    if (longitude is None) != (latitude is None):
+        return BAD_COORDINATES.format(line=line)
+    # Written so that NaN fails, as it does in SQL.
+    if longitude is not None and latitude is not None and not (abs(longitude) <= 180 and abs(latitude) <= 90):
+        return BAD_COORDINATES.format(line=line)
     if not row[9]:
         return NO_CRIME_TYPE.format(line=line)
     for index, (name, limit) in LIMITS.items():
@@ -198,9 +182,10 @@ def _check(row: list[str], line: int) -> str | None:
     return None
 
 
-def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int, list[str]]]:
+def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int, list[Any]]]:
     """The rows with twelve fields, with their line numbers; with `check`, only those that pass
-    `_check` (on PostgreSQL the same checks run in SQL, over the whole staging table at once)."""
+    `_check`. Without it (PostgreSQL's row-by-row staging, where the other checks run in SQL over
+    the whole staging table at once), the rows whose coordinates are numbers, read into floats."""
     width = len(POLICE_CSV_HEADER)
     while True:
         try:
@@ -220,6 +205,13 @@ def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int,
             problem = _check(row, reader.line_num)
             if problem is not None:
                 reading.error(reader.line_num, problem)
+                continue
+        else:
+            try:
+                row[4:6] = [coordinate(row[4]), coordinate(row[5])]
+            except ValueError:
+                # Not stageable; reported as the full check would (it may find the month first).
+                reading.error(reader.line_num, _check(row, reader.line_num) or BAD_COORDINATES)
                 continue
         reading.rows_valid += 1
         yield reader.line_num, row
@@ -284,6 +276,9 @@ def _load_postgresql(
     """Stage the file (COPY of its bytes, or row by row when that cannot number its lines; see
     evaluation.services.crime_import_copy), check the staged rows in SQL, insert the good ones."""
     with connection.cursor() as cursor:
+        # The progress written between chunks need not wait for the disk: a crash loses the import
+        # anyway (it is then run again).
+        cursor.execute("SET synchronous_commit = off")
         copying.create_staging(cursor)
         # About twenty progress steps per file, each between 1,000 and CHUNK_ROWS rows.
         chunk = max(1_000, min(CHUNK_ROWS, run.rows_total // 20))
@@ -311,31 +306,25 @@ def _load_postgresql(
             _drop_sql_problems(cursor, run, reading)
             timings["check"] = time.perf_counter() - started - timings["read_and_stage"]
             laps: dict[str, float] = {}
-            inserted = copying.insert_staged(
-                cursor,
-                staged=reading.rows_valid,
-                statements=[(INSERT_CRIMES, [run.pk]), (INSERT_UNNUMBERED, [run.pk])],
-                timings=laps,
-            )
+            inserted = copying.insert_staged(cursor, staged=reading.rows_valid, run_id=run.pk, timings=laps)
             timings["insert"] = time.perf_counter() - started - timings["read_and_stage"] - timings["check"]
-            timings.update({"insert_crimes": laps["insert_1"], "insert_asb": laps["insert_2"]})
-            timings["index_rebuild"] = laps["index_rebuild"]
+            timings.update(laps)
             # Not stored: for the benchmark's breakdown of where the time goes.
             run.phase_seconds = timings  # type: ignore[attr-defined]
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {copying.STAGING}")
+            cursor.execute("RESET synchronous_commit")
     return inserted
 
 
 def _record(run: CrimeImportRun, line: int, row: list[str], key: str) -> CrimeRecord:
     return CrimeRecord(
         key=key,
-        crime_id=row[0],
         month=date(int(row[1][:4]), int(row[1][5:7]), 1),
         reported_by=row[2],
         falls_within=row[3],
-        longitude=float(row[4]) if row[4] else None,
-        latitude=float(row[5]) if row[5] else None,
+        longitude=coordinate(row[4]),
+        latitude=coordinate(row[5]),
         location=row[6],
         lsoa_code=row[7],
         lsoa_name=row[8],

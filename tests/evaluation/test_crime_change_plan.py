@@ -29,9 +29,9 @@ CRIME_TABLE = "evaluation_crimerecord"
 # Rows spread over 601 LSOAs, 24 months (2025 and 2026) and a box of about 0.5 by 0.5 degrees
 # round the problems; written by SQL, as a file import would, then analysed.
 FILL_SQL = f"""
-INSERT INTO {CRIME_TABLE} (key, crime_id, month, reported_by, falls_within, longitude, latitude, location,
+INSERT INTO {CRIME_TABLE} (key, month, reported_by, falls_within, longitude, latitude, location,
                            lsoa_code, lsoa_name, crime_type, last_outcome, context)
-SELECT 'plan-' || n, '', make_date(2025 + (n / 12 % 2)::int, (n % 12 + 1)::int, 1), '', '',
+SELECT 'plan-' || n, make_date(2025 + (n / 12 % 2)::int, (n % 12 + 1)::int, 1), '', '',
        {LON} - 0.25 + (n * 7919 % 10007) / 20014.0, {LAT} - 0.25 + (n * 104729 % 10009) / 20018.0, '',
        'E01' || lpad((n % {LSOAS})::text, 6, '0'), '', (ARRAY['Burglary', 'Robbery', 'Drugs'])[n % 3 + 1], '', ''
 FROM generate_series(1::bigint, {ROWS}) AS n

@@ -47,10 +47,10 @@ def test_a_file_in_the_police_uk_format_imports_every_row() -> None:
     assert (run.rows_done, run.rows_loaded, run.rows_skipped, run.error_count) == (6, 6, 0, 0)
     assert CrimeRecord.objects.count() == 6
     assert CrimeRecord.objects.filter(crime_type="Anti-social behaviour").count() == 3
-    no_location = CrimeRecord.objects.get(crime_id=crime_id(2))
+    no_location = CrimeRecord.objects.get(key=crime_id(2))
     assert (no_location.latitude, no_location.longitude) == (None, None)
-    assert CrimeRecord.objects.get(crime_id=crime_id(3)).location == "On or near Station Road, Eastgate"
-    burglary = CrimeRecord.objects.get(crime_id=crime_id(1))
+    assert CrimeRecord.objects.get(key=crime_id(3)).location == "On or near Station Road, Eastgate"
+    burglary = CrimeRecord.objects.get(key=crime_id(1))
     assert (burglary.month.isoformat(), burglary.latitude, burglary.lsoa_code) == ("2026-03-01", 52.123456, "E01099101")
     assert run.message == "6 new rows imported; 0 already held."
     assert AuditEvent.objects.filter(verb="evaluation.crime_import.finished", target_id=str(run.pk)).exists()
@@ -70,7 +70,7 @@ def test_identical_asb_rows_are_numbered_by_occurrence_with_the_documented_key()
     _import(_mixed_file())
     fields = crime_row()[1:]
 
-    keys = set(CrimeRecord.objects.filter(crime_id="").values_list("key", flat=True))
+    keys = set(CrimeRecord.objects.filter(key__startswith="asb-").values_list("key", flat=True))
 
     assert keys == {asb_key(fields, 1), asb_key(fields, 2), asb_key(crime_row(month="2026-04")[1:], 1)}
 
@@ -95,6 +95,35 @@ def test_the_portable_loader_gives_the_same_keys_as_postgresql_copy() -> None:
 
     assert inserted == 6
     assert set(CrimeRecord.objects.values_list("key", flat=True)) == copy_keys
+
+
+# Coordinates in the forms whose shortest writing differs (PostgreSQL's and Python's must agree).
+ODD_COORDINATES = [("-0.0", "52.100000"), ("5", "0.00001"), ("1e1", "-0.0001"), ("179.999999", "-1.50")]
+
+
+def test_the_asb_key_writes_coordinates_as_postgresql_does_so_both_loaders_agree() -> None:
+    content = police_csv([crime_row(longitude=lon, latitude=lat) for lon, lat in ODD_COORDINATES])
+    run = _import(content)
+    copy_keys = set(CrimeRecord.objects.values_list("key", flat=True))
+    CrimeRecord.objects.all().delete()
+    reading = service._Reading(run=run)
+    reader = service.csv.reader(io.StringIO(content.decode()))
+    next(reader)
+
+    service._load_portable(run, service._rows(reader, reading, check=True), lambda: None)
+
+    assert len(copy_keys) == len(ODD_COORDINATES)
+    assert set(CrimeRecord.objects.values_list("key", flat=True)) == copy_keys
+    assert service.coordinate_text(service.coordinate("-0.0")) == "-0"
+    assert service.coordinate_text(service.coordinate("52.100000")) == "52.1"
+
+
+def test_a_redownload_writing_the_coordinates_differently_adds_no_asb_row() -> None:
+    _import(police_csv([crime_row(longitude="-1.500000", latitude="52.100000")]))
+
+    again = _import(police_csv([crime_row(longitude="-1.5", latitude="52.1")]))
+
+    assert (again.rows_loaded, again.rows_skipped) == (0, 1)
 
 
 def test_a_wrong_header_loads_nothing_and_says_what_was_expected() -> None:
@@ -122,7 +151,7 @@ def test_a_malformed_row_is_reported_by_its_line_and_the_rest_loads() -> None:
     run = _import(police_csv(rows))
 
     assert run.state == ImportState.DONE
-    assert sorted(CrimeRecord.objects.values_list("crime_id", flat=True)) == [crime_id(1), crime_id(6)]
+    assert sorted(CrimeRecord.objects.values_list("key", flat=True)) == [crime_id(1), crime_id(6)]
     assert run.errors == [
         {"line": 3, "message": service.BAD_MONTH.format(line=3, value="March 2026")},
         {"line": 4, "message": service.WRONG_FIELD_COUNT.format(line=4, count=5)},
@@ -194,24 +223,40 @@ def test_postgresql_and_the_portable_loader_refuse_the_same_rows_with_the_same_m
     assert on_postgresql.rows_loaded == 2
 
 
-def test_coordinates_at_the_limits_load_and_just_beyond_them_are_refused_by_both_loaders() -> None:
-    # The SQL check takes a shortcut for numbers that are surely in range; these rows go past it,
-    # to the exact rule (the patterns, then the casts), which must agree with `_check`.
-    coordinates = [
-        ("180", "90"),
-        ("-180.000", "-90.0"),
-        ("179.999999", "89.999999"),
-        ("0", "-0.5"),
-        ("180.000001", "52.1"),
-        ("-1.2", "90.5"),
-        ("181", "52.1"),
-        ("1.", "52.1"),
-        (".5", "52.1"),
-        (" 1.5", "52.1"),
-        ("1,5", "52.1"),
-        ("1.5", ""),
-        ("1e1", "52.1"),
-    ]
+# Numbers only: staged by COPY, checked in SQL. The loaded ones come first, then the refused.
+NUMBERS_ONLY = [
+    ("180", "90"),
+    ("-180.000", "-90.0"),
+    ("179.999999", "89.999999"),
+    ("0", "-0.5"),
+    ("1.", "52.1"),
+    (".5", "52.1"),
+    (" 1.5", "52.1"),
+    ("1e1", "52.1"),
+    ("180.000001", "52.1"),
+    ("-1.2", "90.5"),
+    ("181", "52.1"),
+    ("1.5", ""),
+    ("NaN", "52.1"),
+    ("Infinity", "52.1"),
+]
+# With coordinates that are not numbers: the file is staged row by row, Python reading them.
+NOT_ALL_NUMBERS = [
+    *NUMBERS_ONLY[:8],
+    ("1,5", "52.1"),
+    ("1_5", "52.1"),
+    ("\u0661", "52.1"),  # an Arabic-Indic one, which Python's float() alone would take
+    ("west", "52.1"),
+    *NUMBERS_ONLY[8:],
+]
+
+
+@pytest.mark.parametrize("coordinates", [NUMBERS_ONLY, NOT_ALL_NUMBERS], ids=["copy", "row-by-row"])
+def test_coordinates_at_the_limits_load_and_just_beyond_them_are_refused_by_both_loaders(
+    coordinates: list[tuple[str, str]],
+) -> None:
+    # A coordinate is a number as PostgreSQL's float8 reads it; both ways of staging and the
+    # portable loader must take and refuse the same rows, with the same messages.
     rows = [crime_row(crime_id=crime_id(n), longitude=lon, latitude=lat) for n, (lon, lat) in enumerate(coordinates)]
     on_postgresql = _import(police_csv(rows))
 
@@ -221,7 +266,8 @@ def test_coordinates_at_the_limits_load_and_just_beyond_them_are_refused_by_both
     next(reader)
     list(service._rows(reader, reading, check=True))
 
-    assert [error["line"] for error in on_postgresql.errors] == list(range(6, 15))
+    assert [error["line"] for error in on_postgresql.errors] == list(range(10, len(coordinates) + 2))
     assert on_postgresql.errors == portable.errors
-    assert on_postgresql.rows_loaded == 4
-    assert CrimeRecord.objects.get(crime_id=crime_id(1)).longitude == -180.0
+    assert on_postgresql.rows_loaded == 8
+    assert CrimeRecord.objects.get(key=crime_id(7)).longitude == 10.0
+    assert CrimeRecord.objects.get(key=crime_id(1)).longitude == -180.0
