@@ -5,13 +5,14 @@ The file is streamed, never read whole, so memory stays flat whatever its size:
 
 1. The header must be exactly `POLICE_CSV_HEADER`; otherwise nothing loads and the run's message
    says what was expected.
-2. Each row is checked (twelve fields, a YYYY-MM month, both coordinates or neither and in range,
-   a crime type, field lengths). A malformed row is recorded with its line number and skipped; the
+2. Each row is checked (twelve fields, a YYYY-MM month, both coordinates or neither, numbers and
+   in range, a crime type, field lengths). A malformed row is recorded with its line number and skipped; the
    rest loads.
 3. On PostgreSQL (evaluation.services.crime_import_copy) the file's bytes go to COPY, which
-   parses the CSV itself, into a temporary staging table that numbers the rows; a file COPY
-   cannot number by line (a wrong field count, bytes that are not UTF-8, a blank line, a quoted
-   field over several lines) is staged again row by row through the csv module instead. Either
+   parses the CSV and the coordinates itself, into a temporary staging table in the file's order;
+   a file COPY cannot take or place by line (a wrong field count, a coordinate that is not a
+   number, bytes that are not UTF-8, a blank line, a quoted field over several lines) is staged
+   again row by row through the csv module instead. Either
    way, in chunks so that progress can be written between them. The other checks run there in
    SQL, over all rows at once (`PROBLEM_SQL`, the same rules as `_check`); the malformed rows are
    reported and dropped, and the rest moved into `CrimeRecord` by two `INSERT ... SELECT`
@@ -21,8 +22,9 @@ The file is streamed, never read whole, so memory stays flat whatever its size:
    batches.
 
 The natural key (re-importing a file changes nothing): a row's Crime ID; for a row without one
-(anti-social behaviour), ``asb-<md5>-<n>``: the hex MD5 of its other eleven fields exactly as in
-the file, joined by U+001F, and its occurrence number among identical rows of the file (1, 2, ...).
+(anti-social behaviour), ``asb-<md5>-<n>``: the hex MD5 of its other eleven fields as in the file
+(the coordinates in their shortest form), joined by U+001F, and its occurrence number among
+identical rows of the file (1, 2, ...); evaluation.models.crime has the whole rule.
 `asb_key` is the rule; the PostgreSQL statement computes the same value (a test holds them equal).
 
 A file that stops being readable part-way (not UTF-8, a NUL byte) keeps the rows before that point
@@ -97,9 +99,14 @@ PROBLEM_SQL = (
     )
     + " END"
 )
+SQL_ANY_PROBLEM = f"SELECT EXISTS (SELECT 1 FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL)"  # noqa: S608
+# Run only when SQL_ANY_PROBLEM finds one: the line of a row staged by COPY is its place in the
+# file's order plus one for the header (crime_import_copy.CREATE_STAGING), which needs every row
+# numbered.
 SQL_PROBLEMS = (
-    f"SELECT line_no, problem, left(month, 20), count(*) OVER () FROM (SELECT line_no, month, {PROBLEM_SQL} AS problem "  # noqa: S608
-    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_ERRORS_KEPT}"
+    "SELECT line, problem, left(month, 20), count(*) OVER () FROM (SELECT "  # noqa: S608
+    f"coalesce(line_no, row_number() OVER (ORDER BY ctid) + 1) AS line, month, {PROBLEM_SQL} AS problem "
+    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_ERRORS_KEPT}"
 )
 SQL_DROP_PROBLEMS = f"DELETE FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL"  # noqa: S608
 
@@ -252,6 +259,9 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
     found) and drop them from staging."""
     cursor.execute(GOOD_MONTHS)
     months = {"months": cursor.fetchone()[0]}
+    cursor.execute(SQL_ANY_PROBLEM, months)
+    if not cursor.fetchone()[0]:
+        return
     cursor.execute(SQL_PROBLEMS, months)
     found = cursor.fetchall()
     if not found:
