@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Role, User
+from core.dates import long_date
 from core.reminders import ReminderSpec, register_sweep
 from partnerships.models import Agreement
 from partnerships.models.agreements import IN_FORCE_STATUSES, AgreementParty
@@ -23,10 +24,6 @@ from partnerships.models.organisations import OrganisationKind
 
 REVIEW_NOTICE_DAYS = (30, 7)
 KINDS = ("partnerships.agreement_review_30", "partnerships.agreement_review_7")
-
-
-def _long(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def agreements_reaching_review(today: datetime.date) -> Q:
@@ -76,9 +73,14 @@ def agreement_review_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
                     due_date=review_date,
                     recipient_id=user_id,
                     template="agreement_review_reminder",
-                    title=f"Agreement {reference} is due for review on {_long(review_date)}",
+                    title=f"Agreement {reference} is due for review on {long_date(review_date)}",
                     link=reverse("agreement-detail", kwargs={"pk": pk}),
-                    context={"reference": reference, "version": version, "due_on": _long(review_date), "days": days},
+                    context={
+                        "reference": reference,
+                        "version": version,
+                        "due_on": long_date(review_date),
+                        "days": days,
+                    },
                 )
 
 

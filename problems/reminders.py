@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.dates import long_date
 from core.reminders import ReminderSpec, register_sweep, reminders_create, reminders_queue_pending
 from partnerships.models import Agreement, Contact, Organisation
 from partnerships.models.agreements import IN_FORCE_STATUSES
@@ -49,10 +50,6 @@ REVIEW_KINDS = (
 ACTION_KINDS = ("problems.action_due_soon", "problems.action_overdue")
 DIGEST_KIND = "problems.weekly_digest"
 SHARE_SUSPENDED_KIND = "problems.share_suspended"
-
-
-def _long(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _problem_link(pk: int) -> str:
@@ -84,13 +81,17 @@ def review_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
     for pk, reference, review_date, owner_id, organisation_id in rows.iterator(chunk_size=2000):
         if review_date is None:  # never: the query asks for a date (this tells the type checker)
             continue
-        context = {"reference": reference, "due_on": _long(review_date)}
+        context = {"reference": reference, "due_on": long_date(review_date)}
         if review_date == soon:
-            kind, when, title = REVIEW_KINDS[0], "soon", f"Review of {reference} due on {_long(review_date)}"
+            kind, when, title = REVIEW_KINDS[0], "soon", f"Review of {reference} due on {long_date(review_date)}"
         elif review_date == today:
             kind, when, title = REVIEW_KINDS[1], "today", f"Review of {reference} due today"
         elif review_date < today:
-            kind, when, title = REVIEW_KINDS[2], "overdue", f"Review of {reference} overdue since {_long(review_date)}"
+            kind, when, title = (
+                REVIEW_KINDS[2],
+                "overdue",
+                f"Review of {reference} overdue since {long_date(review_date)}",
+            )
             if (today - review_date).days > ESCALATE_AFTER_DAYS:
                 escalations.append((pk, reference, review_date, organisation_id))
         else:
@@ -117,7 +118,7 @@ def review_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
                 template="review_reminder",
                 title=f"Review of {reference} overdue by {days} days",
                 link=_problem_link(pk),
-                context={"reference": reference, "due_on": _long(review_date), "when": "escalated", "days": days},
+                context={"reference": reference, "due_on": long_date(review_date), "when": "escalated", "days": days},
             )
 
 
@@ -179,9 +180,9 @@ def action_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
         overdue = due < today
         kind = ACTION_KINDS[1] if overdue else ACTION_KINDS[0]
         title = (
-            f"An action on {reference} is overdue (due {_long(due)})"
+            f"An action on {reference} is overdue (due {long_date(due)})"
             if overdue
-            else f"An action on {reference} is due on {_long(due)}"
+            else f"An action on {reference} is due on {long_date(due)}"
         )
         for recipient_id in recipients:
             yield ReminderSpec(
@@ -192,7 +193,7 @@ def action_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
                 template="action_reminder",
                 title=title,
                 link=_problem_link(problem_id),
-                context={"reference": reference, "due_on": _long(due), "overdue": overdue},
+                context={"reference": reference, "due_on": long_date(due), "overdue": overdue},
             )
 
 
@@ -278,9 +279,9 @@ def digest_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
             due_date=monday,
             recipient_id=user_id,
             template="weekly_digest",
-            title=f"Your weekly digest for the week of {_long(monday)}",
+            title=f"Your weekly digest for the week of {long_date(monday)}",
             link=reverse("problem-list"),
-            context={**counts[organisation_id], "week_of": _long(monday)},
+            context={**counts[organisation_id], "week_of": long_date(monday)},
         )
 
 

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.access import get_visible_or_404
+from core.dates import long_date
 from partnerships.models import (
     Agreement,
     AgreementParty,
@@ -298,4 +299,4 @@ def agreement_coverage_gap(
 
 
 def _long(date: datetime.date | None) -> str:
-    return date.strftime("%-d %B %Y") if date else "an unknown date"
+    return long_date(date) if date else "an unknown date"

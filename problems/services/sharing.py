@@ -168,10 +168,7 @@ def share_revoke(*, actor: User, share: ProblemShare, reason: str) -> ProblemSha
     return _end_share(actor=actor, share=locked, kind=ShareEnd.REVOKED, reason=reason, verb="problems.share.revoked")
 
 
-@transaction.atomic
-def shares_suspend_for_agreement(*, agreement: Agreement, reason: str) -> int:
-    """The system suspends every active share relying on `agreement` (it ended), and tells each
-    affected problem's owner (after commit). Returns how many."""
+def _suspend_for_agreement(*, agreement: Agreement, reason: str) -> list[ProblemShare]:
     suspended = []
     for pk in ProblemShare.objects.filter(agreement=agreement, ended_at__isnull=True).values_list("pk", flat=True):
         share = _lock_active(pk)
@@ -179,6 +176,14 @@ def shares_suspend_for_agreement(*, agreement: Agreement, reason: str) -> int:
             continue
         _end_share(actor=None, share=share, kind=ShareEnd.SUSPENDED, reason=reason, verb="problems.share.suspended")
         suspended.append(share)
+    return suspended
+
+
+@transaction.atomic
+def shares_suspend_for_agreement(*, agreement: Agreement, reason: str) -> int:
+    """The system suspends every active share relying on `agreement` (it ended), and tells each
+    affected problem's owner (after commit). Returns how many."""
+    suspended = _suspend_for_agreement(agreement=agreement, reason=reason)
     notify_owners_of_suspended_shares(suspended)
     return len(suspended)
 
@@ -217,9 +222,10 @@ def shares_suspend_lapsed(*, on_date: datetime.date) -> int:
     """Daily sweep: suspend every active share whose agreement is no longer in force on `on_date`
     (idempotent). Access has already stopped (the access selector checks the agreement on every
     request); this records the end and removes the permissions."""
-    count = 0
+    suspended = []
     for agreement in _lapsed(on_date):
-        count += shares_suspend_for_agreement(
-            agreement=agreement, reason=SUSPENDED_LAPSED_REASON.format(reference=agreement.reference)
-        )
-    return count
+        reason = SUSPENDED_LAPSED_REASON.format(reference=agreement.reference)
+        suspended += _suspend_for_agreement(agreement=agreement, reason=reason)
+    # The owners are told once for the whole sweep (one batch of reminders, queued once).
+    notify_owners_of_suspended_shares(suspended)
+    return len(suspended)

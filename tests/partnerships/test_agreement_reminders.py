@@ -149,6 +149,23 @@ def test_expiry_suspends_exactly_the_shares_relying_on_the_agreement_and_tells_t
     assert Reminder.objects.filter(kind=SHARE_SUSPENDED_KIND).count() == 2
 
 
+def test_the_daily_sweep_suspends_the_shares_of_several_lapsed_agreements_and_queues_their_reminders_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    first_isa, second_isa = agreement(world, review=day(100)), agreement(world, review=day(100))
+    first, second = share(world, agreement=first_isa), share(world, agreement=second_isa)
+    Agreement.objects.filter(pk__in=[first_isa.pk, second_isa.pk]).update(expiry_date=day(-1))
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert shares_suspend_lapsed(on_date=day(0)) == 2
+
+    assert len(queued) == 1, "one batch of reminders for the whole sweep, not one per agreement"
+    assert set(Reminder.objects.filter(kind=SHARE_SUSPENDED_KIND).values_list("target_id", flat=True)) == {
+        str(first.pk),
+        str(second.pk),
+    }
+
+
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     """The Celery app pointed at a port where nothing listens, as when Redis is down."""
