@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.middleware import user_is_verified
 from accounts.models import PARTNER_ROLES, POLICE_ROLES, Role
+from evaluation.selectors.impact import IMPACT_REPORT_ROLES
 
 ALL_ROLES = frozenset(Role)
 
@@ -20,7 +21,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Engagement", "event-list", POLICE_ROLES | PARTNER_ROLES),
     ("Surveys", "survey-list", POLICE_ROLES | PARTNER_ROLES),
     # Officers (own area), supervisors, analysts; partner leads get their partnership's report.
-    ("Impact report", "impact-report", frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ANALYST, Role.PARTNER_LEAD})),
+    ("Impact report", "impact-report", IMPACT_REPORT_ROLES),
     # Analysts import police.uk crime data (the page links to the unit costs of crime).
     ("Crime data", "crime-import", frozenset({Role.ANALYST})),
     ("Partners", "organisation-list", ALL_ROLES),

@@ -13,4 +13,4 @@ def crime_import_task(run_id: int) -> None:
 
 
 # The impact report's task lives in its own module; importing it here registers it with Celery.
-from evaluation.tasks_reports import generate_impact_report  # noqa: E402, F401
+from evaluation.tasks_reports import delete_expired_report_files, generate_impact_report  # noqa: E402, F401

@@ -18,3 +18,10 @@ def generate_impact_report(run_id: int) -> str:
     from evaluation.services.reports import report_run_generate
 
     return str(report_run_generate(run_id=run_id))
+
+
+@shared_task(name="evaluation.tasks_reports.delete_expired_report_files")
+def delete_expired_report_files() -> int:
+    from evaluation.services.reports import report_files_delete_expired
+
+    return report_files_delete_expired()

@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["problems.weekly_digest"],
         "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
     },
+    # Background reports hold case details: their files are deleted after a week (a setting).
+    "delete-expired-report-files": {
+        "task": "evaluation.tasks_reports.delete_expired_report_files",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "reminders-queue-pending": {
         "task": "core.tasks.queue_pending_reminders",
         "schedule": timedelta(minutes=10),
@@ -298,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Reminders (core.reminders) -------------------------------------------------------------------
 # A claim older than this is taken to belong to a worker that died, and may be taken again.
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
+
+# --- Reports (evaluation.services.reports) ---------------------------------------------------------
+# Files of background impact reports are deleted this many days after they were made.
+REPORT_FILE_RETENTION_DAYS = env.int("REPORT_FILE_RETENTION_DAYS", default=7)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_BACKOFF_SECONDS = env.int("REMINDER_BACKOFF_SECONDS", default=60)
 

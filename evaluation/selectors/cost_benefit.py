@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from evaluation.models import CrimeUnitCost, EvaluationDesign
+from evaluation.models import POLICE_CRIME_TYPES, CrimeUnitCost, EvaluationDesign
 from evaluation.selectors.areas import COMPARISON, TARGET
 from evaluation.selectors.before_after import BeforeAfter, before_after_for_problem
 from evaluation.selectors.crime import CrimeChange, crime_change_for_problems
@@ -94,6 +94,13 @@ class CostBenefitTotals:
 
 def unit_costs() -> dict[str, Decimal | None]:
     return dict(CrimeUnitCost.objects.values_list("crime_type", "cost"))
+
+
+def unit_cost_rows() -> list[tuple[str, CrimeUnitCost | None]]:
+    """Every police.uk crime type and any other held, in order, with its unit cost row if it has
+    one (the unit costs page), in one query."""
+    held = {unit.crime_type: unit for unit in CrimeUnitCost.objects.select_related("updated_by")}
+    return [(kind, held.get(kind)) for kind in sorted({*POLICE_CRIME_TYPES, *held})]
 
 
 def _money(value: Decimal) -> Decimal:

@@ -99,6 +99,11 @@ def _current_partnerships_of(organisation_id: int, today: datetime.date) -> Quer
     return Partnership.objects.filter(Exists(memberships), active=True)
 
 
+# The roles that run impact reports (officers for their own area, supervisors and analysts for
+# their force's, partner leads for their partnerships): the menu offers the report to them.
+IMPACT_REPORT_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ANALYST, Role.PARTNER_LEAD})
+
+
 def impact_neighbourhoods_for(user: User) -> QuerySet[Neighbourhood]:
     """The neighbourhoods the user may run a neighbourhood report for."""
     if not user.is_authenticated or not user.is_police:

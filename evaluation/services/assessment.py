@@ -3,7 +3,8 @@ Maryland level), the costs of its response, its EMMIE record; and the unit costs
 
 Who: a problem's design, costs and EMMIE are written by those who may change the problem (its
 owner, a supervisor of the owning force) and by the owning force's analysts, who build the
-comparisons (`can_assess_problem`). Unit costs: analysts and supervisors of any force."""
+comparisons; unit costs by analysts and supervisors of any force (the rules:
+evaluation.selectors.assessment_access)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import Role
 from core.audit import audit_record, changes
 from evaluation.models import EMMIE_PARTS, CrimeUnitCost, EmmieAssessment, EvaluationDesign
 from evaluation.selectors.areas import month_start
-from problems.selectors.access import can_change_problem
+from evaluation.selectors.assessment_access import can_assess_problem, can_edit_unit_costs
 from problems.services.problems import LSOA_CODE_PATTERN
 
 if TYPE_CHECKING:
@@ -55,18 +55,6 @@ COST_FIELDS = (
     "money_spent",
     "costs_notes",
 )
-
-
-def can_assess_problem(user: User, problem: Problem) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ANALYST and problem.owning_organisation_id == user.organisation_id:
-        return True
-    return can_change_problem(user, problem)
-
-
-def can_edit_unit_costs(user: User) -> bool:
-    return user.is_authenticated and user.is_police and user.role in (Role.ANALYST, Role.SUPERVISOR)
 
 
 def _codes(text: str, field: str, errors: dict[str, str]) -> str:

@@ -39,7 +39,10 @@ REQUESTED_VERB = "evaluation.report_run.requested"
 FINISHED_VERB = "evaluation.report_run.finished"
 RUN_NO_LONGER_ALLOWED = "You may no longer see this area, so the report was not made."
 RUN_FAILED = "The report could not be made. Try again; if it fails again, tell your administrator."
+FILE_DELETED = "The file was deleted {days} days after it was made (reports hold case details): make the report again."
+FILES_DELETED_VERB = "evaluation.report_run.files_deleted"
 DEFAULT_SYNC_MAX_PROBLEMS = 2000
+DEFAULT_FILE_RETENTION_DAYS = 7
 
 
 def sync_max_problems() -> int:
@@ -127,3 +130,33 @@ def _finish(run: ReportRun, *, state: ReportState, error: str = "") -> ReportSta
         actor=run.requested_by, verb=FINISHED_VERB, target=run, detail={"state": state.value, **run.parameters}
     )
     return state
+
+
+@transaction.atomic
+def report_files_delete_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of background reports finished more than REPORT_FILE_RETENTION_DAYS ago
+    (default 7; a setting): they hold case details (problem references and titles, partners'
+    contributions), and whoever needs one again makes it again with their access of the day. The
+    run stays, saying what happened. Returns how many files were deleted.
+
+    The files go after the commit, so a rollback never leaves a run pointing at a deleted file;
+    a process that dies in between leaves files no run points at, which the next sweep does not
+    see (they are under MEDIA_ROOT/reports/ by month, for an administrator to clear)."""
+    days = int(getattr(settings, "REPORT_FILE_RETENTION_DAYS", DEFAULT_FILE_RETENTION_DAYS))
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    runs = list(ReportRun.objects.select_for_update(skip_locked=True).filter(finished_at__lt=cutoff).exclude(result=""))
+    if not runs:
+        return 0
+    files = [(run.result.storage, run.result.name) for run in runs]
+    for run in runs:
+        run.result = ""  # type: ignore[assignment]
+        run.step = FILE_DELETED.format(days=days)
+    ReportRun.objects.bulk_update(runs, ["result", "step"])
+    audit_record(actor=None, verb=FILES_DELETED_VERB, detail={"runs": [run.pk for run in runs], "days": days})
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(runs)

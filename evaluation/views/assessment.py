@@ -23,12 +23,12 @@ from accounts.models import User
 from core.forms import form_add_service_errors
 from evaluation.forms.crime_assessment import CostsForm, DesignForm, EmmieForm
 from evaluation.models import EmmieAssessment, EvaluationDesign
+from evaluation.selectors.assessment_access import can_assess_problem
 from evaluation.selectors.before_after import BeforeAfter, before_after_for_problem
 from evaluation.selectors.cost_benefit import cost_benefit_for_problem
 from evaluation.selectors.crime import crime_types_held
 from evaluation.services.assessment import (
     DESIGN_FIELDS,
-    can_assess_problem,
     emmie_save,
     evaluation_costs_save,
     evaluation_design_save,

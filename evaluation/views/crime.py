@@ -21,9 +21,11 @@ from accounts.models import Role, User
 from core.access import get_visible_or_404
 from core.forms import form_add_service_errors
 from evaluation.forms.crime import CrimeUploadForm, UnitCostForm
-from evaluation.models import POLICE_CRIME_TYPES, CrimeImportRun, CrimeUnitCost
+from evaluation.models import CrimeImportRun, CrimeUnitCost
+from evaluation.selectors.assessment_access import can_edit_unit_costs
+from evaluation.selectors.cost_benefit import unit_cost_rows
 from evaluation.selectors.crime import crime_import_runs_for
-from evaluation.services.assessment import can_edit_unit_costs, unit_cost_save
+from evaluation.services.assessment import unit_cost_save
 from evaluation.services.crime_import import expected_header
 from evaluation.services.crime_uploads import crime_import_start
 
@@ -76,10 +78,8 @@ def crime_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _unit_cost_forms(data: Any = None, bound_type: str = "") -> list[tuple[str, CrimeUnitCost | None, UnitCostForm]]:
-    held = {unit.crime_type: unit for unit in CrimeUnitCost.objects.select_related("updated_by")}
     rows = []
-    for kind in sorted({*POLICE_CRIME_TYPES, *held}):
-        unit = held.get(kind)
+    for kind, unit in unit_cost_rows():
         initial: dict[str, Any] = {"crime_type": kind}
         if unit is not None:
             initial.update(cost=unit.cost, source=unit.source, year=unit.year)

@@ -2,7 +2,9 @@
 background runs (progress and download). Thin: choose the scope through the access selector,
 build the report, render or hand the work to a service.
 
-Users with no report (partner members, unrelated partners, administrators) get 404 everywhere."""
+Users with no report get 404 everywhere, except that the report page tells those whose role runs
+reports (the menu offers it to them) why they have none yet: an officer who owns no problem in a
+neighbourhood, a partner lead whose organisation is in no current partnership."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from accounts.models import User
 from core.access import get_visible_or_404
 from evaluation.forms.impact import ImpactReportForm, default_period
 from evaluation.models import ReportFormat, ReportRun, ReportState
-from evaluation.selectors.impact import ReportScope, impact_areas_for, impact_scope_for
+from evaluation.selectors.impact import IMPACT_REPORT_ROLES, ReportScope, impact_areas_for, impact_scope_for
 from evaluation.selectors.impact_panels import FIGURES, problems_behind_figure
 from evaluation.selectors.impact_report import impact_chart_data, impact_report_build
 from evaluation.services.reports import (
@@ -42,13 +44,17 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+class _NoReportArea(Http404):
+    """The user has no area to report on (a 404 unless the page explains it)."""
+
+
 def _choose(request: HttpRequest, data: QueryDict) -> tuple[ImpactReportForm, ReportScope | None]:
     """The report form bound to `data` (or showing the defaults), and the scope once it is valid.
     404 when the user has no report at all, or chose an area they may not report on."""
     user = _user(request)
     areas = impact_areas_for(user)
     if not areas:
-        raise Http404
+        raise _NoReportArea
     if not any(key in data for key in ("start", "end", "area")):
         start, end = default_period()
         initial = {"start": start, "end": end, "area": areas[0][0] if len(areas) == 1 else ""}
@@ -62,7 +68,12 @@ def _choose(request: HttpRequest, data: QueryDict) -> tuple[ImpactReportForm, Re
 
 @require_GET
 def impact_report(request: HttpRequest) -> HttpResponse:
-    form, scope = _choose(request, request.GET)
+    try:
+        form, scope = _choose(request, request.GET)
+    except _NoReportArea:
+        if _user(request).role not in IMPACT_REPORT_ROLES:
+            raise
+        return render(request, "evaluation/impact_report_none.html")
     context: dict[str, Any] = {"form": form, "report": None}
     if scope is not None:
         # A large area's page shows the problem panels only; the panels from crime data,

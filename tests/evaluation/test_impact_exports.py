@@ -177,3 +177,30 @@ def test_large_area_page_shows_the_problem_panels_and_leaves_the_rest_to_the_bac
     assert report.flow.opened == 5
     assert report.sources == {}
     assert 'id="large-report"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "explanation"),
+    [
+        ("officer", "own a problem, and you own none yet"),
+        ("unrelated_partner", "Faraway"),
+    ],
+)
+def test_a_user_offered_the_report_but_with_no_area_is_told_why(
+    client: Client, world: Any, persona: str, explanation: str
+) -> None:
+    sign_in(client, world.users[persona])
+
+    response = client.get("/reports/impact/")
+
+    assert response.status_code == 200
+    assert "There is no area for you to report on yet." in response.text
+    assert explanation in response.text
+    assert "Show report" not in response.text  # no form to fill in
+    assert client.get("/reports/impact/csv/", {"start": "2026-01-01", "end": "2026-03-31"}).status_code == 404
+
+
+def test_a_partner_member_still_gets_404_from_the_report(client: Client, world: Any) -> None:
+    sign_in(client, world.users["partner_member"])
+
+    assert client.get("/reports/impact/").status_code == 404
