@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from core.audit import current_ip
+from core.client_address import client_address
 
 
 class AuditContextMiddleware:
@@ -16,7 +17,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_ip.set(request.META.get("REMOTE_ADDR") or None)
+        token = current_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

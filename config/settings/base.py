@@ -304,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
 # A claim older than this is taken to belong to a worker that died, and may be taken again.
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
 
+# --- Client addresses (core.client_address) ------------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # --- Reports (evaluation.services.reports) ---------------------------------------------------------
 # Files of background impact reports are deleted this many days after they were made.
 REPORT_FILE_RETENTION_DAYS = env.int("REPORT_FILE_RETENTION_DAYS", default=7)

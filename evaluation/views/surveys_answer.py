@@ -19,6 +19,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from core.client_address import client_address
 from core.forms import form_add_service_errors
 from evaluation.forms.surveys_answer import SurveyAnswerForm
 from evaluation.models.surveys import Survey
@@ -84,7 +85,7 @@ def survey_public(request: HttpRequest, token: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, questions=questions_with_options(survey)
     )
     if request.method == "POST":
-        if not submission_attempt_allowed(client_address=request.META.get("REMOTE_ADDR")):
+        if not submission_attempt_allowed(client_address=client_address(request)):
             return _status_page(request, survey, "rate_limited", status=429)
         if form.is_valid():
             try:

@@ -37,6 +37,32 @@ def test_sign_in_event_records_the_client_address(client: Client) -> None:
     assert event.ip == "192.0.2.10"
 
 
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "recorded"),
+    [
+        (0, "198.51.100.7", "192.0.2.10"),  # no proxy trusted: the header is ignored
+        (1, "203.0.113.9, 198.51.100.7", "198.51.100.7"),  # the proxy's entry, not the forged one
+        (2, "198.51.100.7, 10.0.0.2", "198.51.100.7"),
+        (2, "10.0.0.2", "192.0.2.10"),  # fewer entries than proxies: the socket's address
+        (1, "not-an-address", "192.0.2.10"),
+    ],
+)
+def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(
+    client: Client, settings: object, proxies: int, forwarded_for: str, recorded: str
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = proxies  # type: ignore[attr-defined]
+    user = UserFactory()
+
+    client.post(
+        reverse("login"),
+        {"username": user.email, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+    assert AuditEvent.objects.get(verb="accounts.user.signed_in").ip == recorded
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_audit_events_cannot_be_updated() -> None:
     event = audit_record(actor=None, verb="core.test.recorded")
