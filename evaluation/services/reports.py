@@ -147,9 +147,9 @@ def report_files_delete_expired(*, now: datetime.datetime | None = None) -> int:
     runs = list(ReportRun.objects.select_for_update(skip_locked=True).filter(finished_at__lt=cutoff).exclude(result=""))
     if not runs:
         return 0
-    files = [(run.result.storage, run.result.name) for run in runs]
+    files = [(run.result.storage, run.result.name) for run in runs if run.result.name]
     for run in runs:
-        run.result = ""  # type: ignore[assignment]
+        run.result = ""
         run.step = FILE_DELETED.format(days=days)
     ReportRun.objects.bulk_update(runs, ["result", "step"])
     audit_record(actor=None, verb=FILES_DELETED_VERB, detail={"runs": [run.pk for run in runs], "days": days})

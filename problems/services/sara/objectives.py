@@ -1,0 +1,134 @@
+"""A problem's objectives (OSARA): planned in analysis, results recorded in assessment."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.audit import changes, snapshot
+from problems.models import (
+    Objective,
+    Problem,
+    Stage,
+)
+from problems.models.problems import STAGE_ORDER
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+from problems.services.sara.common import (
+    OBJECTIVE_DESCRIPTION_REQUIRED,
+    OBJECTIVE_FIELDS,
+    OBJECTIVE_MEASURE_REQUIRED,
+    OBJECTIVE_RESULT_NOT_YET,
+    OBJECTIVE_TARGET_DATE_REQUIRED,
+    OBJECTIVE_TARGET_REQUIRED,
+    check_unknown_fields,
+    clean_text,
+    editable_problem,
+    record_change,
+)
+
+
+def _clean_objective(objective: Objective) -> None:
+    errors = {}
+    if not objective.description:
+        errors["description"] = OBJECTIVE_DESCRIPTION_REQUIRED
+    if not objective.measure:
+        errors["measure"] = OBJECTIVE_MEASURE_REQUIRED
+    if not objective.target:
+        errors["target"] = OBJECTIVE_TARGET_REQUIRED
+    if not isinstance(objective.target_date, datetime.date):
+        errors["target_date"] = OBJECTIVE_TARGET_DATE_REQUIRED
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_result_allowed(problem: Problem, fields: dict[str, Any], objective: Objective | None = None) -> None:
+    """A result and whether it was met belong to the assessment: refused before it."""
+    if STAGE_ORDER.index(problem.stage) >= STAGE_ORDER.index(Stage.ASSESSMENT):
+        return
+    result = clean_text(fields.get("result"))
+    met = fields.get("met")
+    current_result = objective.result if objective else ""
+    current_met = objective.met if objective else None
+    if ("result" in fields and result != current_result) or ("met" in fields and met != current_met):
+        raise ValidationError({"result": OBJECTIVE_RESULT_NOT_YET})
+
+
+@transaction.atomic
+def objective_add(
+    *,
+    actor: User,
+    problem: Problem,
+    description: str,
+    measure: str,
+    target: str,
+    target_date: datetime.date | None,
+    baseline: str = "",
+    result: str = "",
+    met: bool | None = None,
+) -> Objective:
+    problem = editable_problem(actor=actor, problem=problem, part="Objectives")
+    _check_result_allowed(problem, {"result": result, "met": met})
+    objective = Objective(
+        problem=problem,
+        description=clean_text(description),
+        measure=clean_text(measure),
+        baseline=clean_text(baseline),
+        target=clean_text(target),
+        target_date=target_date,  # type: ignore[misc]  # None is refused by _clean_objective
+        result=clean_text(result),
+        met=met,
+    )
+    _clean_objective(objective)
+    objective.save()
+    record_change(
+        problem=problem,
+        actor=actor,
+        verb="problems.objective.added",
+        target=objective,
+        detail={"problem": problem.reference, **snapshot(objective, OBJECTIVE_FIELDS)},
+    )
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, actor: User, objective: Objective, **fields: Any) -> Objective:
+    """Change an objective's plan (from analysis) or record its result and whether it was met (in
+    assessment)."""
+    check_unknown_fields(fields, OBJECTIVE_FIELDS)
+    problem = editable_problem(actor=actor, problem=objective.problem, part="Objectives")
+    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    _check_result_allowed(problem, fields, objective)
+    before = snapshot(objective, OBJECTIVE_FIELDS)
+    for name, value in fields.items():
+        setattr(objective, name, value if name in ("target_date", "met") else clean_text(value))
+    _clean_objective(objective)
+    diff = changes(before, snapshot(objective, OBJECTIVE_FIELDS))
+    if diff:
+        objective.save()
+        record_change(
+            problem=problem,
+            actor=actor,
+            verb="problems.objective.updated",
+            target=objective,
+            detail={"problem": problem.reference, **diff},
+        )
+    return objective
+
+
+@transaction.atomic
+def objective_remove(*, actor: User, objective: Objective) -> None:
+    problem = editable_problem(actor=actor, problem=objective.problem, part="Objectives")
+    record_change(
+        problem=problem,
+        actor=actor,
+        verb="problems.objective.removed",
+        target=objective,
+        detail={"problem": problem.reference, **snapshot(objective, OBJECTIVE_FIELDS)},
+    )
+    objective.delete()

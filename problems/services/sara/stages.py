@@ -1,0 +1,60 @@
+"""The problem's own SARA text: scanning, analysis and assessment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from problems.models import (
+    Problem,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+from problems.services.sara.common import (
+    ANALYSIS_FIELDS,
+    ASSESSMENT_FIELDS,
+    SCANNING_FIELDS,
+    update_text_fields,
+)
+
+
+@transaction.atomic
+def problem_scanning_update(*, actor: User, problem: Problem, **fields: Any) -> Problem:
+    """The problem statement, the six CHEERS answers and the evidence sources."""
+    return update_text_fields(
+        actor=actor,
+        problem=problem,
+        part="Scanning",
+        allowed=SCANNING_FIELDS,
+        verb="problems.problem.scanning_updated",
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def problem_analysis_update(*, actor: User, problem: Problem, **fields: Any) -> Problem:
+    """The problem analysis triangle (offender, victim or target, location) and data sources."""
+    return update_text_fields(
+        actor=actor,
+        problem=problem,
+        part="Analysis",
+        allowed=ANALYSIS_FIELDS,
+        verb="problems.problem.analysis_updated",
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def problem_assessment_update(*, actor: User, problem: Problem, **fields: Any) -> Problem:
+    """Process evaluation, displacement, diffusion of benefits and lessons learned."""
+    return update_text_fields(
+        actor=actor,
+        problem=problem,
+        part="Assessment",
+        allowed=ASSESSMENT_FIELDS,
+        verb="problems.problem.assessment_updated",
+        fields=fields,
+    )
