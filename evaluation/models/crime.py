@@ -12,7 +12,7 @@ nothing:
   file, 2 for the second, and so on (police.uk publishes identical ASB rows: same month, place and
   type). Re-importing the file gives every row the same key again; a later file that repeats the
   same month's rows (a re-download) is also recognised, as long as it lists them the same number
-  of times. See `evaluation.services.crime_import.asb_key`.
+  of times. See `evaluation.services.crime_rows.asb_key`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ The file is streamed, never read whole, so memory stays flat whatever its size:
    number, bytes that are not UTF-8, a blank line, a quoted field over several lines) is staged
    again row by row through the csv module instead. Either
    way, in chunks so that progress can be written between them. The other checks run there in
-   SQL, over all rows at once (`PROBLEM_SQL`, the same rules as `_check`); the malformed rows are
+   SQL, over all rows at once (`crime_rows.PROBLEM_SQL`, the same rules as `row_problem`); the malformed rows are
    reported and dropped, and the rest moved into `CrimeRecord` by two `INSERT ... SELECT`
    statements of the keys not yet held, in one transaction (crimes by Crime ID; rows without one
    by the ASB rule below, numbered in SQL with a window function so that Python holds nothing per
@@ -34,8 +34,6 @@ and reports the line where reading stopped.
 from __future__ import annotations
 
 import csv
-import hashlib
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -48,8 +46,19 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from evaluation.models import POLICE_CSV_HEADER, CrimeImportRun, CrimeRecord, ImportState
-from evaluation.models.crime import ASB_KEY_PREFIX
 from evaluation.services import crime_import_copy as copying
+from evaluation.services.crime_rows import (
+    BAD_COORDINATES,
+    GOOD_MONTHS,
+    MAX_ERRORS_KEPT,
+    SQL_ANY_PROBLEM,
+    SQL_DROP_PROBLEMS,
+    SQL_PROBLEMS,
+    asb_key,
+    coordinate,
+    row_problem,
+    sql_problem_message,
+)
 
 WRONG_HEADER = (
     "The first line is not the data.police.uk street-level header, so nothing was imported. Expected: {expected}"
@@ -57,101 +66,14 @@ WRONG_HEADER = (
 EMPTY_FILE = "The file is empty, so nothing was imported. Expected the header: {expected}"
 UNREADABLE = "Line {line}: the file cannot be read from here on ({reason}); the rows before it were imported."
 WRONG_FIELD_COUNT = "Line {line}: expected 12 fields, found {count}."
-BAD_MONTH = "Line {line}: the month {value!r} is not of the form YYYY-MM."
-BAD_COORDINATES = "Line {line}: longitude and latitude must both be numbers in range, or both be empty."
-NO_CRIME_TYPE = "Line {line}: the crime type is empty."
-TOO_LONG = "Line {line}: the {field} is longer than {limit} characters."
 
-MAX_ERRORS_KEPT = 200
 CHUNK_ROWS = 25_000
-UNIT_SEPARATOR = "\x1f"
-# A coordinate is a number as PostgreSQL's float8 reads it (COPY reads them so): digits with an
-# optional sign, decimal point and exponent, spaces around; Python's float() also takes
-# underscores and non-ASCII digits and spaces, which are refused here so that both ways agree.
-NOT_IN_A_NUMBER = re.compile(r"[^0-9A-Za-z+\-. \t\n\r\v\f]")
-# Field index -> (name for messages, longest allowed), matching CrimeRecord's columns.
-LIMITS = {0: ("Crime ID", 64), 2: ("Reported by", 120), 3: ("Falls within", 120), 6: ("location", 255)}
-LIMITS.update({7: ("LSOA code", 9), 8: ("LSOA name", 120), 9: ("crime type", 80), 10: ("outcome", 200)})
-# The checks of `_check`, in SQL over the staging table. Regular expressions cost PostgreSQL about
-# a microsecond a call, so none runs per row: a file has a few dozen distinct months, checked once
-# each (`GOOD_MONTHS`), each row then looked up among the good ones (a hashed ANY, nearly free);
-# the coordinates are numbers already (COPY read them), so their check is two comparisons; lengths
-# are compared in bytes first (no decoding), in characters only when that is over.
-MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
-MONTH = re.compile(MONTH_PATTERN)
-# FILTER, not WHERE: a WHERE would be pushed below the DISTINCT, testing every row.
-GOOD_MONTHS = (
-    f"SELECT coalesce(array_agg(month) FILTER (WHERE month ~ '{MONTH_PATTERN}'), '{{}}') "  # noqa: S608
-    "FROM (SELECT DISTINCT month FROM crime_import_staging) AS d"
-)
-FIELD_COLUMNS = {0: "crime_id", 2: "reported_by", 3: "falls_within", 6: "location", 7: "lsoa_code"}
-FIELD_COLUMNS.update({8: "lsoa_name", 9: "crime_type", 10: "last_outcome"})
-PROBLEM_SQL = (
-    "CASE WHEN NOT (month = ANY(%(months)s::text[])) THEN 'month' "
-    # NaN is greater than every number in PostgreSQL, so it fails the range too.
-    "WHEN (longitude IS NULL) <> (latitude IS NULL) OR abs(longitude) > 180 OR abs(latitude) > 90 "
-    "THEN 'coordinates' "
-    "WHEN crime_type = '' THEN 'type' "
-    + " ".join(
-        f"WHEN octet_length({FIELD_COLUMNS[index]}) > {limit} AND length({FIELD_COLUMNS[index]}) > {limit} "
-        f"THEN 'long:{index}'"
-        for index, (_, limit) in LIMITS.items()
-    )
-    + " END"
-)
-SQL_ANY_PROBLEM = f"SELECT EXISTS (SELECT 1 FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL)"  # noqa: S608
-# Run only when SQL_ANY_PROBLEM finds one: the line of a row staged by COPY is its place in the
-# file's order plus one for the header (crime_import_copy.CREATE_STAGING), which needs every row
-# numbered.
-SQL_PROBLEMS = (
-    "SELECT line, problem, left(month, 20), count(*) OVER () FROM (SELECT "  # noqa: S608
-    f"coalesce(line_no, row_number() OVER (ORDER BY ctid) + 1) AS line, month, {PROBLEM_SQL} AS problem "
-    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_ERRORS_KEPT}"
-)
-SQL_DROP_PROBLEMS = f"DELETE FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL"  # noqa: S608
-
-
-def _sql_problem_message(line: int, problem: str, month: str) -> str:
-    if problem == "month":
-        return BAD_MONTH.format(line=line, value=month)
-    if problem == "coordinates":
-        return BAD_COORDINATES.format(line=line)
-    if problem == "type":
-        return NO_CRIME_TYPE.format(line=line)
-    name, limit = LIMITS[int(problem.removeprefix("long:"))]
-    return TOO_LONG.format(line=line, field=name, limit=limit)
-
 
 Progress = Callable[[CrimeImportRun], None]
 
 
 def expected_header() -> str:
     return ",".join(POLICE_CSV_HEADER)
-
-
-def coordinate(text: str) -> float | None:
-    """A longitude or latitude from the file: None when empty; ValueError when not a number."""
-    if text == "":
-        return None
-    if NOT_IN_A_NUMBER.search(text):
-        raise ValueError(text)
-    return float(text)
-
-
-def coordinate_text(value: float | None) -> str:
-    """A coordinate in its shortest form, as PostgreSQL writes a float8 (52.1, -1, 1e-05)."""
-    if value is None:
-        return ""
-    text = repr(value)
-    return text.removesuffix(".0")
-
-
-def asb_key(fields: list[str], occurrence: int) -> str:
-    """The key of a row with no Crime ID: `fields` are its eleven other fields, as in the file
-    (the rule is in evaluation.models.crime)."""
-    hashed = [*fields[:3], coordinate_text(coordinate(fields[3])), coordinate_text(coordinate(fields[4])), *fields[5:]]
-    digest = hashlib.md5(UNIT_SEPARATOR.join(hashed).encode(), usedforsecurity=False).hexdigest()
-    return f"{ASB_KEY_PREFIX}{digest}-{occurrence}"
 
 
 @dataclass
@@ -168,30 +90,9 @@ class _Reading:
             self.run.errors.append({"line": line, "message": message})
 
 
-def _check(row: list[str], line: int) -> str | None:
-    """The row's first problem, or None when it can be loaded (the same rules as `PROBLEM_SQL`)."""
-    if not MONTH.match(row[1]):
-        return BAD_MONTH.format(line=line, value=row[1][:20])
-    try:
-        longitude, latitude = coordinate(row[4]), coordinate(row[5])
-    except ValueError:
-        return BAD_COORDINATES.format(line=line)
-    if (longitude is None) != (latitude is None):
-        return BAD_COORDINATES.format(line=line)
-    # Written so that NaN fails, as it does in SQL.
-    if longitude is not None and latitude is not None and not (abs(longitude) <= 180 and abs(latitude) <= 90):
-        return BAD_COORDINATES.format(line=line)
-    if not row[9]:
-        return NO_CRIME_TYPE.format(line=line)
-    for index, (name, limit) in LIMITS.items():
-        if len(row[index]) > limit:
-            return TOO_LONG.format(line=line, field=name, limit=limit)
-    return None
-
-
 def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int, list[Any]]]:
     """The rows with twelve fields, with their line numbers; with `check`, only those that pass
-    `_check`. Without it (PostgreSQL's row-by-row staging, where the other checks run in SQL over
+    `row_problem`. Without it (PostgreSQL's row-by-row staging, where the other checks run in SQL over
     the whole staging table at once), the rows whose coordinates are numbers, read into floats."""
     width = len(POLICE_CSV_HEADER)
     while True:
@@ -209,7 +110,7 @@ def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int,
                 reading.error(reader.line_num, WRONG_FIELD_COUNT.format(line=reader.line_num, count=len(row)))
             continue
         if check:
-            problem = _check(row, reader.line_num)
+            problem = row_problem(row, reader.line_num)
             if problem is not None:
                 reading.error(reader.line_num, problem)
                 continue
@@ -218,7 +119,7 @@ def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int,
                 row[4:6] = [coordinate(row[4]), coordinate(row[5])]
             except ValueError:
                 # Not stageable; reported as the full check would (it may find the month first).
-                reading.error(reader.line_num, _check(row, reader.line_num) or BAD_COORDINATES)
+                reading.error(reader.line_num, row_problem(row, reader.line_num) or BAD_COORDINATES)
                 continue
         reading.rows_valid += 1
         yield reader.line_num, row
@@ -269,7 +170,7 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
     total = found[0][3]
     cursor.execute(SQL_DROP_PROBLEMS, months)
     merged = run.errors + [
-        {"line": line, "message": _sql_problem_message(line, problem, month)} for line, problem, month, _ in found
+        {"line": line, "message": sql_problem_message(line, problem, month)} for line, problem, month, _ in found
     ]
     run.errors = sorted(merged, key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
     run.error_count += total

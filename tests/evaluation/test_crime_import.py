@@ -12,7 +12,9 @@ from django.core.management import CommandError, call_command
 from core.models import AuditEvent
 from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
 from evaluation.services import crime_import as service
-from evaluation.services.crime_import import asb_key, crime_import_run, expected_header
+from evaluation.services import crime_rows as row_rules
+from evaluation.services.crime_import import crime_import_run, expected_header
+from evaluation.services.crime_rows import asb_key
 from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +116,8 @@ def test_the_asb_key_writes_coordinates_as_postgresql_does_so_both_loaders_agree
 
     assert len(copy_keys) == len(ODD_COORDINATES)
     assert set(CrimeRecord.objects.values_list("key", flat=True)) == copy_keys
-    assert service.coordinate_text(service.coordinate("-0.0")) == "-0"
-    assert service.coordinate_text(service.coordinate("52.100000")) == "52.1"
+    assert row_rules.coordinate_text(row_rules.coordinate("-0.0")) == "-0"
+    assert row_rules.coordinate_text(row_rules.coordinate("52.100000")) == "52.1"
 
 
 def test_a_redownload_writing_the_coordinates_differently_adds_no_asb_row() -> None:
@@ -153,10 +155,10 @@ def test_a_malformed_row_is_reported_by_its_line_and_the_rest_loads() -> None:
     assert run.state == ImportState.DONE
     assert sorted(CrimeRecord.objects.values_list("key", flat=True)) == [crime_id(1), crime_id(6)]
     assert run.errors == [
-        {"line": 3, "message": service.BAD_MONTH.format(line=3, value="March 2026")},
+        {"line": 3, "message": row_rules.BAD_MONTH.format(line=3, value="March 2026")},
         {"line": 4, "message": service.WRONG_FIELD_COUNT.format(line=4, count=5)},
-        {"line": 5, "message": service.BAD_COORDINATES.format(line=5)},
-        {"line": 6, "message": service.NO_CRIME_TYPE.format(line=6)},
+        {"line": 5, "message": row_rules.BAD_COORDINATES.format(line=5)},
+        {"line": 6, "message": row_rules.NO_CRIME_TYPE.format(line=6)},
     ]
     assert run.message == "2 new rows imported; 0 already held; 4 malformed rows not imported."
 
@@ -219,7 +221,7 @@ def test_postgresql_and_the_portable_loader_refuse_the_same_rows_with_the_same_m
 
     assert [error["line"] for error in postgresql_errors] == [3, 4, 5, 6, 7, 8, 9]
     assert postgresql_errors == portable.errors
-    assert postgresql_errors[4]["message"] == service.TOO_LONG.format(line=7, field="LSOA code", limit=9)
+    assert postgresql_errors[4]["message"] == row_rules.TOO_LONG.format(line=7, field="LSOA code", limit=9)
     assert on_postgresql.rows_loaded == 2
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
-from evaluation.services import crime_import as service
+from evaluation.services import crime_rows as row_rules
 from evaluation.services.crime_import import crime_import_run
 from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
 
@@ -57,7 +57,9 @@ def test_copy_of_the_bytes_and_the_row_by_row_way_load_the_same_keys_and_report_
     assert _keys() == copied_keys
     assert len(copied_keys) == 5
     assert (
-        copied.errors == by_row.errors == [{"line": 6, "message": service.BAD_MONTH.format(line=6, value="March 2026")}]
+        copied.errors
+        == by_row.errors
+        == [{"line": 6, "message": row_rules.BAD_MONTH.format(line=6, value="March 2026")}]
     )
     assert (copied.rows_done, copied.rows_loaded) == (by_row.rows_done, by_row.rows_loaded) == (6, 5)
 
@@ -74,7 +76,7 @@ def test_a_quoted_field_over_two_lines_keeps_the_line_numbers_of_the_file() -> N
     run = _import(io.BytesIO(content))
 
     assert run.state == ImportState.DONE
-    assert run.errors == [{"line": 4, "message": service.BAD_MONTH.format(line=4, value="2026-13")}]
+    assert run.errors == [{"line": 4, "message": row_rules.BAD_MONTH.format(line=4, value="2026-13")}]
     assert CrimeRecord.objects.get(key=crime_id(1)).location == "On or near\nHigh Street"
     assert CrimeRecord.objects.count() == 2
 
@@ -88,7 +90,7 @@ def test_a_blank_line_in_the_middle_is_no_row_and_the_lines_after_it_keep_their_
 
     run = _import(io.BytesIO(content))
 
-    assert run.errors == [{"line": 4, "message": service.NO_CRIME_TYPE.format(line=4)}]
+    assert run.errors == [{"line": 4, "message": row_rules.NO_CRIME_TYPE.format(line=4)}]
     assert list(CrimeRecord.objects.values_list("key", flat=True)) == [crime_id(1)]
 
 
