@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
@@ -89,3 +90,18 @@ def _reference_rows_for_transactional_tests(request: pytest.FixtureRequest, djan
     if transactional:
         with django_db_blocker.unblock():
             restore_reference_rows()
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """The Celery app pointed at a port where nothing listens, as when Redis is down."""
+    from config.celery import app as celery_app
+    from core import reminders as core_reminders
+
+    conf = celery_app.conf
+    saved = (conf.broker_url, conf.broker_write_url, celery_app._pool, celery_app.amqp._producer_pool)
+    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:1/0"
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    yield
+    conf.broker_url, conf.broker_write_url, celery_app._pool, celery_app.amqp._producer_pool = saved
+    core_reminders._broker_paused_until = 0.0

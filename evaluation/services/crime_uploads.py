@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from core.audit import audit_record
+from core.queueing import QUEUE_UNAVAILABLE, queue_after_commit
 from evaluation.models import CrimeImportRun, ImportState
 from evaluation.services.crime_import import count_lines, crime_import_finish, crime_import_run
 
@@ -41,8 +42,15 @@ def crime_import_start(*, actor: Any, upload: Any) -> CrimeImportRun:
         rows_total=total,
     )
     audit_record(actor=actor, verb="evaluation.crime_import.queued", target=run, detail={"file": run.file_name})
-    transaction.on_commit(lambda: crime_import_task.delay(run.pk))
+    queue_after_commit(crime_import_task, run.pk, on_unavailable=lambda: _not_queued(run))
     return run
+
+
+def _not_queued(run: CrimeImportRun) -> None:
+    """The broker was down: the run fails with a message to try again, and its file goes."""
+    crime_import_finish(run, state=ImportState.FAILED, message=QUEUE_UNAVAILABLE)
+    default_storage.delete(run.stored_path)
+    CrimeImportRun.objects.filter(pk=run.pk).update(stored_path="")
 
 
 def crime_import_execute(*, run_id: int) -> CrimeImportRun | None:

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.queueing import QUEUE_UNAVAILABLE, queue_after_commit
 from evaluation.models import ReportFormat, ReportRun, ReportState
 from evaluation.selectors.impact import ReportScope, impact_scope_for
 from evaluation.selectors.impact_report import impact_report_build
@@ -76,7 +77,11 @@ def report_run_request(*, actor: User, scope: ReportScope, format: str) -> Repor
     audit_record(actor=actor, verb=REQUESTED_VERB, target=run, detail={"format": format, **scope.parameters})
     from evaluation.tasks_reports import generate_impact_report
 
-    transaction.on_commit(lambda: generate_impact_report.delay(run.pk))
+    queue_after_commit(
+        generate_impact_report,
+        run.pk,
+        on_unavailable=lambda: _finish(run, state=ReportState.FAILED, error=QUEUE_UNAVAILABLE),
+    )
     return run
 
 

@@ -199,3 +199,23 @@ def test_the_unit_costs_page_keeps_the_same_query_count_with_1_and_with_5_costs(
 
     count_queries(1)
     count_queries(5)
+
+
+def test_an_upload_with_the_queue_down_fails_with_a_message_and_keeps_no_file(
+    world: World, broker_down: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.storage import default_storage
+
+    from core.queueing import QUEUE_UNAVAILABLE
+
+    client = sign_in(Client(), world.users["analyst"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("crime-import"), {"file": _file(_three_rows())})
+
+    run = CrimeImportRun.objects.get()
+    assert response.status_code == 302  # not a server error: the upload was saved, then refused
+    assert (run.state, run.message, run.stored_path) == (ImportState.FAILED, QUEUE_UNAVAILABLE, "")
+    assert not default_storage.listdir("crime-imports")[1]
+    assert QUEUE_UNAVAILABLE in client.get(response["Location"]).text
+    assert CrimeRecord.objects.count() == 0

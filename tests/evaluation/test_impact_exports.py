@@ -204,3 +204,20 @@ def test_a_partner_member_still_gets_404_from_the_report(client: Client, world: 
     sign_in(client, world.users["partner_member"])
 
     assert client.get("/reports/impact/").status_code == 404
+
+
+def test_a_background_report_asked_for_with_the_queue_down_fails_with_a_message(
+    client: Client, world: Any, broker_down: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from core.queueing import QUEUE_UNAVAILABLE
+
+    data = impact_world(world)
+    sign_in(client, world.users["supervisor"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/impact/runs/", {**report_params(data.eastgate), "format": "pdf"})
+
+    run = ReportRun.objects.get()
+    assert response.status_code == 302
+    assert (run.state, run.error) == (ReportState.FAILED, QUEUE_UNAVAILABLE)
+    assert QUEUE_UNAVAILABLE in client.get(response["Location"]).text

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from config.celery import app as celery_app
-from core import reminders as core_reminders
 from core.models import Notification, Reminder
 from core.reminders import reminders_send, sweep_run
 from partnerships.models import Agreement, AgreementStatus
@@ -164,18 +161,6 @@ def test_the_daily_sweep_suspends_the_shares_of_several_lapsed_agreements_and_qu
         str(first.pk),
         str(second.pk),
     }
-
-
-@pytest.fixture
-def broker_down() -> Iterator[None]:
-    """The Celery app pointed at a port where nothing listens, as when Redis is down."""
-    conf = celery_app.conf
-    saved = (conf.broker_url, conf.broker_write_url, celery_app._pool, celery_app.amqp._producer_pool)
-    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:1/0"
-    celery_app._pool = celery_app.amqp._producer_pool = None
-    yield
-    conf.broker_url, conf.broker_write_url, celery_app._pool, celery_app.amqp._producer_pool = saved
-    core_reminders._broker_paused_until = 0.0
 
 
 def test_terminating_an_agreement_works_with_the_broker_down_and_the_owners_are_told_later(
