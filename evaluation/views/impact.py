@@ -2,9 +2,9 @@
 background runs (progress and download). Thin: choose the scope through the access selector,
 build the report, render or hand the work to a service.
 
-Users with no report get 404 everywhere, except that the report page tells those whose role runs
-reports (the menu offers it to them) why they have none yet: an officer who owns no problem in a
-neighbourhood, a partner lead whose organisation is in no current partnership."""
+Users with no report get 404 everywhere, except that the report page reached from the menu (no
+area asked for) tells those whose role runs reports why they have none yet: an officer who owns
+no problem in a neighbourhood, a partner lead whose organisation is in no current partnership."""
 
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def impact_report(request: HttpRequest) -> HttpResponse:
     try:
         form, scope = _choose(request, request.GET)
     except _NoReportArea:
-        if _user(request).role not in IMPACT_REPORT_ROLES:
+        # The menu's link (no area asked for) is explained; asking for an area stays a 404.
+        if _user(request).role not in IMPACT_REPORT_ROLES or request.GET:
             raise
         return render(request, "evaluation/impact_report_none.html")
     context: dict[str, Any] = {"form": form, "report": None}

@@ -4,8 +4,9 @@ tests/access_matrix.py.
 The report is asked for a partnership of the force's area with the council as a member: the
 supervisor, the analyst and the council's partner lead get it; the officer has no partnership
 report (the page shows the form's error; an export sends them back to the form; the records
-under a figure are 404); partner members, unrelated partners and the administrator get 404, except
-that the report page tells the unrelated partner lead why there is no report (200).
+under a figure are 404); partner members, unrelated partners and the administrator get 404 (reached
+from the menu with no area asked for, the page tells a partner lead with no partnership why there is
+no report: tests/evaluation/test_impact_exports.py).
 A background run is seen only by the user who asked for it. The award entry follows the problem:
 police of the owning force read it, its owner and supervisors edit it (the analyst gets 403)."""
 
@@ -23,8 +24,6 @@ from tests.partnerships.factories_partnerships import make_partnership
 from tests.problems.factories import ProblemFactory
 
 NO_REPORT_404 = dict.fromkeys(("partner_member", "unrelated_partner", "administrator"), 404)
-# The report page itself tells a partner lead with no partnership why there is no report.
-NO_REPORT_PAGE = {**NO_REPORT_404, "unrelated_partner": 200}
 EVERY_OTHER_ROLE_404 = dict.fromkeys(
     ("officer", "analyst", "partner_member", "partner_lead", "unrelated_partner", "administrator"), 404
 )
@@ -65,7 +64,7 @@ def _closed_problem(world: Any) -> dict[str, Any]:
 
 
 ENTRIES: list[Entry] = [
-    Entry("impact-report", signed_in_page(**NO_REPORT_PAGE), kwargs=_area, data=REPORT_QUERY),
+    Entry("impact-report", signed_in_page(**NO_REPORT_404), kwargs=_area, data=REPORT_QUERY),
     Entry("impact-report-csv", signed_in_page(**NO_REPORT_404, officer=REDIRECT), kwargs=_area, data=REPORT_QUERY),
     Entry("impact-report-pdf", signed_in_page(**NO_REPORT_404, officer=REDIRECT), kwargs=_area, data=REPORT_QUERY),
     Entry("impact-report-problems", signed_in_page(**NO_REPORT_404, officer=404), kwargs=_area, data=FIGURE_QUERY),
