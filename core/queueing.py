@@ -24,7 +24,7 @@ QUEUE_UNAVAILABLE = (
 )
 
 
-def queue_after_commit(task: Any, *args: Any, on_unavailable: Callable[[], None]) -> None:
+def queue_after_commit(task: Any, *args: Any, on_unavailable: Callable[[], object]) -> None:
     def send() -> None:
         try:
             task.apply_async(args=args, retry=False)

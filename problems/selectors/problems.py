@@ -95,6 +95,17 @@ def problem_list_overdue_for_force(user: User, *, today: datetime.date | None = 
     )
 
 
+def problem_list_awaiting_sign_off(user: User) -> QuerySet[Problem]:
+    """The problems of `user`'s force (as far as they may see) in assessment that no supervisor
+    has signed off (closure needs it), longest untouched first: the supervisor's home page."""
+    return (
+        problems_visible_to(user)
+        .filter(owning_organisation_id=user.organisation_id, stage=Stage.ASSESSMENT, signed_off_at__isnull=True)
+        .select_related("owner")
+        .order_by("updated_at", "pk")
+    )
+
+
 def problem_list_due_for_review(*, on_date: datetime.date, within_days: int = 0) -> QuerySet[Problem]:
     """Every open problem, of every force, whose next review date is on or before `on_date` plus
     `within_days` (the overdue ones included). For the reminders, which run as the system and

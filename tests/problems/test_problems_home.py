@@ -115,8 +115,9 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_overdue_pr
             ProblemFactory(force=world.force, owner=owner, next_review_date=_days(-3))
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the active
         # organisations with no active SPOC, 5 the force's overdue problems with their owners,
-        # 6 the force's neighbourhoods for the seldom-heard gaps (none here, so nothing more).
-        with django_assert_num_queries(6):
+        # 6 those awaiting sign-off with their owners, 7 the team's failed reminders with their
+        # recipients, 8 the force's neighbourhoods for the seldom-heard gaps (none here).
+        with django_assert_num_queries(8):
             response = client.get(reverse("home"))
         assert len(response.context["overdue_reviews"]) == rows
 
@@ -144,3 +145,76 @@ def test_problems_is_the_current_section_on_problem_pages(world: World) -> None:
     problem = ProblemFactory(force=world.force, owner=world.users["officer"])
     text = _client(world, "officer").get(reverse("problem-edit", args=[problem.pk])).text
     assert f'href="{reverse("problem-list")}" aria-current="page">Problems</a>' in text
+
+
+def test_supervisor_home_lists_the_forces_problems_in_assessment_not_yet_signed_off(world: World) -> None:
+    from tests.partnerships.factories import PoliceForceFactory
+
+    officer = world.users["officer"]
+    waiting = ProblemFactory(force=world.force, owner=officer, stage=Stage.ASSESSMENT, title="Waiting for you")
+    ProblemFactory(
+        force=world.force,
+        owner=officer,
+        stage=Stage.ASSESSMENT,
+        title="Already signed",
+        signed_off_by=world.users["supervisor"],
+        signed_off_at=timezone.now(),
+    )
+    ProblemFactory(force=world.force, owner=officer, stage=Stage.RESPONSE, title="Still responding")
+    elsewhere = PoliceForceFactory(name="Southshire Police")
+    ProblemFactory(
+        force=elsewhere,
+        owner=UserFactory(role=Role.OFFICER, organisation=elsewhere),
+        stage=Stage.ASSESSMENT,
+        title="Another force's",
+    )
+
+    response = _client(world, "supervisor").get(reverse("home"))
+
+    assert [p.pk for p in response.context["awaiting_sign_off"]] == [waiting.pk]
+    panel = response.text.split("data-awaiting-sign-off", 1)[1].split("</ul>", 1)[0]
+    assert reverse("problem-detail", args=[waiting.pk]) in panel
+    assert "Already signed" not in response.text
+    assert "Another force" not in response.text
+
+
+def test_supervisor_home_names_the_teams_reminders_that_could_not_be_sent(world: World) -> None:
+    from core.models import Reminder, ReminderState
+    from tests.partnerships.factories import PoliceForceFactory
+
+    def reminder(recipient: object, title: str, state: str = ReminderState.FAILED) -> Reminder:
+        return Reminder.objects.create(
+            kind="problems.review_overdue",
+            target_type="problems.problem",
+            target_id=title,
+            due_date=_days(0),
+            recipient=recipient,
+            template="emails/x",
+            title=title,
+            link="/",
+            state=state,
+        )
+
+    reminder(world.users["officer"], "Review of PRB-1 overdue")
+    reminder(world.users["officer"], "Review of PRB-2 due today", state=ReminderState.SENT)
+    stranger = UserFactory(role=Role.OFFICER, organisation=PoliceForceFactory(name="Southshire Police"))
+    reminder(stranger, "Another force's reminder")
+    old = reminder(world.users["officer"], "Long ago")
+    Reminder.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+
+    response = _client(world, "supervisor").get(reverse("home"))
+
+    panel = response.text.split("data-failed-reminders", 1)[1].split("</ul>", 1)[0]
+    assert "Review of PRB-1 overdue" in panel
+    assert world.users["officer"].full_name in panel
+    assert "PRB-2" not in panel
+    assert "Another force" not in panel
+    assert "Long ago" not in panel
+
+
+def test_supervisor_home_says_when_nothing_awaits_sign_off_and_every_reminder_went_out(world: World) -> None:
+    response = _client(world, "supervisor").get(reverse("home"))
+
+    assert "No problem in assessment is waiting for a sign-off." in response.text
+    assert "Every reminder email of the last 30 days went out." in response.text
+    assert "will be listed here" not in response.text
