@@ -1,81 +1,30 @@
-"""Pages that draw on every app. `config` wires the apps together, so the home page, which will
-show panels from problems, engagement and evaluation, lives here rather than in `core`."""
+"""Pages that draw on every app: the home page, whose panels (config.home_panels) come from
+problems, engagement, evaluation, partnerships and core."""
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, User
-from core.reminders import reminders_failed_for_organisation
-from engagement.selectors.coverage import coverage_gaps_for
-from partnerships.selectors.organisations import organisation_list_without_active_spoc
-from problems.models import Stage
-from problems.selectors.problems import (
-    OPEN_STAGES,
-    problem_list_awaiting_sign_off,
-    problem_list_overdue_for_force,
-    problem_list_owned_by,
-)
+from config.home_panels import administrator, analyst, partners, police
 
-# The officer's "Reviews due" panel: their open problems due for review within this many days,
-# and those already overdue.
-REVIEWS_DUE_WITHIN_DAYS = 3
-# The supervisor's "Overdue reviews" and "Awaiting sign-off" panels show this many; the problem
-# list shows them all. "Reminders not delivered" looks back this many days.
-OVERDUE_PANEL_SIZE = 10
-SIGN_OFF_PANEL_SIZE = 10
-FAILED_REMINDERS_DAYS = 30
-FAILED_REMINDERS_PANEL_SIZE = 10
-
-
-def _officer_panels(user: User) -> dict[str, Any]:
-    """ "My problems" by stage and "Reviews due", both from one query of the officer's problems."""
-    today = timezone.localdate()
-    mine = list(problem_list_owned_by(user, today=today))
-    due_by = today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS)
-    labels = dict(Stage.choices)
-    return {
-        "my_problems_by_stage": [
-            {"stage": stage, "label": labels[stage], "problems": [p for p in mine if p.stage == stage]}
-            for stage in OPEN_STAGES
-        ],
-        "my_problem_count": len(mine),
-        "reviews_due": [p for p in mine if p.next_review_date is not None and p.next_review_date <= due_by],
-    }
+PANELS: dict[str, Callable[[User], dict[str, Any]]] = {
+    Role.OFFICER: police.officer_panels,
+    Role.SUPERVISOR: police.supervisor_panels,
+    Role.ANALYST: analyst.analyst_panels,
+    Role.PARTNER_MEMBER: partners.partner_member_panels,
+    Role.PARTNER_LEAD: partners.partner_lead_panels,
+    Role.ADMINISTRATOR: administrator.administrator_panels,
+}
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    context: dict[str, Any] = {"organisation": user.organisation}
-    if user.role == Role.OFFICER:
-        # One query: the officer's open problems.
-        context.update(_officer_panels(user))
-    if user.is_supervisor:
-        # Four queries, whatever the number of partners, problems and reminders: partners with no
-        # SPOC, the force's overdue problems, those awaiting sign-off, and reminders that failed.
-        # Analysts', partners' and administrators' home pages query nothing here.
-        context["organisations_without_spoc"] = list(organisation_list_without_active_spoc(user=user))
-        overdue = list(problem_list_overdue_for_force(user)[: OVERDUE_PANEL_SIZE + 1])
-        context["overdue_reviews"] = overdue[:OVERDUE_PANEL_SIZE]
-        context["more_overdue"] = len(overdue) > OVERDUE_PANEL_SIZE
-        awaiting = list(problem_list_awaiting_sign_off(user)[: SIGN_OFF_PANEL_SIZE + 1])
-        context["awaiting_sign_off"] = awaiting[:SIGN_OFF_PANEL_SIZE]
-        context["more_awaiting_sign_off"] = len(awaiting) > SIGN_OFF_PANEL_SIZE
-        since = timezone.now() - datetime.timedelta(days=FAILED_REMINDERS_DAYS)
-        failed = reminders_failed_for_organisation(organisation_id=user.organisation_id, since=since)
-        failed_rows = list(failed[: FAILED_REMINDERS_PANEL_SIZE + 1])
-        context["failed_reminders"] = failed_rows[:FAILED_REMINDERS_PANEL_SIZE]
-        context["more_failed_reminders"] = len(failed_rows) > FAILED_REMINDERS_PANEL_SIZE
-        context["failed_reminders_days"] = FAILED_REMINDERS_DAYS
-        # Seldom-heard groups not reached in the last twelve months, by neighbourhood: the force's
-        # neighbourhoods, the groups, and one query per reach source (engagement, surveys),
-        # whatever the number of neighbourhoods, events or responses.
-        context["coverage_gaps"] = coverage_gaps_for(user=user)
+    context: dict[str, Any] = {"organisation": user.organisation, **PANELS[user.role](user)}
     return render(request, f"home/{user.role}.html", context)
