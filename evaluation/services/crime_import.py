@@ -10,7 +10,7 @@ The file is streamed, never read whole, so memory stays flat whatever its size:
    rest loads.
 3. On PostgreSQL (evaluation.services.crime_import_copy) the file's bytes go to COPY, which
    parses the CSV and the coordinates itself, into a temporary staging table in the file's order;
-   a file COPY cannot take or place by line (a wrong field count, a coordinate that is not a
+   a file COPY cannot take or number by line (a wrong field count, a coordinate that is not a
    number, bytes that are not UTF-8, a blank line, a quoted field over several lines) is staged
    again row by row through the csv module instead. Either
    way, in chunks so that progress can be written between them. The other checks run there in
@@ -51,7 +51,6 @@ from evaluation.services.crime_rows import (
     BAD_COORDINATES,
     GOOD_MONTHS,
     MAX_ERRORS_KEPT,
-    SQL_ANY_PROBLEM,
     SQL_DROP_PROBLEMS,
     SQL_PROBLEMS,
     asb_key,
@@ -160,9 +159,6 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
     found) and drop them from staging."""
     cursor.execute(GOOD_MONTHS)
     months = {"months": cursor.fetchone()[0]}
-    cursor.execute(SQL_ANY_PROBLEM, months)
-    if not cursor.fetchone()[0]:
-        return
     cursor.execute(SQL_PROBLEMS, months)
     found = cursor.fetchall()
     if not found:

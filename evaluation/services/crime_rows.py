@@ -52,14 +52,9 @@ PROBLEM_SQL = (
     )
     + " END"
 )
-SQL_ANY_PROBLEM = f"SELECT EXISTS (SELECT 1 FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL)"  # noqa: S608
-# Run only when SQL_ANY_PROBLEM finds one: the line of a row staged by COPY is its place in the
-# file's order plus one for the header (crime_import_copy.CREATE_STAGING), which needs every row
-# numbered.
 SQL_PROBLEMS = (
-    "SELECT line, problem, left(month, 20), count(*) OVER () FROM (SELECT "  # noqa: S608
-    f"coalesce(line_no, row_number() OVER (ORDER BY ctid) + 1) AS line, month, {PROBLEM_SQL} AS problem "
-    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_ERRORS_KEPT}"
+    f"SELECT line_no, problem, left(month, 20), count(*) OVER () FROM (SELECT line_no, month, {PROBLEM_SQL} AS problem "  # noqa: S608
+    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_ERRORS_KEPT}"
 )
 SQL_DROP_PROBLEMS = f"DELETE FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL"  # noqa: S608
 
