@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.reminders import reminders_failed_for_organisation
 from engagement.selectors.coverage import coverage_gaps_for
+from engagement.selectors.officer_home import event_list_recorded_by, priority_list_awaiting_action_for
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
 from problems.models import Stage
 from problems.selectors.problems import (
@@ -30,14 +31,23 @@ OVERDUE_PANEL_SIZE = 10
 SIGN_OFF_PANEL_SIZE = 10
 FAILED_REMINDERS_DAYS = 30
 FAILED_REMINDERS_PANEL_SIZE = 10
+# The officer's "Engagement" panel: this many of their latest events and of the priorities awaiting
+# an action; the engagement and priority lists show them all.
+EVENTS_PANEL_SIZE = 10
+PRIORITIES_PANEL_SIZE = 10
 
 
 def officer_panels(user: User) -> dict[str, Any]:
-    """ "My problems" by stage and "Reviews due", both from one query of the officer's problems."""
+    """ "My problems" by stage and "Reviews due", both from one query of the officer's problems;
+    "Engagement" from two more: their latest events (and those events' seldom-heard groups), and the
+    priorities of their neighbourhoods awaiting an action. Each list fetches one row more than it
+    shows, to know whether to link to the rest without counting them."""
     today = timezone.localdate()
     mine = list(problem_list_owned_by(user, today=today))
     due_by = today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS)
     labels = dict(Stage.choices)
+    events = list(event_list_recorded_by(user=user)[: EVENTS_PANEL_SIZE + 1])
+    priorities = list(priority_list_awaiting_action_for(user=user, today=today)[: PRIORITIES_PANEL_SIZE + 1])
     return {
         "my_problems_by_stage": [
             {"stage": stage, "label": labels[stage], "problems": [p for p in mine if p.stage == stage]}
@@ -45,6 +55,10 @@ def officer_panels(user: User) -> dict[str, Any]:
         ],
         "my_problem_count": len(mine),
         "reviews_due": [p for p in mine if p.next_review_date is not None and p.next_review_date <= due_by],
+        "my_events": events[:EVENTS_PANEL_SIZE],
+        "more_events": len(events) > EVENTS_PANEL_SIZE,
+        "priorities_awaiting_action": priorities[:PRIORITIES_PANEL_SIZE],
+        "more_priorities_awaiting_action": len(priorities) > PRIORITIES_PANEL_SIZE,
     }
 
 

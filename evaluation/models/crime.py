@@ -85,6 +85,10 @@ class CrimeImportRun(models.Model):
     # [{"line": 7, "message": "..."}], the first few hundred; a wrong header is one entry, line 1.
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # The earliest and latest month of the file's well-formed rows: what crime data is held is
+    # read from the runs (a few rows), not from the crime table (millions, no index on month).
+    first_month = models.DateField(null=True, blank=True)
+    last_month = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import csv
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -159,6 +159,7 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
     found) and drop them from staging."""
     cursor.execute(GOOD_MONTHS)
     months = {"months": cursor.fetchone()[0]}
+    _note_months(run, months["months"])
     cursor.execute(SQL_PROBLEMS, months)
     found = cursor.fetchall()
     if not found:
@@ -171,6 +172,14 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
     run.errors = sorted(merged, key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
     run.error_count += total
     reading.rows_valid -= total
+
+
+def _note_months(run: CrimeImportRun, months: Iterable[str]) -> None:
+    """Record the earliest and latest of the file's well-formed months (YYYY-MM) on the run."""
+    ordered = sorted(months)
+    if ordered:
+        run.first_month = date(int(ordered[0][:4]), int(ordered[0][5:7]), 1)
+        run.last_month = date(int(ordered[-1][:4]), int(ordered[-1][5:7]), 1)
 
 
 def _load_postgresql(
@@ -247,7 +256,9 @@ def _load_portable(run: CrimeImportRun, rows: Iterator[tuple[int, list[str]]], s
     the occurrence numbers), which the PostgreSQL path does in SQL instead."""
     seen: Counter[str] = Counter()
     batch: list[CrimeRecord] = []
+    months: set[str] = set()
     for line, row in rows:
+        months.add(row[1])
         if row[0]:
             key = row[0]
         else:
@@ -260,6 +271,7 @@ def _load_portable(run: CrimeImportRun, rows: Iterator[tuple[int, list[str]]], s
             batch = []
             save()
     CrimeRecord.objects.bulk_create(batch, ignore_conflicts=True)
+    _note_months(run, months)
     return CrimeRecord.objects.filter(import_run=run).count()
 
 

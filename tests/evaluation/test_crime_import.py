@@ -273,3 +273,20 @@ def test_coordinates_at_the_limits_load_and_just_beyond_them_are_refused_by_both
     assert on_postgresql.rows_loaded == 8
     assert CrimeRecord.objects.get(key=crime_id(7)).longitude == 10.0
     assert CrimeRecord.objects.get(key=crime_id(1)).longitude == -180.0
+
+
+def test_an_import_records_the_first_and_last_month_of_its_file_on_both_loaders() -> None:
+    import datetime
+
+    content = police_csv([crime_row(month="2026-04"), crime_row(month="2025-11"), crime_row(month="2026-13")])
+    on_postgresql = _import(content)
+
+    portable = CrimeImportRun.objects.create(file_name="portable.csv")
+    reading = service._Reading(run=portable)
+    reader = service.csv.reader(io.StringIO(content.decode()))
+    next(reader)
+    service._load_portable(portable, service._rows(reader, reading, check=True), lambda: None)
+
+    expected = (datetime.date(2025, 11, 1), datetime.date(2026, 4, 1))  # 2026-13 is not a month
+    assert (on_postgresql.first_month, on_postgresql.last_month) == expected
+    assert (portable.first_month, portable.last_month) == expected

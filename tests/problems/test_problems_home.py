@@ -78,8 +78,10 @@ def test_officer_home_keeps_the_same_query_count_with_1_and_with_5_owned_problem
             ProblemFactory(force=world.force, owner=officer, stage=stages[n], next_review_date=_days(n - 2))
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the officer's
-        # open problems with their categories (both panels are drawn from it).
-        with django_assert_num_queries(4):
+        # open problems with their categories (both panels are drawn from it), 5 the events they
+        # recorded with their neighbourhoods (none here, so their seldom-heard groups are not
+        # fetched), 6 the priorities awaiting an action in their neighbourhoods.
+        with django_assert_num_queries(6):
             response = client.get(reverse("home"))
         assert response.context["my_problem_count"] == rows
 
