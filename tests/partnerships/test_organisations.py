@@ -363,10 +363,11 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_gaps(
         while len(organisation_list_visible_to(user=world.users["supervisor"], no_spoc=True)) < rows:
             OrganisationFactory()
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the active
-        # organisations with no active SPOC, 5 the force's problems overdue for review, 6 the
-        # force's neighbourhoods for the seldom-heard gaps (none here, so nothing more).
+        # organisations with no active SPOC, 5 the force's problems overdue for review, 6 those
+        # awaiting sign-off, 7 the team's failed reminders, 8 the force's neighbourhoods for the
+        # seldom-heard gaps (none here, so nothing more).
         client.get(reverse("home"))  # the session's last-seen time is written once
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(8):
             response = client.get(reverse("home"))
         assert len(response.context["organisations_without_spoc"]) == rows
 
