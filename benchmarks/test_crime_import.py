@@ -15,11 +15,17 @@ on the project's 2-core machine (timings vary by a tenth to a third between runs
 evaluation.services.crime_import_copy for the reasons of each step):
 - 2026-11-25, inside a test transaction: 20.9 s against 2.0 s (10.3x) at first; 6.8 s against
   1.2 s (5.7x) at the end of that day.
-- 2026-11-26, outside one: that same code took 5.0 s against 0.7 s (7x); after the natural key
-  became the primary key, COPY read the coordinates and the checks, numbering and inserts were
-  trimmed, 2.7-2.8 s against 0.68-0.71 s: 3.9x to 4.1x over five runs, about the 4x goal. Staging
-  now costs what the raw COPY costs; the rest is checks 0.17 s, ASB rows 0.55 s (the MD5 rule and
-  its numbering), crimes 0.54 s, and building three indexes 0.7-0.9 s.
+- 2026-11-26, outside one: that same code took 5.0 s against 0.7 s (7x). After the natural key
+  became the primary key (the Crime ID stored once, no surrogate id), key and LSOA code took the
+  "C" collation, COPY read the coordinates (no regular expression per row in the checks) and the
+  inserts lost a sort and a held-key test they did not need: medians of three rounds, two runs on
+  an otherwise idle machine, 2.82 s against 0.70 s (4.01x) and 2.78 s against 0.68 s (4.11x);
+  single rounds ranged from 3.8x to 4.6x. So the import sits at the 4x goal, not safely under
+  it. Per phase: staging 0.69 s (the raw COPY's own cost, plus numbering the rows), checks
+  0.17 s, ASB rows 0.53 s (the MD5 rule and its numbering), crimes 0.50-0.57 s, building the
+  primary key and two search indexes 0.72-0.87 s (the most variable part: WAL and checkpoints).
+  What is left would need the search indexes changed (an index on the LSOA code alone builds
+  0.07 s faster but makes the LSOA before/after queries read every month from the table).
 
 Run with `make bench` (or `make benchmark`). It reports; it does not pass or fail on timings.
 Results are written to var/benchmarks/crime_import.json. BENCH_CRIME_ROWS changes the size."""

@@ -28,12 +28,13 @@ So:
   and maintains them.
 
 Later (2026-11-26, the same 500,000 rows, outside a test transaction as the worker runs): 5.0 s
-against a 0.7 s raw COPY (7x) became 2.7-2.8 s (about 4x) when the natural key became the primary
-key (no surrogate id and its sequence, the Crime ID stored once: one index and a fifth of each row
-less), key and LSOA code took the "C" collation (byte-order sorts), COPY read the coordinates (the
-checks lost their regular expressions: 0.56 s to 0.17 s), and the inserts lost a sort and a
-held-key test they did not need. (Numbering staged rows by their physical order instead of an
-identity column saved 0.1 s more, but that order is not the file's: not done.)
+against a 0.7 s raw COPY (7x) became about 2.8 s (4.0-4.1x, medians of three rounds) when the
+natural key became the primary key (no surrogate id and its sequence, the Crime ID stored once:
+one index and a fifth of each row less), key and LSOA code took the "C" collation (byte-order
+sorts), COPY read the coordinates (the checks lost their regular expressions: 0.56 s to 0.17 s),
+and the inserts lost a sort and a held-key test they did not need. Numbering the staged rows by
+their physical order instead of the identity column saved 0.1 s more, but that order is not the
+file's (COPY may put a short row into room left on an earlier page): not done.
 """
 
 from __future__ import annotations
