@@ -73,3 +73,20 @@ def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
         else:
             data[name] = getattr(obj, name)
     return data
+
+
+def audited_save[M: models.Model](*, actor: Any, obj: M, fields: tuple[str, ...], verb_prefix: str) -> M:
+    """Validate and save a reference-data row (created or changed in the admin site), recording
+    `<verb_prefix>.created` or `.updated` with the changed `fields`. The caller holds the
+    transaction and any preparation of its own (a slug, trimmed names)."""
+    creating = obj.pk is None
+    before = {} if creating else snapshot(type(obj)._default_manager.get(pk=obj.pk), fields)
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor,
+        verb=f"{verb_prefix}.{'created' if creating else 'updated'}",
+        target=obj,
+        detail=changes(before, snapshot(obj, fields)),
+    )
+    return obj

@@ -7,12 +7,17 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from partnerships.models import Neighbourhood, Organisation, SeldomHeardGroup
+from partnerships.models import DataCategory, Neighbourhood, Organisation, SeldomHeardGroup
 from partnerships.services import (
     ORGANISATION_EDITABLE_FIELDS,
     organisation_check_name_free,
     organisation_create,
     organisation_update,
+)
+from partnerships.services.data_categories import (
+    DATA_CATEGORY_EDITABLE_FIELDS,
+    DATA_CATEGORY_FIELDS,
+    data_category_save,
 )
 from partnerships.services.neighbourhoods import NEIGHBOURHOOD_FIELDS, neighbourhood_save
 from partnerships.services.seldom_heard_groups import SELDOM_HEARD_GROUP_FIELDS, seldom_heard_group_save
@@ -86,4 +91,25 @@ class SeldomHeardGroupAdmin(admin.ModelAdmin[SeldomHeardGroup]):
     def has_delete_permission(self, request: HttpRequest, obj: SeldomHeardGroup | None = None) -> bool:
         # Events and stakeholder maps refer to groups, and past coverage must stay explainable:
         # deactivate instead.
+        return False
+
+
+@admin.register(DataCategory)
+class DataCategoryAdmin(admin.ModelAdmin[DataCategory]):
+    list_display = ("name", "code", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name", "code")
+    fields = DATA_CATEGORY_FIELDS
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DataCategory | None = None) -> tuple[str, ...]:
+        # Agreements and problems refer to a category by its code, and its kind decides what an
+        # agreement must state: both stay as made (partnerships.services.data_categories).
+        if obj is None:
+            return ()
+        return tuple(field for field in DATA_CATEGORY_FIELDS if field not in DATA_CATEGORY_EDITABLE_FIELDS)
+
+    def save_model(self, request: HttpRequest, obj: DataCategory, form: Any, change: bool) -> None:
+        data_category_save(actor=request.user, category=obj)  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: DataCategory | None = None) -> bool:
         return False

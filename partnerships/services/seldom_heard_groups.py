@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from core.audit import audit_record, changes, snapshot
+from core.audit import audited_save
 from partnerships.models import SeldomHeardGroup
 
 if TYPE_CHECKING:
@@ -20,15 +20,7 @@ SELDOM_HEARD_GROUP_FIELDS = ("name", "active", "order")
 @transaction.atomic
 def seldom_heard_group_save(*, actor: User | None, group: SeldomHeardGroup) -> SeldomHeardGroup:
     """Create or update a group on the seldom-heard list, with an audit event."""
-    creating = group.pk is None
-    before = {} if creating else snapshot(SeldomHeardGroup.objects.get(pk=group.pk), SELDOM_HEARD_GROUP_FIELDS)
     group.name = group.name.strip()
-    group.full_clean()
-    group.save()
-    audit_record(
-        actor=actor,
-        verb="partnerships.seldom_heard_group.created" if creating else "partnerships.seldom_heard_group.updated",
-        target=group,
-        detail=changes(before, snapshot(group, SELDOM_HEARD_GROUP_FIELDS)),
+    return audited_save(
+        actor=actor, obj=group, fields=SELDOM_HEARD_GROUP_FIELDS, verb_prefix="partnerships.seldom_heard_group"
     )
-    return group
