@@ -25,6 +25,70 @@ def byte_order_keys(apps, schema_editor):
             schema_editor.execute(f'DROP INDEX "{name}"')
 
 
+def restore_crime_ids(apps, schema_editor):
+    """Undoing: the Crime ID column comes back empty; a crime's Crime ID is its key."""
+    schema_editor.execute(f"UPDATE {CRIME_TABLE} SET crime_id = key WHERE key NOT LIKE %s", ["asb-%"])  # noqa: S608
+
+
+# The ASB key rule changed with this migration: the coordinates are hashed in their shortest form
+# (52.100000 as 52.1) rather than as the file wrote them, so that a re-download written differently
+# is recognised. Rows already held get the key the new rule gives them (the month, stored as a date,
+# is written back as YYYY-MM, as the file had it), numbered among identical rows in the order of
+# their old keys. They first move out of the way ("tmp-"), as a new key may be another row's old one.
+MOVE_ASIDE = f"UPDATE {CRIME_TABLE} SET key = 'tmp-' || key WHERE key LIKE %s"  # noqa: S608  (constants)
+REKEY_POSTGRESQL = f"""
+UPDATE {CRIME_TABLE} AS r SET key = n.new_key
+FROM (
+    SELECT old_key, 'asb-' || h || '-' || row_number() OVER (PARTITION BY h ORDER BY old_key) AS new_key
+    FROM (
+        SELECT key AS old_key, md5(concat_ws(chr(31), to_char(month, 'YYYY-MM'), reported_by, falls_within,
+            coalesce(longitude::text, ''), coalesce(latitude::text, ''), location, lsoa_code, lsoa_name,
+            crime_type, last_outcome, context)) AS h
+        FROM {CRIME_TABLE} WHERE key LIKE 'tmp-asb-%%'
+    ) AS hashed
+) AS n
+WHERE r.key = n.old_key
+"""  # noqa: S608  (constants)
+
+
+def _shortest(value):
+    if value is None:
+        return ""
+    return repr(value).removesuffix(".0")
+
+
+def rekey_asb_rows(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        schema_editor.execute("SET LOCAL extra_float_digits = 1")  # shortest form, the default
+        schema_editor.execute(MOVE_ASIDE, ["asb-%"])
+        schema_editor.execute(REKEY_POSTGRESQL)
+        return
+    # Elsewhere (SQLite), the same rule in Python (evaluation.services.crime_rows.asb_key).
+    import hashlib
+    from collections import Counter
+
+    fields = (
+        "reported_by, falls_within, longitude, latitude, location, lsoa_code, lsoa_name, crime_type, "
+        "last_outcome, context"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(MOVE_ASIDE, ["asb-%"])
+        cursor.execute(
+            f"SELECT key, month, {fields} FROM {CRIME_TABLE} WHERE key LIKE %s ORDER BY key",  # noqa: S608
+            ["tmp-asb-%"],
+        )
+        seen = Counter()
+        updates = []
+        for old_key, month, *rest in cursor.fetchall():
+            month_text = month[:7] if isinstance(month, str) else month.strftime("%Y-%m")
+            parts = [month_text, rest[0], rest[1], _shortest(rest[2]), _shortest(rest[3]), *rest[4:]]
+            digest = hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+            seen[digest] += 1
+            updates.append((f"asb-{digest}-{seen[digest]}", old_key))
+        cursor.executemany(f"UPDATE {CRIME_TABLE} SET key = %s WHERE key = %s", updates)  # noqa: S608
+
+
 def language_order_keys(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -44,6 +108,7 @@ class Migration(migrations.Migration):
             model_name="crimerecord",
             name="crime_record_key_unique",
         ),
+        migrations.RunPython(migrations.RunPython.noop, restore_crime_ids, elidable=False),
         migrations.RemoveField(
             model_name="crimerecord",
             name="crime_id",
@@ -58,4 +123,6 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=80, primary_key=True, serialize=False),
         ),
         migrations.RunPython(byte_order_keys, language_order_keys, elidable=False),
+        # Undoing leaves the keys in the new form: the old rule hashed the file's text, not kept.
+        migrations.RunPython(rekey_asb_rows, migrations.RunPython.noop, elidable=False),
     ]

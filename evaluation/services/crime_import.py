@@ -166,6 +166,10 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
         return
     total = found[0][3]
     cursor.execute(SQL_DROP_PROBLEMS, months)
+    # The rows left may no longer span every good month (a month whose rows all had another fault).
+    cursor.execute(f"SELECT min(month), max(month) FROM {copying.STAGING}")  # noqa: S608
+    run.first_month = run.last_month = None
+    _note_months(run, [month for month in cursor.fetchone() if month is not None])
     merged = run.errors + [
         {"line": line, "message": sql_problem_message(line, problem, month)} for line, problem, month, _ in found
     ]
@@ -175,7 +179,7 @@ def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> N
 
 
 def _note_months(run: CrimeImportRun, months: Iterable[str]) -> None:
-    """Record the earliest and latest of the file's well-formed months (YYYY-MM) on the run."""
+    """Record the earliest and latest months (YYYY-MM) of the file's rows that load on the run."""
     ordered = sorted(months)
     if ordered:
         run.first_month = date(int(ordered[0][:4]), int(ordered[0][5:7]), 1)

@@ -16,6 +16,7 @@ BAD_MONTH = "Line {line}: the month {value!r} is not of the form YYYY-MM."
 BAD_COORDINATES = "Line {line}: longitude and latitude must both be numbers in range, or both be empty."
 NO_CRIME_TYPE = "Line {line}: the crime type is empty."
 TOO_LONG = "Line {line}: the {field} is longer than {limit} characters."
+RESERVED_CRIME_ID = 'Line {line}: a Crime ID cannot begin with "asb-" (kept for the rows that have none).'
 
 UNIT_SEPARATOR = "\x1f"
 # A coordinate is a number as PostgreSQL's float8 reads it (COPY reads them so): digits with an
@@ -45,6 +46,7 @@ PROBLEM_SQL = (
     "WHEN (longitude IS NULL) <> (latitude IS NULL) OR abs(longitude) > 180 OR abs(latitude) > 90 "
     "THEN 'coordinates' "
     "WHEN crime_type = '' THEN 'type' "
+    f"WHEN left(crime_id, {len(ASB_KEY_PREFIX)}) = '{ASB_KEY_PREFIX}' THEN 'crime_id' "
     + " ".join(
         f"WHEN octet_length({FIELD_COLUMNS[index]}) > {limit} AND length({FIELD_COLUMNS[index]}) > {limit} "
         f"THEN 'long:{index}'"
@@ -66,16 +68,21 @@ def sql_problem_message(line: int, problem: str, month: str) -> str:
         return BAD_COORDINATES.format(line=line)
     if problem == "type":
         return NO_CRIME_TYPE.format(line=line)
+    if problem == "crime_id":
+        return RESERVED_CRIME_ID.format(line=line)
     name, limit = LIMITS[int(problem.removeprefix("long:"))]
     return TOO_LONG.format(line=line, field=name, limit=limit)
 
 
 def coordinate(text: str) -> float | None:
-    """A longitude or latitude from the file: None when empty; ValueError when not a number."""
+    """A longitude or latitude from the file: None when empty; ValueError when not a number, as
+    PostgreSQL's float8 input decides (which reads hexadecimal, 0x1.8p1, as C's strtod does)."""
     if text == "":
         return None
     if NOT_IN_A_NUMBER.search(text):
         raise ValueError(text)
+    if "x" in text.lower():
+        return float.fromhex(text)
     return float(text)
 
 
@@ -97,7 +104,7 @@ def asb_key(fields: list[str], occurrence: int) -> str:
 
 def row_problem(row: list[str], line: int) -> str | None:
     """The row's first problem, or None when it can be loaded (the same rules as `PROBLEM_SQL`)."""
-    if not MONTH.match(row[1]):
+    if not MONTH.fullmatch(row[1]):
         return BAD_MONTH.format(line=line, value=row[1][:20])
     try:
         longitude, latitude = coordinate(row[4]), coordinate(row[5])
@@ -110,6 +117,8 @@ def row_problem(row: list[str], line: int) -> str | None:
         return BAD_COORDINATES.format(line=line)
     if not row[9]:
         return NO_CRIME_TYPE.format(line=line)
+    if row[0].startswith(ASB_KEY_PREFIX):
+        return RESERVED_CRIME_ID.format(line=line)
     for index, (name, limit) in LIMITS.items():
         if len(row[index]) > limit:
             return TOO_LONG.format(line=line, field=name, limit=limit)

@@ -278,7 +278,14 @@ def test_coordinates_at_the_limits_load_and_just_beyond_them_are_refused_by_both
 def test_an_import_records_the_first_and_last_month_of_its_file_on_both_loaders() -> None:
     import datetime
 
-    content = police_csv([crime_row(month="2026-04"), crime_row(month="2025-11"), crime_row(month="2026-13")])
+    content = police_csv(
+        [
+            crime_row(month="2026-04"),
+            crime_row(month="2025-11"),
+            crime_row(month="2026-13"),  # not a month
+            crime_row(month="2025-09", crime_type=""),  # a month, but the row does not load
+        ]
+    )
     on_postgresql = _import(content)
 
     portable = CrimeImportRun.objects.create(file_name="portable.csv")
@@ -287,6 +294,34 @@ def test_an_import_records_the_first_and_last_month_of_its_file_on_both_loaders(
     next(reader)
     service._load_portable(portable, service._rows(reader, reading, check=True), lambda: None)
 
-    expected = (datetime.date(2025, 11, 1), datetime.date(2026, 4, 1))  # 2026-13 is not a month
+    expected = (datetime.date(2025, 11, 1), datetime.date(2026, 4, 1))
     assert (on_postgresql.first_month, on_postgresql.last_month) == expected
     assert (portable.first_month, portable.last_month) == expected
+
+
+@pytest.mark.parametrize("copy_way", [True, False], ids=["copy", "row-by-row"])
+def test_the_month_crime_id_and_hexadecimal_rules_agree_between_postgresql_and_python(copy_way: bool) -> None:
+    rows = [
+        crime_row(crime_id="asb-0123", crime_type="Burglary"),  # line 2
+        crime_row(crime_id=crime_id(3), longitude="0x1p0", latitude="0x1.8p5"),  # 1 and 48: numbers to both
+        crime_row(crime_id=crime_id(4)),
+    ]
+    expected = [row_rules.RESERVED_CRIME_ID.format(line=2)]
+    if not copy_way:
+        # A quoted line break sends the file row by row (and is no part of a month); the record
+        # takes lines 5 and 6 and is reported at 6, as the csv module counts.
+        rows.append(crime_row(crime_id=crime_id(1), month="2026-03\n"))
+        expected.append(row_rules.BAD_MONTH.format(line=6, value="2026-03\n"))
+    content = police_csv(rows)
+    on_postgresql = _import(content)
+
+    portable = CrimeImportRun.objects.create(file_name="portable.csv")
+    reading = service._Reading(run=portable)
+    reader = service.csv.reader(io.StringIO(content.decode()))
+    next(reader)
+    list(service._rows(reader, reading, check=True))
+
+    assert [error["message"] for error in on_postgresql.errors] == expected
+    assert on_postgresql.errors == portable.errors
+    hexadecimal = CrimeRecord.objects.get(key=crime_id(3))
+    assert (hexadecimal.longitude, hexadecimal.latitude) == (1.0, 48.0)
