@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -329,15 +329,3 @@ def _after_failure(reminder: Reminder, token: str, error: str) -> str:
     )
     reminders_queue([reminder.pk], countdown=delay.total_seconds())
     return "retry"
-
-
-def reminders_failed_for_organisation(*, organisation_id: int, since: datetime.datetime) -> QuerySet[Reminder]:
-    """Reminders to the users of an organisation that gave up (state failed) since `since`, newest
-    first, with their recipients: the supervisor's home page, so that a team knows when emails stop
-    going out (the details, in the admin, are for administrators)."""
-    return (
-        Reminder.objects.filter(state=ReminderState.FAILED, recipient__organisation_id=organisation_id)
-        .filter(created_at__gte=since)
-        .select_related("recipient")
-        .order_by("-created_at", "-pk")
-    )

@@ -32,14 +32,13 @@ from partnerships.models import Agreement, Contact, Organisation
 from partnerships.models.agreements import IN_FORCE_STATUSES
 from partnerships.models.organisations import OrganisationKind
 from partnerships.selectors.organisations import spoc_on
-from problems.models import ActionStatus, Problem, ProblemShare, ResponseAction
+from problems.models import OPEN_ACTION_STATUSES, Problem, ProblemShare, ResponseAction
 from problems.selectors.problems import OPEN_STAGES, overdue_review, problem_list_due_for_review
 
 REVIEW_SOON_DAYS = 3
 ESCALATE_AFTER_DAYS = 7
 ACTION_SOON_DAYS = 3
 STALLED_AFTER_DAYS = 30
-OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 REVIEW_KINDS = (
     "problems.review_due_soon",

@@ -5,19 +5,16 @@ content is shown here."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from accounts.models import User
+from config.home_panels.common import FAILED_REMINDERS_DAYS, failed_reminders_since
 from config.reference_data import administration_summary
-
-# "Reminders not delivered" looks back this many days (as the supervisor's panel does).
-FAILED_REMINDERS_DAYS = 30
 
 
 def administrator_panels(user: User) -> dict[str, Any]:
     """Every panel from one query of counts, whatever the number of lists and rows."""
-    since = timezone.now() - datetime.timedelta(days=FAILED_REMINDERS_DAYS)
-    return {"summary": administration_summary(failed_since=since), "failed_reminders_days": FAILED_REMINDERS_DAYS}
+    return {
+        "summary": administration_summary(failed_since=failed_reminders_since()),
+        "failed_reminders_days": FAILED_REMINDERS_DAYS,
+    }

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, QuerySet
-
 from accounts.models import User
+from config.home_panels.common import first_rows
 from evaluation.selectors.analyst_home import (
     crime_months_held,
     problem_list_needing_evaluation_design,
@@ -25,20 +24,14 @@ NEEDING_DESIGN_PANEL_SIZE = 5
 REPORT_RUNS_PANEL_SIZE = 10
 
 
-def _first[M: Model](queryset: QuerySet[M], size: int) -> tuple[list[M], bool]:
-    """The first `size` rows and whether there are more, in one query (LIMIT size + 1)."""
-    rows = list(queryset[: size + 1])
-    return rows[:size], len(rows) > size
-
-
 def analyst_panels(user: User) -> dict[str, Any]:
     """ "Crime data": the organisation's latest imports (with who started each) and the months
     held (one aggregate). "Before and after": the force's problems with a design (joined to it),
     and those in assessment without one (with their owners). "Reports": the analyst's own runs."""
-    imports, more_imports = _first(crime_import_runs_for(user=user), IMPORTS_PANEL_SIZE)
-    designed, more_designed = _first(problem_list_with_evaluation_design(user), DESIGNS_PANEL_SIZE)
-    needing, more_needing = _first(problem_list_needing_evaluation_design(user), NEEDING_DESIGN_PANEL_SIZE)
-    runs, more_runs = _first(report_runs_requested_by(user), REPORT_RUNS_PANEL_SIZE)
+    imports, more_imports = first_rows(crime_import_runs_for(user=user), IMPORTS_PANEL_SIZE)
+    designed, more_designed = first_rows(problem_list_with_evaluation_design(user), DESIGNS_PANEL_SIZE)
+    needing, more_needing = first_rows(problem_list_needing_evaluation_design(user), NEEDING_DESIGN_PANEL_SIZE)
+    runs, more_runs = first_rows(report_runs_requested_by(user), REPORT_RUNS_PANEL_SIZE)
     return {
         "crime_imports": imports,
         "more_crime_imports": more_imports,

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from config.home_panels.common import first_rows
 from partnerships.reminders import REVIEW_NOTICE_DAYS
 from partnerships.selectors.agreements import agreement_missing_items, can_sign
 from partnerships.selectors.partner_home import (
@@ -33,17 +34,11 @@ CONTACTS_PANEL_SIZE = 10
 AGREEMENT_REVIEW_WITHIN_DAYS = REVIEW_NOTICE_DAYS[0]
 
 
-def _first(rows: Any, size: int) -> tuple[list[Any], bool]:
-    """The first `size` rows and whether there are more, from one query of size + 1 rows."""
-    fetched = list(rows[: size + 1])
-    return fetched[:size], len(fetched) > size
-
-
 def _shared_and_actions(user: User) -> dict[str, Any]:
     """Two queries: the shared problems, and the open actions with their problems."""
     today = timezone.localdate()
-    shared, more_shared = _first(shared_problem_list_recent(user=user), SHARED_PANEL_SIZE)
-    actions, more_actions = _first(partner_action_list_open(user=user, today=today), ACTIONS_PANEL_SIZE)
+    shared, more_shared = first_rows(shared_problem_list_recent(user=user), SHARED_PANEL_SIZE)
+    actions, more_actions = first_rows(partner_action_list_open(user=user, today=today), ACTIONS_PANEL_SIZE)
     return {
         "shared_problems": shared,
         "more_shared_problems": more_shared,
@@ -54,7 +49,7 @@ def _shared_and_actions(user: User) -> dict[str, Any]:
 
 def _awaiting_signature(user: User) -> tuple[list[dict[str, Any]], bool]:
     """Three queries: the drafts, their parties with organisations, their data categories."""
-    drafts, more = _first(agreement_list_awaiting_signature_of(user=user), AGREEMENTS_PANEL_SIZE)
+    drafts, more = first_rows(agreement_list_awaiting_signature_of(user=user), AGREEMENTS_PANEL_SIZE)
     rows = []
     for agreement in drafts:
         parties = list(agreement.parties.all())
@@ -87,9 +82,9 @@ def partner_lead_panels(user: User) -> dict[str, Any]:
     context = _shared_and_actions(user)
     context["awaiting_signature"], context["more_awaiting_signature"] = _awaiting_signature(user)
     review_due = agreement_list_review_due_for(user=user, within_days=AGREEMENT_REVIEW_WITHIN_DAYS, today=today)
-    context["review_due"], context["more_review_due"] = _first(review_due, AGREEMENTS_PANEL_SIZE)
+    context["review_due"], context["more_review_due"] = first_rows(review_due, AGREEMENTS_PANEL_SIZE)
     context["review_within_days"] = AGREEMENT_REVIEW_WITHIN_DAYS
-    contacts, context["more_contacts"] = _first(
+    contacts, context["more_contacts"] = first_rows(
         contact_list_current_for(organisation=user.organisation, day=today), CONTACTS_PANEL_SIZE
     )
     context["contacts"] = contacts

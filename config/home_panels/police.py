@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from core.reminders import reminders_failed_for_organisation
+from config.home_panels.common import FAILED_REMINDERS_DAYS, failed_reminders_for_organisation, first_rows
 from engagement.selectors.coverage import coverage_gaps_for
 from engagement.selectors.officer_home import event_list_recorded_by, priority_list_awaiting_action_for
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
@@ -26,10 +26,9 @@ from problems.selectors.problems import (
 # and those already overdue.
 REVIEWS_DUE_WITHIN_DAYS = 3
 # The supervisor's "Overdue reviews" and "Awaiting sign-off" panels show this many; the problem
-# list shows them all. "Reminders not delivered" looks back this many days.
+# list shows them all.
 OVERDUE_PANEL_SIZE = 10
 SIGN_OFF_PANEL_SIZE = 10
-FAILED_REMINDERS_DAYS = 30
 FAILED_REMINDERS_PANEL_SIZE = 10
 # The officer's "Engagement" panel: this many of their latest events and of the priorities awaiting
 # an action; the engagement and priority lists show them all.
@@ -46,8 +45,10 @@ def officer_panels(user: User) -> dict[str, Any]:
     mine = list(problem_list_owned_by(user, today=today))
     due_by = today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS)
     labels = dict(Stage.choices)
-    events = list(event_list_recorded_by(user=user)[: EVENTS_PANEL_SIZE + 1])
-    priorities = list(priority_list_awaiting_action_for(user=user, today=today)[: PRIORITIES_PANEL_SIZE + 1])
+    events, more_events = first_rows(event_list_recorded_by(user=user), EVENTS_PANEL_SIZE)
+    priorities, more_priorities = first_rows(
+        priority_list_awaiting_action_for(user=user, today=today), PRIORITIES_PANEL_SIZE
+    )
     return {
         "my_problems_by_stage": [
             {"stage": stage, "label": labels[stage], "problems": [p for p in mine if p.stage == stage]}
@@ -55,10 +56,10 @@ def officer_panels(user: User) -> dict[str, Any]:
         ],
         "my_problem_count": len(mine),
         "reviews_due": [p for p in mine if p.next_review_date is not None and p.next_review_date <= due_by],
-        "my_events": events[:EVENTS_PANEL_SIZE],
-        "more_events": len(events) > EVENTS_PANEL_SIZE,
-        "priorities_awaiting_action": priorities[:PRIORITIES_PANEL_SIZE],
-        "more_priorities_awaiting_action": len(priorities) > PRIORITIES_PANEL_SIZE,
+        "my_events": events,
+        "more_events": more_events,
+        "priorities_awaiting_action": priorities,
+        "more_priorities_awaiting_action": more_priorities,
     }
 
 
@@ -68,17 +69,15 @@ def supervisor_panels(user: User) -> dict[str, Any]:
     the seldom-heard gaps (the force's neighbourhoods, the groups, and one query per reach source,
     whatever the number of neighbourhoods, events or responses)."""
     context: dict[str, Any] = {"organisations_without_spoc": list(organisation_list_without_active_spoc(user=user))}
-    overdue = list(problem_list_overdue_for_force(user)[: OVERDUE_PANEL_SIZE + 1])
-    context["overdue_reviews"] = overdue[:OVERDUE_PANEL_SIZE]
-    context["more_overdue"] = len(overdue) > OVERDUE_PANEL_SIZE
-    awaiting = list(problem_list_awaiting_sign_off(user)[: SIGN_OFF_PANEL_SIZE + 1])
-    context["awaiting_sign_off"] = awaiting[:SIGN_OFF_PANEL_SIZE]
-    context["more_awaiting_sign_off"] = len(awaiting) > SIGN_OFF_PANEL_SIZE
-    since = timezone.now() - datetime.timedelta(days=FAILED_REMINDERS_DAYS)
-    failed = reminders_failed_for_organisation(organisation_id=user.organisation_id, since=since)
-    failed_rows = list(failed[: FAILED_REMINDERS_PANEL_SIZE + 1])
-    context["failed_reminders"] = failed_rows[:FAILED_REMINDERS_PANEL_SIZE]
-    context["more_failed_reminders"] = len(failed_rows) > FAILED_REMINDERS_PANEL_SIZE
+    context["overdue_reviews"], context["more_overdue"] = first_rows(
+        problem_list_overdue_for_force(user), OVERDUE_PANEL_SIZE
+    )
+    context["awaiting_sign_off"], context["more_awaiting_sign_off"] = first_rows(
+        problem_list_awaiting_sign_off(user), SIGN_OFF_PANEL_SIZE
+    )
+    context["failed_reminders"], context["more_failed_reminders"] = first_rows(
+        failed_reminders_for_organisation(user.organisation_id), FAILED_REMINDERS_PANEL_SIZE
+    )
     context["failed_reminders_days"] = FAILED_REMINDERS_DAYS
     context["coverage_gaps"] = coverage_gaps_for(user=user)
     return context

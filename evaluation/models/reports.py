@@ -49,6 +49,16 @@ class ReportRun(models.Model):
     def is_finished(self) -> bool:
         return self.state in (ReportState.DONE, ReportState.FAILED)
 
+    @property
+    def is_ready(self) -> bool:
+        """Made, and its file still there to download."""
+        return self.state == ReportState.DONE and bool(self.result)
+
+    @property
+    def file_deleted(self) -> bool:
+        """Made, but its file deleted since (evaluation.services.reports.report_files_delete_expired)."""
+        return self.state == ReportState.DONE and not self.result
+
 
 class AwardDraft(models.Model):
     """The officer's edited award entry for a closed problem: one draft per problem, saved as it

@@ -187,6 +187,11 @@ def _primary_key(cursor: Any) -> tuple[str, str]:
     )
 
 
+def _has_rows(cursor: Any) -> bool:
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {CrimeRecord._meta.db_table})")  # noqa: S608
+    return bool(cursor.fetchone()[0])
+
+
 def _rows_held(cursor: Any) -> float:
     """The planner's estimate of the crime table's rows (no count of a large table); 0 when it has
     never been analysed."""
@@ -262,7 +267,9 @@ def insert_staged(cursor: Any, *, staged: int, run_id: int, timings: dict[str, f
         # The inserts sort the staged rows and the rebuild sorts the table: in memory.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        held = _rows_held(cursor)
+        # An empty table is known exactly; otherwise the planner's estimate of its rows decides
+        # (statistics can lag, which costs time, never correctness).
+        held = _rows_held(cursor) if _has_rows(cursor) else 0.0
         rebuild = staged >= REBUILD_SHARE * held
         # The primary key too only for a file at least twice the rows held (a first import): the
         # inserts then find the keys held by hashing them all, cheap only while they are few (a
@@ -272,8 +279,8 @@ def insert_staged(cursor: Any, *, staged: int, run_id: int, timings: dict[str, f
         # one); readers wait only when the indexes are rebuilt.
         mode = "ACCESS EXCLUSIVE" if rebuild else "SHARE ROW EXCLUSIVE"
         cursor.execute(f"LOCK TABLE {CrimeRecord._meta.db_table} IN {mode} MODE")
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {CrimeRecord._meta.db_table})")  # noqa: S608
-        skip_held = cursor.fetchone()[0]
+        # Asked again under the lock: whether the inserts must skip keys held is not a guess.
+        skip_held = _has_rows(cursor)
         drops, creates = _search_indexes() if rebuild else ([], [])
         for sql in drops:
             cursor.execute(sql)

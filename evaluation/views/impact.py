@@ -176,7 +176,7 @@ def impact_report_run(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def impact_report_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
     run = _run_for(request, pk)
-    done = run.state == ReportState.DONE and bool(run.result)
+    done = run.is_ready
     return JsonResponse(
         {
             "state": run.state,
@@ -192,7 +192,7 @@ def impact_report_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def impact_report_run_download(request: HttpRequest, pk: int) -> FileResponse:
     run = _run_for(request, pk)
-    if run.state != ReportState.DONE or not run.result:
+    if not run.is_ready:
         raise Http404
     content_type = "application/pdf" if run.format == ReportFormat.PDF else "text/csv; charset=utf-8"
     name = (run.result.name or "").rsplit("/", 1)[-1]

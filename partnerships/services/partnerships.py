@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.audit import audit_record, changes
+from core.dates import long_date
 from partnerships.models import Organisation, Partnership, PartnershipMembership
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def partnership_member_end(
         raise ValidationError({"left_on": MEMBERSHIP_ALREADY_ENDED})
     if left_on < membership.joined_on:
         raise ValidationError(
-            {"left_on": MEMBERSHIP_LEFT_BEFORE_JOINED.format(joined_on=membership.joined_on.strftime("%-d %B %Y"))}
+            {"left_on": MEMBERSHIP_LEFT_BEFORE_JOINED.format(joined_on=long_date(membership.joined_on))}
         )
     membership.left_on = left_on
     membership.save(update_fields=["left_on"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core.dates import long_date
 from partnerships.models import Agreement, Organisation
 from problems.models import Problem, Stage
 from problems.models.sharing import ShareAccess
@@ -19,7 +20,9 @@ from problems.selectors.sharing import (
 class AgreementChoiceField(forms.ModelChoiceField[Agreement]):
     def label_from_instance(self, obj: Agreement) -> str:
         partners = ", ".join(sorted(p.organisation.name for p in obj.parties.all() if not p.organisation.is_police))
-        return f"{obj.reference} v{obj.version}: {obj.title} (with {partners}; until {obj.expiry_date:%-d %B %Y})"
+        # Only agreements in force are offered, and an agreement in force has its expiry date.
+        until = long_date(obj.expiry_date) if obj.expiry_date else "no end date"
+        return f"{obj.reference} v{obj.version}: {obj.title} (with {partners}; until {until})"
 
 
 class ShareForm(forms.Form):

@@ -14,6 +14,7 @@ from problems.models.problems import (
     TransitionKind,
 )
 from problems.models.sara import (
+    OPEN_ACTION_STATUSES,
     ActionStatus,
     Controller,
     Hypothesis,
@@ -33,6 +34,7 @@ from problems.models.sharing import (
 )
 
 __all__ = [
+    "OPEN_ACTION_STATUSES",
     "ActionStatus",
     "Controller",
     "DecisionLogEntry",

@@ -72,6 +72,10 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# An action still to be done: reminders, partners' home pages and contribution lists ask this.
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
 class InterventionKind(models.TextChoices):
     SITUATIONAL = "situational", "Situational prevention"
     ENFORCEMENT = "enforcement", "Enforcement"

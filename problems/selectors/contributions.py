@@ -9,7 +9,14 @@ from django.db.models.functions import Cast
 
 from core.access import get_visible_or_404
 from core.models import AuditEvent
-from problems.models import ActionStatus, Problem, ProblemAttachment, ProblemShare, ProblemUpdate, ResponseAction
+from problems.models import (
+    OPEN_ACTION_STATUSES,
+    Problem,
+    ProblemAttachment,
+    ProblemShare,
+    ProblemUpdate,
+    ResponseAction,
+)
 from problems.selectors.access import problem_get_for_user
 
 if TYPE_CHECKING:
@@ -37,7 +44,7 @@ def actions_for_organisation(*, problem: Problem, user: User) -> QuerySet[Respon
     return ResponseAction.objects.filter(
         problem=problem,
         responsible_organisation_id=user.organisation_id,
-        status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS),
+        status__in=OPEN_ACTION_STATUSES,
     ).order_by("due_date", "id")
 
 

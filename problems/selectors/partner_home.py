@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 
-from problems.models import ActionStatus, Problem, ResponseAction
+from problems.models import OPEN_ACTION_STATUSES, Problem, ResponseAction
 from problems.models.sharing import ProblemShare
 from problems.selectors.access import problems_visible_to
 from problems.selectors.sharing import shared_with_us_list
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # Done and cancelled actions need nothing more from anyone.
-OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
 def _active_share_of(user: User, problem_ref: str) -> QuerySet[ProblemShare]:

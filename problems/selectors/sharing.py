@@ -11,8 +11,8 @@ from django.utils import timezone
 from core.access import get_visible_or_404
 from partnerships.models import Agreement, AgreementParty, DataCategory, Organisation, OrganisationKind
 from partnerships.models.agreements import IN_FORCE_STATUSES
-from problems.models import Problem
-from problems.models.sara import ActionStatus, ResponseAction
+from problems.models import OPEN_ACTION_STATUSES, Problem
+from problems.models.sara import ResponseAction
 from problems.models.sharing import ProblemShare
 from problems.selectors.access import can_change_problem, problem_get_for_user, problems_shared_with
 
@@ -93,7 +93,7 @@ def shared_with_us_list(*, user: User, search: str = "", stage: str = "") -> Que
         problem_id=OuterRef("pk"),
         responsible_organisation_id=user.organisation_id,
         due_date__lt=today,
-        status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+        status__in=OPEN_ACTION_STATUSES,
     )
     share = ProblemShare.objects.filter(
         problem_id=OuterRef("pk"), organisation_id=user.organisation_id, ended_at__isnull=True

@@ -78,8 +78,3 @@ def test_a_run_whose_file_was_deleted_says_so_and_offers_no_download(
     assert 'id="report-download" hidden' in page.text
     assert client.get(f"/reports/impact/runs/{run.pk}/progress/").json()["download_url"] == ""
     assert client.get(f"/reports/impact/runs/{run.pk}/download/").status_code == 404
-
-
-def test_the_deletion_runs_every_night() -> None:
-    entry = django_settings.CELERY_BEAT_SCHEDULE["delete-expired-report-files"]
-    assert entry["task"] == "evaluation.tasks_reports.delete_expired_report_files"
