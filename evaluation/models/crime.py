@@ -124,6 +124,8 @@ class CrimeRecord(models.Model):
     # import writes and indexes each row once (evaluation.services.crime_import_copy). On PostgreSQL
     # this column and lsoa_code use the "C" collation (migration 0002): byte order, which sorts and
     # compares several times faster than a language collation, for codes that are plain ASCII.
+    # Django's migration state does not know the collation: a later AlterField of either column
+    # must set it again (and drop the LIKE index Django would add), as 0002 does.
     key = models.CharField(max_length=80, primary_key=True)
     month = models.DateField(help_text="The first day of the month the row is for.")
     reported_by = models.CharField(max_length=120, blank=True)
