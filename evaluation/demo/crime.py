@@ -20,12 +20,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User
 from evaluation.models import POLICE_CRIME_TYPES, POLICE_CSV_HEADER, CrimeImportRun, ImportState
 from evaluation.selectors.areas import METRES_PER_DEGREE, add_months, month_start
 from evaluation.services.assessment import unit_costs_ensure
 from evaluation.services.crime_import import count_lines, crime_import_run
+from partnerships.models import Organisation
 
 FORCE = "Northshire Police"
+DEMO_ANALYST = "analyst@police.example"
 # The worked example's parade (problems/demo/worked_example.py) and its target radius.
 PARADE = (52.123456, -1.234567)
 MONTHS = 12
@@ -128,7 +131,13 @@ def seed_records(*, stdout: Any) -> None:
             writer.writerows(demo_rows(today))
         with path.open("rb") as stream:
             total = max(count_lines(stream) - 1, 0)
-        run = CrimeImportRun.objects.create(file_name=file_name, rows_total=total)
+        # As if the demo force's analyst had uploaded it, so their home page lists the import.
+        run = CrimeImportRun.objects.create(
+            file_name=file_name,
+            rows_total=total,
+            organisation=Organisation.objects.filter(name=FORCE).first(),
+            started_by=User.objects.filter(email=DEMO_ANALYST).first(),
+        )
         with path.open("rb") as stream:
             run = crime_import_run(run=run, stream=stream)
     stdout.write(f"Demo crime data: {run.message}\n")

@@ -25,6 +25,8 @@ def test_the_worked_example_shows_a_drop_against_the_comparison_area() -> None:
 
     assert run.state == ImportState.DONE
     assert run.error_count == 0
+    # As if the demo analyst had uploaded it: their home page lists it.
+    assert (run.organisation.name, run.started_by.email) == ("Northshire Police", "analyst@police.example")
     assert 1500 < CrimeRecord.objects.count() < 4000
     assert CrimeRecord.objects.filter(key__startswith="asb-", crime_type="Anti-social behaviour").exists()
     assert result is not None
