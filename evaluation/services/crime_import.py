@@ -9,17 +9,16 @@ The file is streamed, never read whole, so memory stays flat whatever its size:
    in range, a crime type, field lengths). A malformed row is recorded with its line number and skipped; the
    rest loads.
 3. On PostgreSQL (evaluation.services.crime_import_copy) the file's bytes go to COPY, which
-   parses the CSV and the coordinates itself, into a temporary staging table in the file's order;
-   a file COPY cannot take or number by line (a wrong field count, a coordinate that is not a
-   number, bytes that are not UTF-8, a blank line, a quoted field over several lines) is staged
-   again row by row through the csv module instead. Either
-   way, in chunks so that progress can be written between them. The other checks run there in
-   SQL, over all rows at once (`crime_rows.PROBLEM_SQL`, the same rules as `row_problem`); the malformed rows are
-   reported and dropped, and the rest moved into `CrimeRecord` by two `INSERT ... SELECT`
-   statements of the keys not yet held, in one transaction (crimes by Crime ID; rows without one
-   by the ASB rule below, numbered in SQL with a window function so that Python holds nothing per
-   row). Elsewhere (the SQLite default) rows go in with `bulk_create(ignore_conflicts=True)` in
-   batches.
+   parses the CSV and the coordinates itself, a chunk at a time into staging tables numbered by
+   the file's lines; a file COPY cannot take or number by line (a wrong field count, a coordinate
+   that is not a number, bytes that are not UTF-8, a blank line, a quoted field over several
+   lines) is staged again row by row through the csv module instead. While one chunk is staged,
+   a second connection checks the one before in SQL (`crime_rows.PROBLEM_SQL`, the same rules as
+   `row_problem`: the malformed rows are reported and dropped) and moves the rest into
+   `CrimeRecord` with `INSERT ... SELECT` of the keys not yet held, in one transaction (crimes by
+   Crime ID; rows without one by the ASB rule below, numbered in SQL with a window function so
+   that Python holds nothing per row). Elsewhere (the SQLite default) rows go in with
+   `bulk_create(ignore_conflicts=True)` in batches.
 
 The natural key (re-importing a file changes nothing): a row's Crime ID; for a row without one
 (anti-social behaviour), ``asb-<md5>-<n>``: the hex MD5 of its other eleven fields as in the file
@@ -34,7 +33,6 @@ and reports the line where reading stopped.
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -49,10 +47,7 @@ from evaluation.models import POLICE_CSV_HEADER, CrimeImportRun, CrimeRecord, Im
 from evaluation.services import crime_import_copy as copying
 from evaluation.services.crime_rows import (
     BAD_COORDINATES,
-    GOOD_MONTHS,
     MAX_ERRORS_KEPT,
-    SQL_DROP_PROBLEMS,
-    SQL_PROBLEMS,
     asb_key,
     coordinate,
     row_problem,
@@ -66,7 +61,6 @@ EMPTY_FILE = "The file is empty, so nothing was imported. Expected the header: {
 UNREADABLE = "Line {line}: the file cannot be read from here on ({reason}); the rows before it were imported."
 WRONG_FIELD_COUNT = "Line {line}: expected 12 fields, found {count}."
 
-CHUNK_ROWS = 25_000
 
 Progress = Callable[[CrimeImportRun], None]
 
@@ -154,30 +148,6 @@ def _save_progress(run: CrimeImportRun, reading: _Reading, progress: Progress | 
         progress(run)
 
 
-def _drop_sql_problems(cursor: Any, run: CrimeImportRun, reading: _Reading) -> None:
-    """Check the staged rows in SQL; report the malformed ones (merged by line with those Python
-    found) and drop them from staging."""
-    cursor.execute(GOOD_MONTHS)
-    months = {"months": cursor.fetchone()[0]}
-    _note_months(run, months["months"])
-    cursor.execute(SQL_PROBLEMS, months)
-    found = cursor.fetchall()
-    if not found:
-        return
-    total = found[0][3]
-    cursor.execute(SQL_DROP_PROBLEMS, months)
-    # The rows left may no longer span every good month (a month whose rows all had another fault).
-    cursor.execute(f"SELECT min(month), max(month) FROM {copying.STAGING}")  # noqa: S608
-    run.first_month = run.last_month = None
-    _note_months(run, [month for month in cursor.fetchone() if month is not None])
-    merged = run.errors + [
-        {"line": line, "message": sql_problem_message(line, problem, month)} for line, problem, month, _ in found
-    ]
-    run.errors = sorted(merged, key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
-    run.error_count += total
-    reading.rows_valid -= total
-
-
 def _note_months(run: CrimeImportRun, months: Iterable[str]) -> None:
     """Record the earliest and latest months (YYYY-MM) of the file's rows that load on the run."""
     ordered = sorted(months)
@@ -193,48 +163,45 @@ def _load_postgresql(
     save: Callable[[], None],
     reading: _Reading,
 ) -> int:
-    """Stage the file (COPY of its bytes, or row by row when that cannot number its lines; see
-    evaluation.services.crime_import_copy), check the staged rows in SQL, insert the good ones."""
-    with connection.cursor() as cursor:
-        # The progress written between chunks need not wait for the disk: a crash loses the import
-        # anyway (it is then run again).
-        cursor.execute("SET synchronous_commit = off")
-        copying.create_staging(cursor)
-        # About twenty progress steps per file, each between 1,000 and CHUNK_ROWS rows.
-        chunk = max(1_000, min(CHUNK_ROWS, run.rows_total // 20))
-        started = time.perf_counter()
-        try:
-            staged = None
-            if stream.seekable():
+    """Stage the file (COPY of its bytes, or row by row when that cannot number its lines) and
+    load it, checking the staged rows in SQL (evaluation.services.crime_import_copy); report the
+    malformed rows with those the reader found."""
 
-                def after_chunk(total: int) -> None:
-                    reading.rows_done = total
-                    save()
+    def reread() -> Iterator[tuple[int, list[str]]]:
+        if not stream.seekable():
+            return rows  # not started: COPY was never tried
+        stream.seek(0)
+        reader = csv.reader(_lines(stream))
+        next(reader)  # the header, already checked
+        reading.rows_done = 0
+        return _rows(reader, reading, check=False)
 
-                staged = copying.stage_file(cursor, stream, chunk_rows=chunk, after_chunk=after_chunk)
-            if staged is None:
-                if stream.seekable():
-                    stream.seek(0)
-                    reader = csv.reader(_lines(stream))
-                    next(reader)  # the header, already checked
-                    rows = _rows(reader, reading, check=False)
-                reading.rows_done = 0
-                copying.stage_rows(cursor, rows, chunk=chunk, after_chunk=save)
-            else:
-                reading.rows_valid = staged
-            timings = {"read_and_stage": time.perf_counter() - started}
-            _drop_sql_problems(cursor, run, reading)
-            timings["check"] = time.perf_counter() - started - timings["read_and_stage"]
-            laps: dict[str, float] = {}
-            inserted = copying.insert_staged(cursor, staged=reading.rows_valid, run_id=run.pk, timings=laps)
-            timings["insert"] = time.perf_counter() - started - timings["read_and_stage"] - timings["check"]
-            timings.update(laps)
-            # Not stored: for the benchmark's breakdown of where the time goes.
-            run.phase_seconds = timings  # type: ignore[attr-defined]
-        finally:
-            cursor.execute(f"DROP TABLE IF EXISTS {copying.STAGING}")
-            cursor.execute("RESET synchronous_commit")
-    return inserted
+    def after_chunk(staged: int | None) -> None:
+        if staged is not None:
+            reading.rows_done = staged
+        save()
+
+    loaded, staged = copying.load(
+        run_id=run.pk,
+        rows_expected=run.rows_total,
+        stream=stream if stream.seekable() else None,
+        rows=reread,
+        after_chunk=after_chunk,
+    )
+    if staged is not None:
+        reading.rows_valid = staged
+    reading.rows_valid -= loaded.problem_count
+    _note_months(run, loaded.months)
+    if loaded.problem_count:
+        merged = run.errors + [
+            {"line": line, "message": sql_problem_message(line, problem, month)}
+            for line, problem, month in loaded.problems
+        ]
+        run.errors = sorted(merged, key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
+        run.error_count += loaded.problem_count
+    # Not stored: for the benchmark's breakdown of where the time goes.
+    run.phase_seconds = loaded.timings  # type: ignore[attr-defined]
+    return loaded.inserted
 
 
 def _record(run: CrimeImportRun, line: int, row: list[str], key: str) -> CrimeRecord:
@@ -270,7 +237,7 @@ def _load_portable(run: CrimeImportRun, rows: Iterator[tuple[int, list[str]]], s
             seen[digest] += 1
             key = asb_key(row[1:], seen[digest])
         batch.append(_record(run, line, row, key))
-        if len(batch) >= CHUNK_ROWS // 5:
+        if len(batch) >= copying.CHUNK_ROWS // 5:
             CrimeRecord.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
             save()

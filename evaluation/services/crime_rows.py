@@ -28,16 +28,22 @@ LIMITS = {0: ("Crime ID", 64), 2: ("Reported by", 120), 3: ("Falls within", 120)
 LIMITS.update({7: ("LSOA code", 9), 8: ("LSOA name", 120), 9: ("crime type", 80), 10: ("outcome", 200)})
 # The checks of `row_problem`, in SQL over the staging table. Regular expressions cost PostgreSQL about
 # a microsecond a call, so none runs per row: a file has a few dozen distinct months, checked once
-# each (`GOOD_MONTHS`), each row then looked up among the good ones (a hashed ANY, nearly free);
+# each (`good_months_sql`), each row then looked up among the good ones (a hashed ANY, nearly free);
 # the coordinates are numbers already (COPY read them), so their check is two comparisons; lengths
 # are compared in bytes first (no decoding), in characters only when that is over.
 MONTH_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
 MONTH = re.compile(MONTH_PATTERN)
-# FILTER, not WHERE: a WHERE would be pushed below the DISTINCT, testing every row.
-GOOD_MONTHS = (
-    f"SELECT coalesce(array_agg(month) FILTER (WHERE month ~ '{MONTH_PATTERN}'), '{{}}') "  # noqa: S608
-    "FROM (SELECT DISTINCT month FROM crime_import_staging) AS d"
-)
+
+
+def good_months_sql(table: str) -> str:
+    """The distinct months of a staging table that are of the form YYYY-MM, as one array."""
+    # FILTER, not WHERE: a WHERE would be pushed below the DISTINCT, testing every row.
+    return (
+        f"SELECT coalesce(array_agg(month) FILTER (WHERE month ~ '{MONTH_PATTERN}'), '{{}}') "  # noqa: S608
+        f'FROM (SELECT DISTINCT month FROM "{table}") AS d'
+    )
+
+
 FIELD_COLUMNS = {0: "crime_id", 2: "reported_by", 3: "falls_within", 6: "location", 7: "lsoa_code"}
 FIELD_COLUMNS.update({8: "lsoa_name", 9: "crime_type", 10: "last_outcome"})
 PROBLEM_SQL = (
@@ -54,11 +60,19 @@ PROBLEM_SQL = (
     )
     + " END"
 )
-SQL_PROBLEMS = (
-    f"SELECT line_no, problem, left(month, 20), count(*) OVER () FROM (SELECT line_no, month, {PROBLEM_SQL} AS problem "  # noqa: S608
-    f"FROM crime_import_staging) AS checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_ERRORS_KEPT}"
-)
-SQL_DROP_PROBLEMS = f"DELETE FROM crime_import_staging WHERE ({PROBLEM_SQL}) IS NOT NULL"  # noqa: S608
+
+
+def problems_sql(table: str) -> str:
+    """The first MAX_ERRORS_KEPT malformed rows of a staging table by line (line, problem, month, and
+    how many there are in all); takes the `months` of `good_months_sql`."""
+    return (
+        f"SELECT line_no, problem, left(month, 20), count(*) OVER () FROM (SELECT line_no, month, {PROBLEM_SQL} "  # noqa: S608
+        f'AS problem FROM "{table}") AS checked WHERE problem IS NOT NULL ORDER BY line_no LIMIT {MAX_ERRORS_KEPT}'
+    )
+
+
+def drop_problems_sql(table: str) -> str:
+    return f'DELETE FROM "{table}" WHERE ({PROBLEM_SQL}) IS NOT NULL'  # noqa: S608
 
 
 def sql_problem_message(line: int, problem: str, month: str) -> str:

@@ -152,26 +152,34 @@ def test_an_empty_field_is_empty_text_not_null_in_the_copied_rows() -> None:
     assert (row.crime_id, row.context, row.latitude) == ("", "", None)
 
 
-def test_a_well_formed_file_is_staged_by_copy_and_a_multi_line_field_is_sent_back_to_the_row_by_row_way(
+def test_a_well_formed_file_is_staged_by_copy_in_chunks_and_a_multi_line_field_is_sent_back_to_the_row_by_row_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from evaluation.services import crime_import_copy as copying
+    from evaluation.services.crime_import_copy import staging
 
-    monkeypatch.setattr(copying, "BLOCK_BYTES", 100)  # a row or so per read, so progress steps show
-    progress: list[int] = []
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 100)  # a row or so per read, so progress steps show
+    progress: list[tuple[str, int]] = []
     multi_line = police_csv([crime_row(crime_id=crime_id(1), location="On or near\nHigh Street")])
+    tables = staging.Staging(run_id=41)
     with connection.cursor() as cursor:
-        cursor.execute(copying.CREATE_STAGING)
-        staged = copying.stage_file(cursor, io.BytesIO(_sample()), chunk_rows=4, after_chunk=progress.append)
-        cursor.execute(f"SELECT line_no, month FROM {copying.STAGING} ORDER BY line_no")  # noqa: S608
-        months = cursor.fetchall()
-        cursor.execute(f"TRUNCATE {copying.STAGING}")
-        refused = copying.stage_file(cursor, io.BytesIO(multi_line), chunk_rows=4, after_chunk=progress.append)
-        cursor.execute(f"SELECT count(*) FROM {copying.STAGING}")  # noqa: S608
+        staged = staging.stage_file(
+            cursor, io.BytesIO(_sample()), tables, chunk_rows=4, after_chunk=lambda *step: progress.append(step)
+        )
+        months = []
+        for table in tables.tables:
+            cursor.execute(f'SELECT line_no, month FROM "{table}" ORDER BY line_no')  # noqa: S608
+            months.append(cursor.fetchall())
+        with pytest.raises(staging.NeedsRowByRow):
+            staging.stage_file(cursor, io.BytesIO(multi_line), tables, chunk_rows=4, after_chunk=lambda *step: None)
+        tables.drop(cursor)
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'crime\\_import\\_staging\\_41\\_%'")
         left = cursor.fetchone()[0]
-        cursor.execute(f"DROP TABLE {copying.STAGING}")
 
     assert staged == 6
-    assert months == [(2, "2026-03"), (3, "2026-03"), (4, "2026-03"), (5, "2026-03"), (6, "March 2026"), (7, "2026-04")]
-    assert progress[:2] == [4, 6]  # a step per COPY of at least 4 rows, cut at line ends
-    assert (refused, left) == (None, 0)
+    # A table per COPY of at least 4 rows, cut at line ends, each numbered by the file's lines.
+    assert progress == [("crime_import_staging_41_1", 4), ("crime_import_staging_41_2", 6)]
+    assert months == [
+        [(2, "2026-03"), (3, "2026-03"), (4, "2026-03"), (5, "2026-03")],
+        [(6, "March 2026"), (7, "2026-04")],
+    ]
+    assert left == 0
