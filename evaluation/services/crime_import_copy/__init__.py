@@ -164,6 +164,7 @@ def load(
         # The progress written between chunks need not wait for the disk: a crash loses the import
         # anyway (it is then run again).
         cursor.execute("SET synchronous_commit = off")
+        _roomy_temp_buffers(cursor)  # for a load on this connection (inline, or the second try)
         drop_abandoned(cursor)
         staging = Staging(run_id)
         staging.hold(cursor)
