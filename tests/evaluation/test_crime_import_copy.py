@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
 from evaluation.services import crime_rows as row_rules
-from evaluation.services.crime_import import crime_import_run
+from evaluation.services.crime_import import WRONG_FIELD_COUNT, crime_import_run
 from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +183,35 @@ def test_a_well_formed_file_is_staged_by_copy_in_chunks_and_a_multi_line_field_i
         [(6, "March 2026"), (7, "2026-04")],
     ]
     assert left == 0
+
+
+def test_a_file_ending_with_a_chunk_gets_no_empty_chunk_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluation.services.crime_import_copy import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 100)  # a row or so per read
+    content = police_csv([crime_row(crime_id=crime_id(n)) for n in range(1, 5)])
+    progress: list[tuple[str, int]] = []
+    tables = staging.Staging(run_id=42)
+    with connection.cursor() as cursor:
+        staged = staging.stage_file(
+            cursor, io.BytesIO(content), tables, chunk_rows=4, after_chunk=lambda *step: progress.append(step)
+        )
+        kept = list(tables.tables)
+        tables.drop(cursor)
+
+    assert staged == 4
+    assert progress == [("crime_import_staging_42_1", 4)]
+    assert kept == ["crime_import_staging_42_1"]
+
+
+def test_a_line_of_backslash_dot_is_reported_by_its_line_and_the_rows_after_it_load() -> None:
+    # "\." alone on a line ends COPY's data; counted against the lines sent, it sends the file the
+    # row-by-row way, which reports the line.
+    rows = [crime_row(crime_id=crime_id(n)) for n in range(1, 11)]
+    content = police_csv(rows[:3]) + b"\\.\n" + police_csv(rows[3:]).split(b"\n", 1)[1]
+
+    run = _import(io.BytesIO(content))
+
+    assert run.state == ImportState.DONE
+    assert CrimeRecord.objects.count() == 10
+    assert run.errors == [{"line": 5, "message": WRONG_FIELD_COUNT.format(line=5, count=1)}]

@@ -3,12 +3,13 @@ any transaction, so a second connection loads each staged chunk while the next i
 give what the inline way (all chunks staged, then loaded on one connection, as inside a
 transaction) gives: the same rows, keys and reported lines; and leave no staging table behind.
 
-These tests commit (transaction=True); their files are a few thousand rows, so that they are
-staged in several chunks (a chunk is at least 1,000 rows)."""
+These tests commit (transaction=True); their files are a few thousand rows, read in small blocks so
+that they are staged in several chunks (a chunk is at least 1,000 rows and one block)."""
 
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 import pytest
@@ -23,7 +24,12 @@ from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROWS = 3_500  # four chunks of 1,000 rows (the last one 500)
+ROWS = 3_500  # four chunks of about 1,000 rows (the last one about 500)
+
+
+@pytest.fixture(autouse=True)
+def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 4096)  # about 20 rows a read: chunks end near 1,000 rows
 
 
 def _rows() -> list[list[str]]:
@@ -41,9 +47,10 @@ def _rows() -> list[list[str]]:
     return rows
 
 
-def _import(content: bytes) -> CrimeImportRun:
+def _import(content: bytes, steps: list[int] | None = None) -> CrimeImportRun:
     run = CrimeImportRun.objects.create(file_name="street.csv", rows_total=content.count(b"\n") - 1)
-    return crime_import_run(run=run, stream=io.BytesIO(content))
+    progress = None if steps is None else lambda run: steps.append(run.rows_done)
+    return crime_import_run(run=run, stream=io.BytesIO(content), progress=progress)
 
 
 def _held() -> list[tuple[Any, ...]]:
@@ -63,15 +70,20 @@ def _crime_inserts(queries: CaptureQueriesContext) -> int:
 def test_a_file_of_several_chunks_is_loaded_on_a_second_connection_as_the_inline_way_loads_it() -> None:
     content = police_csv(_rows())
 
+    steps: list[int] = []
     with CaptureQueriesContext(connection) as queries:
-        pipelined = _import(content)
+        pipelined = _import(content, steps)
     pipelined_rows = _held()
     CrimeRecord.objects.all().delete()
     with transaction.atomic():  # inside a transaction: inline, on this connection
         inline = _import(content)
     inline_rows = _held()
 
-    # No insert into the crime table ran on this connection: the second one did them all.
+    # Four chunks staged, and no insert into the crime table ran on this connection: the second one
+    # did them all.
+    assert len(steps) == 5  # a step per chunk, and the last when done
+    assert steps[-1] == ROWS
+    assert 1_000 <= steps[0] < 1_100
     assert _crime_inserts(queries) == 0
     assert pipelined.state == inline.state == ImportState.DONE
     assert pipelined_rows == inline_rows
@@ -149,3 +161,47 @@ def test_an_import_drops_the_staging_tables_of_a_dead_import_but_not_of_a_runnin
             running.drop(cursor)
             running.release(cursor)
         other.close()
+
+
+class _Interrupted(Exception):
+    """As Celery's soft time limit or Ctrl-C in the command: raised in the staging thread."""
+
+
+def test_an_import_interrupted_while_the_loader_finishes_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_join = threading.Thread.join
+    interrupted: list[str] = []
+
+    def join(thread: threading.Thread, timeout: float | None = None) -> None:
+        if thread.name.startswith("crime-import-") and not interrupted:
+            interrupted.append(thread.name)
+            raise _Interrupted  # while the loader is still at work on its last steps
+        real_join(thread, timeout)
+
+    monkeypatch.setattr(threading.Thread, "join", join)
+
+    with pytest.raises(_Interrupted):
+        _import(police_csv(_rows()))
+
+    assert interrupted
+    assert CrimeRecord.objects.count() == 0
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("crime-import-")]
+    assert _staging_tables() == []
+    with connection.cursor() as cursor:  # the indexes the loader dropped are back (rolled back)
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [CrimeRecord._meta.db_table])
+        assert cursor.fetchone()[0] == 3
+
+
+def test_an_error_while_staging_stops_the_loader_and_adds_nothing() -> None:
+    content = police_csv(_rows())
+    run = CrimeImportRun.objects.create(file_name="street.csv", rows_total=ROWS)
+
+    def progress(run: CrimeImportRun) -> None:
+        if run.rows_done > 2_000:  # the loader has taken two chunks by now, or is taking them
+            raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        crime_import_run(run=run, stream=io.BytesIO(content), progress=progress)
+
+    assert CrimeRecord.objects.count() == 0
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("crime-import-")]
+    assert _staging_tables() == []

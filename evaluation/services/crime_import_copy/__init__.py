@@ -1,13 +1,21 @@
 """The PostgreSQL side of the crime import (evaluation.services.crime_import): `load` stages the
 file with COPY (`staging`) and moves the staged rows into `CrimeRecord` (`loading`).
 
-Pipelined: the file is staged a chunk at a time, and a second connection, in a thread, checks and
-loads each chunk while this one stages the next, so the two halves of the work use both cores.
-The load is one transaction on that connection, from its first chunk to its last index; the
-chunks it reads are committed as they are staged (that is also how the progress bar moves). When
-the caller is already inside a transaction (a test), a second connection could not see its
-chunks: they are then all staged first and loaded on the same connection ("inline"), by the same
-code.
+Pipelined: the file is staged a chunk at a time, and a second connection, in a thread started by
+the first chunk, checks and loads each chunk while this one stages the next, so the two halves of
+the work use both cores. The load is one transaction on that connection, from its first chunk to
+its last index; the chunks it reads are committed as they are staged (that is also how the
+progress bar moves). Anything that stops the staging (an error, a Celery time limit) stops the
+thread at its next step, and its transaction rolls back. When the caller is already inside a
+transaction (a test), a second connection could not see its chunks: they are then all staged
+first and loaded on the same connection ("inline"), by the same code; so is a file staged row by
+row (the csv module is slow, and the loader would keep the crime table locked all that time).
+
+While a large file is loaded (at least half the rows held), pages that read crime data wait for
+it: the loader locks the crime table from its first chunk to its commit, because it drops the
+indexes to build them once at the end (a first import of 500,000 rows: about 4 s here). Nothing on
+the staging connection may touch the crime table meanwhile: it would wait for a lock the thread
+holds until the staging ends.
 
 Where the time went (500,000 rows, 2 cores; see benchmarks/test_crime_import.py for the runs):
 - 2026-11-25: reading each row with Python's csv module and sending it with `write_row` took
@@ -48,11 +56,10 @@ from evaluation.services.crime_import_copy.staging import (
 
 __all__ = ["LoadResult", "load"]
 
-# About twenty progress steps (and pipelined chunks) per file, each between these sizes.
+# About twenty progress steps (and chunks) per file, each between these sizes; a chunk is also at
+# least one block read (staging.BLOCK_BYTES, about 5,000 rows), so a small file has fewer.
 MIN_CHUNK_ROWS = 1_000
 CHUNK_ROWS = 25_000
-_END = ""  # put after the last chunk
-_ABORT = "\x00"  # put instead: discard what was loaded
 
 
 def _roomy_temp_buffers(cursor: Any) -> None:
@@ -77,19 +84,20 @@ def _load_inline(tables: list[str], *, run_id: int, rows_expected: int, fresh: b
 
 
 class _Loading:
-    """Hands staged chunks to a ChunkLoader: on a second connection in a thread as they come
-    (pipelined), or on this connection once all are staged (inline). A context manager: leaving
-    it without `result` discards what was loaded."""
+    """Hands staged chunks to a ChunkLoader: with `pipelined`, on a second connection in a thread,
+    started by the first chunk, each as it comes; otherwise on this connection once all are staged.
+    A context manager: leaving it other than through `result` (an error, a COPY refused, a Celery
+    time limit while waiting) stops the thread at its next step and rolls its load back."""
 
-    def __init__(self, *, run_id: int, rows_expected: int) -> None:
+    def __init__(self, *, run_id: int, rows_expected: int, pipelined: bool) -> None:
         self.run_id, self.rows_expected = run_id, rows_expected
-        self.pipelined = not connection.in_atomic_block
-        self._chunks: queue.SimpleQueue[str] = queue.SimpleQueue()
+        # A second connection sees only committed chunks: inside a transaction (a test) or with
+        # autocommit off, the chunks are loaded here instead.
+        self.pipelined = pipelined and connection.get_autocommit() and not connection.in_atomic_block
+        self._chunks: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._abort = threading.Event()
         self._outcome: LoadResult | BaseException | None = None
         self._thread: threading.Thread | None = None
-        if self.pipelined:
-            self._thread = threading.Thread(target=self._load_in_thread, name=f"crime-import-{run_id}", daemon=True)
-            self._thread.start()
 
     def _load_in_thread(self) -> None:
         # Django gives this thread its own connection; closed at the end, whatever happens.
@@ -99,27 +107,39 @@ class _Loading:
             with transaction.atomic(), connection.cursor() as cursor:
                 loader = ChunkLoader(cursor, run_id=self.run_id, rows_expected=self.rows_expected)
                 loader.begin()
-                while (table := self._chunks.get()) != _END:
-                    if table == _ABORT:
+                while (table := self._chunks.get()) is not None:
+                    if self._abort.is_set():
                         raise _Aborted
                     loader.take(table)
-                self._outcome = loader.finish()
+                result = loader.finish()
+                # The last moment to roll back: asked after the slowest step (the indexes).
+                if self._abort.is_set():
+                    raise _Aborted
+                self._outcome = result
         except BaseException as error:
             self._outcome = error
         finally:
             connection.close()
 
     def put(self, table: str) -> None:
-        if self.pipelined:
-            self._chunks.put(table)
+        if not self.pipelined:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._load_in_thread, name=f"crime-import-{self.run_id}")
+            self._thread.start()
+        self._chunks.put(table)
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._chunks.put(None)
+            self._thread.join()
+            self._thread = None
 
     def result(self, staging: Staging) -> LoadResult:
         """Wait for the load; when a Crime ID given twice stopped the rebuilt key, load the chunks
         again on this connection, each Crime ID once."""
         if self._thread is not None:
-            self._chunks.put(_END)
-            self._thread.join()
-            self._thread = None
+            self._stop()
             outcome = self._outcome
             if isinstance(outcome, LoadResult):
                 return outcome
@@ -139,9 +159,8 @@ class _Loading:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         if self._thread is not None:
-            self._chunks.put(_ABORT)
-            self._thread.join()
-            self._thread = None
+            self._abort.set()
+            self._stop()
 
 
 class _Aborted(Exception):
@@ -173,7 +192,7 @@ def load(
         try:
             if stream is not None:
                 try:
-                    with _Loading(run_id=run_id, rows_expected=rows_expected) as loading:
+                    with _Loading(run_id=run_id, rows_expected=rows_expected, pipelined=True) as loading:
 
                         def copied(table: str, total: int) -> None:
                             loading.put(table)
@@ -185,7 +204,9 @@ def load(
                     return _timed(result, began, staged_at), staged
                 except NeedsRowByRow:
                     staging.drop(cursor)
-            with _Loading(run_id=run_id, rows_expected=rows_expected) as loading:
+            # Not pipelined: the csv module is several times slower than COPY, and the loader would
+            # hold the crime table locked against readers all that time.
+            with _Loading(run_id=run_id, rows_expected=rows_expected, pipelined=False) as loading:
 
                 def sent(table: str) -> None:
                     loading.put(table)
@@ -196,9 +217,13 @@ def load(
                 result = loading.result(staging)
             return _timed(result, began, staged_at), None
         finally:
-            staging.drop(cursor)
-            staging.release(cursor)
-            cursor.execute("RESET synchronous_commit")
+            try:
+                staging.drop(cursor)
+            finally:
+                # Whatever the drop did: a table left is dropped by a later import once the lock
+                # is released, and a pooled connection must not keep committing asynchronously.
+                staging.release(cursor)
+                cursor.execute("RESET synchronous_commit")
 
 
 def _timed(result: LoadResult, began: float, staged_at: float) -> LoadResult:

@@ -9,8 +9,8 @@ which is then run again: imports are idempotent) and room to sort in memory.
 Indexes, by the rows expected against the rows already held:
 - When the file is large against the rows held (at least half as many), the two search indexes
   are dropped and built again at the end, several times cheaper than maintaining them row by row
-  (500,000 rows: 6.5 s of maintenance against about 0.7 s to build); meanwhile the crime table is
-  locked against readers.
+  (500,000 rows: 6.5 s of maintenance against about 0.7 s to build); meanwhile, from `begin` to
+  the commit, the crime table is locked against readers.
 - When the table is empty (a first import), the primary key is dropped and built again too
   (500,000 rows: keeping it up to date cost 2.2 s, building it 0.3 s), and the inserts test
   nothing: a Crime ID given twice in the file makes the rebuilt key fail with IntegrityError, and

@@ -12,9 +12,10 @@ Two ways to stage:
 - `stage_file`: the file's bytes go to COPY (FORMAT csv) unparsed, in whole lines, one COPY per
   chunk; COPY reads the coordinates as numbers and each table numbers its rows (the line number
   is the row's position in the file plus one for the header). Anything COPY refuses (a wrong
-  number of fields, a coordinate that is not a number, bytes that are not UTF-8, a blank line) or
-  a quoted field running over several lines (the numbering would no longer match the file's
-  lines) makes it raise `NeedsRowByRow`: the caller then stages the file again with `stage_rows`.
+  number of fields, a coordinate that is not a number, bytes that are not UTF-8, a blank line), a
+  quoted field running over several lines (the numbering would no longer match the file's lines)
+  or a line "\\." (COPY's end-of-data marker: the rest of the chunk would be lost) makes it raise
+  `NeedsRowByRow`: the caller then stages the file again with `stage_rows`.
   Real police.uk files take the fast way.
 - `stage_rows`: each row parsed by the csv module (which reports such lines by number), sent with
   its line number.
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import psycopg
-from django.db import DatabaseError, transaction
+from django.db import DataError, transaction
 
 TABLE_PREFIX = "crime_import_staging_"
 # The advisory-lock class of imports (the second key is the run's id): "CI" in ASCII.
@@ -79,6 +80,9 @@ class Staging:
         self.tables.append(table)
         return table
 
+    def discard_last(self, cursor: Any) -> None:
+        cursor.execute(f'DROP TABLE "{self.tables.pop()}"')
+
     def drop(self, cursor: Any) -> None:
         for table in self.tables:
             cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
@@ -122,20 +126,20 @@ def drop_abandoned(cursor: Any) -> list[str]:
 def stage_file(
     cursor: Any, stream: IO[bytes], staging: Staging, *, chunk_rows: int, after_chunk: Callable[[str, int], None]
 ) -> int:
-    """COPY the file's rows (after its header) into staging tables of about `chunk_rows` rows,
-    calling `after_chunk(table, rows so far)` after each; the number of rows. Raises
-    `NeedsRowByRow` when COPY cannot stage the file line for line."""
+    """COPY the file's rows (after its header) into staging tables of at least `chunk_rows` rows
+    (and at least one block read), calling `after_chunk(table, rows so far)` after each; the
+    number of rows. Raises `NeedsRowByRow` when COPY cannot stage the file line for line."""
     stream.seek(0)
     stream.readline()  # the header, already checked
     pending = b""  # read but not yet sent: part of a line
     total = 0
-    try:
-        while True:
-            sent, final = 0, False
-            # A field can run over lines only inside quotes; most police.uk files have no quote
-            # at all, and then the staged rows need no search for line breaks.
-            quoted = False
-            table = staging.create(cursor, first_line=total + 2)
+    while True:
+        sent, final = 0, False
+        # A field can run over lines only inside quotes; most police.uk files have no quote at
+        # all, and then the staged rows need no search for line breaks.
+        quoted = False
+        table = staging.create(cursor, first_line=total + 2)
+        try:
             # Each chunk committed on its own (or a savepoint, inside a transaction): a refused
             # block rolls back alone, and the loader on another connection sees the chunk at once.
             with transaction.atomic(), cursor.copy(COPY_FILE.format(table=table)) as copy:
@@ -154,16 +158,26 @@ def stage_file(
                         copy.write(data[:cut])
                         sent += data.count(b"\n", 0, cut)
                     pending = data[cut:]
-            if quoted:
-                cursor.execute(MULTI_LINE.format(table=table))
-                if cursor.fetchone()[0]:
-                    raise NeedsRowByRow
-            total += sent
-            after_chunk(table, total)
-            if final:
-                return total
-    except (psycopg.Error, DatabaseError) as error:
-        raise NeedsRowByRow from error
+        except (psycopg.DataError, DataError) as error:
+            # What COPY refuses in the data itself (a field count, a number, the encoding);
+            # any other error is not the file's and is raised.
+            raise NeedsRowByRow from error
+        # Fewer rows than lines: a quoted field ran over lines, or a line "\." ended COPY's data
+        # early (its end-of-data marker) and the rest of the chunk was not read.
+        if cursor.rowcount != sent:
+            raise NeedsRowByRow
+        if quoted:
+            cursor.execute(MULTI_LINE.format(table=table))
+            if cursor.fetchone()[0]:
+                raise NeedsRowByRow
+        if final and not sent and total:
+            # The file ended with the previous chunk: no empty chunk, no second last step.
+            staging.discard_last(cursor)
+            return total
+        total += sent
+        after_chunk(table, total)
+        if final:
+            return total
 
 
 def stage_rows(
