@@ -39,7 +39,9 @@ evaluation.services.crime_import_copy for the reasons of each step):
   next is staged): medians of five rounds 2.86x, 2.96x and 2.95x (about 3.6 s against 1.2 s).
   Per phase: staging 1.3-1.9 s (slower than alone: the loader shares the machine), then 1.8-2.4 s
   after it: the ASB rows 0.4 s, the primary key and search indexes 1.2-1.6 s. Re-importing the
-  same file (nothing added) took 3.8-4.4 s.
+  same file (nothing added) took 3.8-4.4 s. After the review's mends (an abort checked between
+  chunks, rows copied checked against lines sent), two more runs: 2.55x and 3.08x (single rounds
+  varied from 2.3x to 3.6x on a machine whose raw COPY varied from 1.1 s to 1.9 s).
 
 Run with `make bench` (or `make benchmark`). It reports; it does not pass or fail on timings.
 Results are written to var/benchmarks/crime_import.json. BENCH_CRIME_ROWS changes the size."""
