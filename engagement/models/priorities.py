@@ -58,6 +58,16 @@ class CommunityPriority(models.Model):
         related_name="priorities",
         help_text="The meeting at which it was set, if any.",
     )
+    # Set from the survey's results page (evaluation.services.survey_priorities), which holds the
+    # rules: a string reference, as engagement comes before evaluation.
+    survey = models.ForeignKey(
+        "evaluation.Survey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="priorities",
+        help_text="The survey whose results it was set from, if any.",
+    )
     status = models.CharField(max_length=20, choices=PriorityStatus.choices, default=PriorityStatus.PROPOSED)
     adopted_on = models.DateField(null=True, blank=True)
     not_adopted_reason = models.TextField(blank=True)

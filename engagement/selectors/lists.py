@@ -56,7 +56,7 @@ def priority_list_visible_to(
 
 def priority_detail_queryset() -> QuerySet[CommunityPriority]:
     return CommunityPriority.objects.select_related(
-        "neighbourhood", "event__neighbourhood", "created_by"
+        "neighbourhood", "event__neighbourhood", "created_by", "survey"
     ).prefetch_related("actions")
 
 

@@ -38,6 +38,9 @@ CHOSEN_BY_INVALID = "Choose how the priority was chosen."
 VOTES_REQUIRED = "Enter the number of votes for the priority, as there was a vote."
 VOTES_MORE_THAN_CAST = "The votes for the priority cannot be more than the votes cast."
 EVENT_OTHER_NEIGHBOURHOOD = "Choose a meeting held in the same neighbourhood."
+SURVEY_LINKED = (
+    "This priority was set from a survey's results: unlink it there before saying it was chosen another way."
+)
 STATUS_NOT_ALLOWED = "A priority that is {current} cannot become {new}."
 NOT_ADOPTED_REASON_REQUIRED = "Give the reason the priority was not adopted."
 ACTION_REQUIRED = "Say what was done."
@@ -46,7 +49,7 @@ ACTION_BEFORE_ISSUE = "The action cannot be dated before the priority was set ({
 ACTION_NOT_ADOPTED = "Adopt the priority before recording what was done about it."
 PROBLEM_NEEDS_ADOPTION = "Only an adopted priority, or one in progress, can become a problem."
 
-PRIORITY_FIELDS = ("neighbourhood", "issue", "issue_date", "chosen_by", "votes_for", "votes_cast", "event")
+PRIORITY_FIELDS = ("neighbourhood", "issue", "issue_date", "chosen_by", "votes_for", "votes_cast", "event", "survey")
 EDITABLE_FIELDS = ("issue", "issue_date", "chosen_by", "votes_for", "votes_cast", "event")
 # A problem's title is at most 200 characters; a longer issue is cut at a word.
 PROBLEM_TITLE_LENGTH = 200
@@ -64,6 +67,8 @@ def _check(priority: CommunityPriority) -> None:
         errors["chosen_by"] = CHOSEN_BY_INVALID
     elif priority.chosen_by == ChosenBy.MEETING_VOTE and priority.votes_for is None:
         errors["votes_for"] = VOTES_REQUIRED
+    elif priority.survey_id is not None and priority.chosen_by != ChosenBy.SURVEY:
+        errors["chosen_by"] = SURVEY_LINKED
     if priority.votes_for is not None and priority.votes_cast is not None and priority.votes_for > priority.votes_cast:
         errors["votes_cast"] = VOTES_MORE_THAN_CAST
     if priority.event_id is not None and priority.event.neighbourhood_id != priority.neighbourhood_id:  # type: ignore[union-attr]

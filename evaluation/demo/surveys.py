@@ -1,7 +1,8 @@
 """Demo surveys: three rounds of the trust-and-confidence survey in Eastgate and Riverside (about
 three hundred public responses, with Eastgate improving round by round and Riverside dipping then
 recovering), and one partnership health check of the Community Safety Partnership answered by its
-members' demo users.
+members' demo users. The Riverside priorities chosen by survey (engagement's demo) are recorded as
+set from the summer round's results.
 
 Surveys are built through the services (so the shipped template, audit events and the public link
 are the real ones); responses are written with bulk_create so the seed stays quick. Idempotent: a
@@ -17,7 +18,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from engagement.models import ChosenBy, CommunityPriority
 from evaluation.models import Answer, Audience, Question, Survey, SurveyResponse, SurveyStatus
+from evaluation.services.survey_priorities import survey_priority_link
 from evaluation.services.survey_templates import PARTNERSHIP_HEALTH, TEMPLATES, TRUST_CONFIDENCE
 from evaluation.services.surveys import survey_close, survey_create, survey_publish
 from partnerships.models import Neighbourhood, Partnership
@@ -159,6 +162,19 @@ def _health_check(builder: User, rng: random.Random) -> int:
     return 1
 
 
+def _priorities_from_results(builder: User) -> int:
+    """Link Riverside's priorities chosen by survey (and not yet linked) to its summer round."""
+    survey = Survey.objects.filter(title=_round_title("Riverside", 1)).first()
+    if survey is None or survey.neighbourhood_id is None:
+        return 0
+    chosen = CommunityPriority.objects.filter(
+        neighbourhood_id=survey.neighbourhood_id, chosen_by=ChosenBy.SURVEY, survey__isnull=True
+    )
+    for priority in chosen:
+        survey_priority_link(actor=builder, survey=survey, priority=priority)
+    return len(chosen)
+
+
 def seed_records(*, stdout: Any) -> None:
     builder = User.objects.filter(email=BUILDER).first()
     if builder is None:
@@ -167,5 +183,9 @@ def seed_records(*, stdout: Any) -> None:
     rng = random.Random(2026)  # noqa: S311
     rounds = _trust_rounds(builder, rng, stdout)
     checks = _health_check(builder, rng)
+    linked = _priorities_from_results(builder)
     total = SurveyResponse.objects.filter(survey__status__in=(SurveyStatus.PUBLISHED, SurveyStatus.CLOSED)).count()
-    stdout.write(f"Surveys: {rounds} trust-and-confidence rounds and {checks} health check created; {total} responses.")
+    stdout.write(
+        f"Surveys: {rounds} trust-and-confidence rounds and {checks} health check created; {total} responses; "
+        f"{linked} priorit{'y' if linked == 1 else 'ies'} linked to the results they were set from."
+    )

@@ -149,3 +149,29 @@ class ResultsFilterForm(forms.Form):
 
 def template_title(key: str) -> str:
     return TEMPLATES[key].title if key in TEMPLATES else ""
+
+
+PRIORITY_INVALID = "Choose a priority from the list."
+
+
+class PriorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj}, {obj.neighbourhood.name}, set {obj.issue_date:%d %B %Y}"
+
+
+class SurveyPriorityForm(forms.Form):
+    """Link a community priority to the survey whose results set it: the priorities the user may
+    link (evaluation.selectors.survey_priorities) are the choices."""
+
+    priority = PriorityChoiceField(
+        label="Priority set from these results",
+        queryset=Survey.objects.none(),
+        empty_label="Choose a priority",
+        help_text="A priority of the survey's neighbourhood (or of one you work in), not set from another survey; "
+        "it is then recorded as chosen by survey.",
+        error_messages={"required": PRIORITY_INVALID, "invalid_choice": PRIORITY_INVALID},
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = candidates  # type: ignore[attr-defined]

@@ -1,21 +1,31 @@
-"""Views of survey results: one survey's results (charts with data tables), its responses as CSV,
-and trust-and-confidence trends across rounds by neighbourhood."""
+"""Views of survey results: one survey's results (charts with data tables) and the community
+priorities set from them, its responses as CSV, and trust-and-confidence trends across rounds by
+neighbourhood."""
 
 from __future__ import annotations
 
 import csv
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from evaluation.forms.surveys import ResultsFilterForm
+from core.forms import form_add_service_errors
+from evaluation.forms.surveys import ResultsFilterForm, SurveyPriorityForm
 from evaluation.models.surveys import Survey
+from evaluation.selectors.survey_priorities import (
+    can_link_priorities,
+    survey_priorities_shown,
+    survey_priority_candidates,
+)
 from evaluation.selectors.surveys_access import survey_get_for_user
 from evaluation.selectors.surveys_results import survey_export_rows, survey_results, trust_items, trust_trend
+from evaluation.services.survey_priorities import CANNOT_LINK, survey_priority_link, survey_priority_unlink
 from evaluation.services.surveys import survey_exported
 
 
@@ -23,15 +33,74 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-@require_GET
-def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = survey_get_for_user(
-        user=_user(request), pk=pk, queryset=Survey.objects.select_related("owner", "neighbourhood")
-    )
+def _results_page(
+    request: HttpRequest, survey: Survey, *, priority_form: SurveyPriorityForm | None = None
+) -> HttpResponse:
+    user = _user(request)
     form = ResultsFilterForm(request.GET or None)
     results = survey_results(survey=survey, **form.filters())
-    context = {"survey": survey, "form": form, "results": results, "chart_data": results.chart_data()}
+    can_link = can_link_priorities(user, survey)
+    if can_link and priority_form is None:
+        priority_form = SurveyPriorityForm(candidates=survey_priority_candidates(user=user, survey=survey))
+    context = {
+        "survey": survey,
+        "form": form,
+        "results": results,
+        "chart_data": results.chart_data(),
+        "priorities": survey_priorities_shown(user=user, survey=survey),
+        "can_link": can_link,
+        "priority_form": priority_form,
+    }
     return render(request, "evaluation/survey_results.html", context)
+
+
+def _survey(request: HttpRequest, pk: int, action: str = "view") -> Survey:
+    return survey_get_for_user(
+        user=_user(request), pk=pk, action=action, queryset=Survey.objects.select_related("owner", "neighbourhood")
+    )
+
+
+@require_GET
+def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _results_page(request, _survey(request, pk))
+
+
+def _to_priorities(survey: Survey) -> HttpResponse:
+    return redirect(reverse("survey-results", kwargs={"pk": survey.pk}) + "#priorities")
+
+
+@require_POST
+def survey_priority_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    survey = _survey(request, pk, action="change")
+    if not can_link_priorities(user, survey):
+        raise PermissionDenied(CANNOT_LINK)
+    form = SurveyPriorityForm(request.POST, candidates=survey_priority_candidates(user=user, survey=survey))
+    if form.is_valid():
+        try:
+            priority = survey_priority_link(actor=user, survey=survey, priority=form.cleaned_data["priority"])
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{priority}” is recorded as set from these results.")
+            return _to_priorities(survey)
+    return _results_page(request, survey, priority_form=form)
+
+
+@require_POST
+def survey_priority_unlink_view(request: HttpRequest, pk: int, priority_pk: int) -> HttpResponse:
+    user = _user(request)
+    survey = _survey(request, pk, action="change")
+    if not can_link_priorities(user, survey):
+        raise PermissionDenied(CANNOT_LINK)
+    priority = get_object_or_404(survey_priorities_shown(user=user, survey=survey), pk=priority_pk)
+    try:
+        priority = survey_priority_unlink(actor=user, survey=survey, priority=priority)
+    except ValidationError as error:  # unlinked meanwhile by someone else
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{priority}” is no longer linked to these results.")
+    return _to_priorities(survey)
 
 
 class _Echo:
@@ -71,6 +140,12 @@ def survey_trends(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("surveys/<int:pk>/results/", survey_results_view, name="survey-results"),
+    path("surveys/<int:pk>/priorities/", survey_priority_link_view, name="survey-priority-link"),
+    path(
+        "surveys/<int:pk>/priorities/<int:priority_pk>/unlink/",
+        survey_priority_unlink_view,
+        name="survey-priority-unlink",
+    ),
     path("surveys/<int:pk>/responses.csv", survey_export, name="survey-export"),
     path("surveys/trends/", survey_trends, name="survey-trends"),
 ]

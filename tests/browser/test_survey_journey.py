@@ -1,8 +1,9 @@
 """Journey in a real browser: a supervisor builds a survey from the trust-and-confidence template
 and publishes it; a member of the public, on a phone-sized screen and without signing in, opens
-the public link and answers; the supervisor sees the answer in the results chart and its table.
-axe-core finds no accessibility violations on the builder, the public form or the results page,
-and no console (CSP) error is logged."""
+the public link and answers; the supervisor sees the answer in the results chart and its table,
+and records that a community priority was set from these results (an empty choice first shows the
+error summary). axe-core finds no accessibility violations on the builder, the public form or the
+results page, and no console (CSP) error is logged."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from evaluation.models import Survey, SurveyResponse, SurveyStatus
 from evaluation.services.survey_templates import TEMPLATES, TRUST_CONFIDENCE
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors, sign_in_browser
+from tests.engagement.factories import make_priority
 from tests.partnerships.factories import NeighbourhoodFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,8 +37,9 @@ def test_supervisor_builds_trust_survey_public_answers_on_a_phone_supervisor_see
     page: Page, browser: Browser, live_server: Any
 ) -> None:
     force = PoliceForceFactory(name="Northshire Police")
-    NeighbourhoodFactory(organisation=force, name="Eastgate")
+    eastgate = NeighbourhoodFactory(organisation=force, name="Eastgate")
     supervisor = UserFactory(role=Role.SUPERVISOR, organisation=force, full_name="Sam Sergeant")
+    priority = make_priority(eastgate, by=supervisor, issue="Speeding on Eastgate Road.")
     today = timezone.localdate()
     template = TEMPLATES[TRUST_CONFIDENCE]
 
@@ -99,6 +102,17 @@ def test_supervisor_builds_trust_survey_public_answers_on_a_phone_supervisor_see
     expect(first.locator("canvas")).to_have_attribute("data-drawn", "true")
     expect(first.get_by_role("row", name="Agree 1 100.0%")).to_be_visible()
     expect(first.get_by_text("Net agreement: 100.0%")).to_be_visible()
+    _checked(page)
+
+    # ... and records that a priority was set from these results.
+    page.get_by_role("button", name="Link the priority").click()
+    expect(page.locator("[data-error-summary]")).to_contain_text("Choose a priority from the list.")
+    _checked(page)
+    page.get_by_label("Priority set from these results").select_option(
+        label=f"{priority}, Eastgate, set {priority.issue_date:%d %B %Y}"
+    )
+    page.get_by_role("button", name="Link the priority").click()
+    expect(page.locator("[data-survey-priorities]").get_by_role("link", name=str(priority))).to_be_visible()
     _checked(page)
 
     # The round appears in the trust-and-confidence trend for Eastgate.

@@ -51,6 +51,16 @@ def _partner_survey(world: Any) -> Any:
     )
 
 
+def _linked_priority(world: Any) -> dict[str, Any]:
+    from evaluation.services.survey_priorities import survey_priority_link
+    from tests.engagement.factories import make_priority, neighbourhood_for
+
+    officer, eastgate = world.users["officer"], neighbourhood_for(world)
+    survey = _police_survey(world, neighbourhood=eastgate)
+    priority = survey_priority_link(actor=officer, survey=survey, priority=make_priority(eastgate, by=officer))
+    return {"pk": survey.pk, "priority_pk": priority.pk}
+
+
 def _public(world: Any) -> dict[str, Any]:
     return {"token": _police_survey(world).public_token}
 
@@ -63,6 +73,13 @@ PARTNER_READ = signed_in_page(
 PARTNER_WRITE = signed_in_page(
     **{**dict.fromkeys(ROLES, 404), "partner_member": 403, "partner_lead": 200, "supervisor": 403}
 )
+# Priorities are linked to a survey by its builders who also set priorities: police officers and
+# supervisors (an analyst builds surveys but sets no priorities: 403); on a partner survey nobody
+# may (its lead builds it but sets no police priorities). An empty form is shown again with its
+# errors (200).
+LINK_PRIORITY = {**police_page(), "analyst": 403}
+UNLINK_PRIORITY = {**police_page(REDIRECT), "analyst": 403}
+PARTNER_LINK_PRIORITY = {**PARTNER_WRITE, "partner_lead": 403}
 
 ENTRIES: list[Entry] = [
     Entry("survey-list", signed_in_page()),
@@ -93,6 +110,14 @@ ENTRIES: list[Entry] = [
     Entry("survey-results", police_page(), kwargs=_survey),
     Entry("survey-results", PARTNER_READ, kwargs=lambda world: {"pk": _partner_survey(world).pk}),
     Entry("survey-export", police_page(), kwargs=_survey),
+    Entry("survey-priority-link", LINK_PRIORITY, kwargs=_survey, method="post"),
+    Entry(
+        "survey-priority-link",
+        PARTNER_LINK_PRIORITY,
+        kwargs=lambda world: {"pk": _partner_survey(world).pk},
+        method="post",
+    ),
+    Entry("survey-priority-unlink", UNLINK_PRIORITY, kwargs=_linked_priority, method="post"),
     # A partner survey is answered by its owner's users (and members of its partnership) only.
     Entry(
         "survey-answer",

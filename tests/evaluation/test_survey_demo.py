@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from core.models import AuditEvent
+from engagement.models import CommunityPriority
 from evaluation.models import Audience, Survey, SurveyResponse
 from evaluation.selectors.surveys_results import trust_trend
 from evaluation.services.survey_templates import PARTNERSHIP_HEALTH, TRUST_CONFIDENCE
@@ -36,6 +38,16 @@ def test_demo_has_three_rounds_in_two_neighbourhoods_and_a_health_check() -> Non
     assert eastgate[1] + 10 < eastgate[2], eastgate  # type: ignore[operator]
     assert riverside[1] < riverside[0], riverside  # type: ignore[operator]
     assert riverside[1] < riverside[2], riverside  # type: ignore[operator]
+
+
+def test_the_demo_towpath_priority_is_linked_to_the_survey_it_was_set_from() -> None:
+    _seed()
+    _seed()  # idempotent: linked once
+
+    towpath = CommunityPriority.objects.get(issue="Poor lighting on the towpath after dark.")
+    assert towpath.survey is not None
+    assert towpath.survey.title == "Trust and confidence, Riverside, summer round"
+    assert AuditEvent.objects.filter(verb="evaluation.survey.priority_linked").count() == 1
 
 
 def test_survey_demo_is_idempotent() -> None:
