@@ -262,7 +262,13 @@ def _seed_priorities(officer: User, neighbourhoods: dict[str, Neighbourhood]) ->
         if CommunityPriority.objects.filter(neighbourhood=neighbourhood, issue=issue).exists():
             continue
         issue_date = _ago(days)
-        event = EngagementEvent.objects.filter(neighbourhood=neighbourhood, held_on=issue_date).first()
+        # Set at that day's meeting, if it was chosen at a meeting (not one chosen by survey).
+        at_meeting = chosen_by in (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
+        event = (
+            EngagementEvent.objects.filter(neighbourhood=neighbourhood, held_on=issue_date).first()
+            if at_meeting
+            else None
+        )
         priority = priority_create(
             actor=officer,
             neighbourhood=neighbourhood,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("engagement", "0001_engagement"),
-        ("evaluation", "0003_crime_import_months"),
+        ("evaluation", "0001_initial"),
     ]
 
     operations = [

@@ -63,12 +63,12 @@ def _check(priority: CommunityPriority) -> None:
         errors["issue"] = message
     if priority.issue_date > timezone.localdate():
         errors["issue_date"] = ISSUE_DATE_IN_FUTURE
-    if priority.chosen_by not in ChosenBy.values:
+    if priority.survey_id is not None and priority.chosen_by != ChosenBy.SURVEY:
+        errors["chosen_by"] = SURVEY_LINKED
+    elif priority.chosen_by not in ChosenBy.values:
         errors["chosen_by"] = CHOSEN_BY_INVALID
     elif priority.chosen_by == ChosenBy.MEETING_VOTE and priority.votes_for is None:
         errors["votes_for"] = VOTES_REQUIRED
-    elif priority.survey_id is not None and priority.chosen_by != ChosenBy.SURVEY:
-        errors["chosen_by"] = SURVEY_LINKED
     if priority.votes_for is not None and priority.votes_cast is not None and priority.votes_for > priority.votes_cast:
         errors["votes_cast"] = VOTES_MORE_THAN_CAST
     if priority.event_id is not None and priority.event.neighbourhood_id != priority.neighbourhood_id:  # type: ignore[union-attr]

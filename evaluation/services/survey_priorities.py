@@ -11,20 +11,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core.audit import audit_record
+from core.dates import long_date
 from engagement.models import ChosenBy, CommunityPriority
 from engagement.selectors.access import can_change_in
 from evaluation.models.surveys import Survey
-from evaluation.selectors.survey_priorities import can_link_priorities
+from evaluation.selectors.survey_priorities import MEETING_WAYS, can_link_priorities
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 CANNOT_LINK = (
-    "Only the survey's own officers and supervisors, who set the neighbourhood's priorities, can link priorities "
-    "to it, once it is published."
+    "Only the officers and supervisors of the force that owns a public survey can link priorities to it, once it "
+    "has opened."
 )
 OTHER_NEIGHBOURHOOD = "Choose a priority of the survey's neighbourhood ({neighbourhood})."
 FROM_ANOTHER_SURVEY = "This priority was set from another survey: unlink it there first."
+CHOSEN_AT_MEETING = "This priority was set at a meeting; only a priority chosen by survey or another way can be linked."
+SET_BEFORE_SURVEY = "This priority was set before the survey opened ({opens_on}), so not from its results."
+INACTIVE_NEIGHBOURHOOD = "The priorities of a neighbourhood no longer in use cannot change."
 NOT_LINKED = "This priority is not linked to this survey."
 
 
@@ -41,10 +45,17 @@ def _lock(priority: CommunityPriority, actor: User, survey: Survey) -> Community
 def survey_priority_link(*, actor: User, survey: Survey, priority: CommunityPriority) -> CommunityPriority:
     """Record that `priority` was set from the survey's results; it is then chosen by survey."""
     priority = _lock(priority, actor, survey)
+    if not priority.neighbourhood.active:
+        raise ValidationError({"priority": INACTIVE_NEIGHBOURHOOD})
     if survey.neighbourhood_id is not None and priority.neighbourhood_id != survey.neighbourhood_id:
         raise ValidationError({"priority": OTHER_NEIGHBOURHOOD.format(neighbourhood=survey.neighbourhood)})
     if priority.survey_id not in (None, survey.pk):
         raise ValidationError({"priority": FROM_ANOTHER_SURVEY})
+    # Set at a meeting (its votes, its meeting) and from a survey are two stories: not both.
+    if priority.chosen_by in MEETING_WAYS or priority.event_id is not None:
+        raise ValidationError({"priority": CHOSEN_AT_MEETING})
+    if priority.issue_date < survey.opens_on:
+        raise ValidationError({"priority": SET_BEFORE_SURVEY.format(opens_on=long_date(survey.opens_on))})
     before = {"survey": priority.survey_id, "chosen_by": priority.chosen_by}
     priority.survey, priority.chosen_by = survey, ChosenBy.SURVEY
     priority.save(update_fields=["survey", "chosen_by", "updated_at"])

@@ -38,6 +38,9 @@ TITLE_REQUIRED = "Enter a title for the survey."
 DATES_ORDERED = "The closing date must be on or after the opening date."
 AUDIENCE_INVALID = "Choose who answers the survey."
 AUDIENCE_FIXED = "The audience cannot change once the survey is published."
+NEIGHBOURHOOD_FIXED = (
+    "Priorities were set from this survey's results in its neighbourhood: unlink them before moving the survey."
+)
 TEMPLATE_UNKNOWN = "Choose a template from the list."
 SURVEY_CLOSED = "This survey is closed: copy it to run it again."
 QUESTIONS_LOCKED = "This survey has responses, so its questions cannot change: make a new version instead."
@@ -187,6 +190,9 @@ def survey_update(*, actor: User, survey: Survey, **fields: Any) -> Survey:
         raise ValueError(f"Unknown survey fields: {sorted(unknown)}")
     if survey.status != SurveyStatus.DRAFT and fields.get("audience", survey.audience) != survey.audience:
         raise ValidationError({"audience": AUDIENCE_FIXED})
+    moved = "neighbourhood" in fields and fields["neighbourhood"] != survey.neighbourhood
+    if moved and survey.priorities.exists():
+        raise ValidationError({"neighbourhood": NEIGHBOURHOOD_FIXED})
     for name, value in fields.items():
         setattr(survey, name, value.strip() if isinstance(value, str) else value)
     _check(survey)

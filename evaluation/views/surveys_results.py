@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from core.forms import form_add_service_errors
+from engagement.selectors.access import priorities_visible_to
 from evaluation.forms.surveys import ResultsFilterForm, SurveyPriorityForm
 from evaluation.models.surveys import Survey
 from evaluation.selectors.survey_priorities import (
@@ -65,8 +66,10 @@ def survey_results_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _results_page(request, _survey(request, pk))
 
 
-def _to_priorities(survey: Survey) -> HttpResponse:
-    return redirect(reverse("survey-results", kwargs={"pk": survey.pk}) + "#priorities")
+def _to_priorities(request: HttpRequest, survey: Survey) -> HttpResponse:
+    """Back to the results, with the filters they were shown with, at the priorities."""
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    return redirect(reverse("survey-results", kwargs={"pk": survey.pk}) + query + "#priorities")
 
 
 @require_POST
@@ -83,7 +86,7 @@ def survey_priority_link_view(request: HttpRequest, pk: int) -> HttpResponse:
             form_add_service_errors(form, error)
         else:
             messages.success(request, f"“{priority}” is recorded as set from these results.")
-            return _to_priorities(survey)
+            return _to_priorities(request, survey)
     return _results_page(request, survey, priority_form=form)
 
 
@@ -93,14 +96,14 @@ def survey_priority_unlink_view(request: HttpRequest, pk: int, priority_pk: int)
     survey = _survey(request, pk, action="change")
     if not can_link_priorities(user, survey):
         raise PermissionDenied(CANNOT_LINK)
-    priority = get_object_or_404(survey_priorities_shown(user=user, survey=survey), pk=priority_pk)
+    priority = get_object_or_404(priorities_visible_to(user), pk=priority_pk)
     try:
         priority = survey_priority_unlink(actor=user, survey=survey, priority=priority)
-    except ValidationError as error:  # unlinked meanwhile by someone else
+    except ValidationError as error:  # not linked to this survey (or unlinked meanwhile)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"“{priority}” is no longer linked to these results.")
-    return _to_priorities(survey)
+    return _to_priorities(request, survey)
 
 
 class _Echo:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Role
+from engagement.models import ChosenBy
 from evaluation.models import Survey, SurveyResponse, SurveyStatus
 from evaluation.services.survey_templates import TEMPLATES, TRUST_CONFIDENCE
 from tests.accounts.factories import UserFactory
@@ -37,10 +38,12 @@ def test_supervisor_builds_trust_survey_public_answers_on_a_phone_supervisor_see
     page: Page, browser: Browser, live_server: Any
 ) -> None:
     force = PoliceForceFactory(name="Northshire Police")
+    today = timezone.localdate()
     eastgate = NeighbourhoodFactory(organisation=force, name="Eastgate")
     supervisor = UserFactory(role=Role.SUPERVISOR, organisation=force, full_name="Sam Sergeant")
-    priority = make_priority(eastgate, by=supervisor, issue="Speeding on Eastgate Road.")
-    today = timezone.localdate()
+    priority = make_priority(
+        eastgate, by=supervisor, issue="Speeding on Eastgate Road.", chosen_by=ChosenBy.SURVEY, issue_date=today
+    )
     template = TEMPLATES[TRUST_CONFIDENCE]
 
     # The supervisor builds a survey from the template.

@@ -52,12 +52,16 @@ def _partner_survey(world: Any) -> Any:
 
 
 def _linked_priority(world: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from engagement.models import ChosenBy
     from evaluation.services.survey_priorities import survey_priority_link
     from tests.engagement.factories import make_priority, neighbourhood_for
 
     officer, eastgate = world.users["officer"], neighbourhood_for(world)
     survey = _police_survey(world, neighbourhood=eastgate)
-    priority = survey_priority_link(actor=officer, survey=survey, priority=make_priority(eastgate, by=officer))
+    chosen = make_priority(eastgate, by=officer, chosen_by=ChosenBy.SURVEY, issue_date=timezone.localdate())
+    priority = survey_priority_link(actor=officer, survey=survey, priority=chosen)
     return {"pk": survey.pk, "priority_pk": priority.pk}
 
 

@@ -1,25 +1,34 @@
 """Community priorities set from a survey's results (evaluation.services.survey_priorities): linked
-from the results page by the survey's officers and supervisors, shown on the priority's page,
-kept to the survey's neighbourhood, one survey per priority, and audited."""
+from the results page by the officers and supervisors of the force owning a public survey, shown
+on the priority's page to the survey's organisation, kept to the survey's neighbourhood and to
+priorities set after it opened and not at a meeting, one survey per priority, and audited."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Role
+from core.dates import long_date
 from core.models import AuditEvent
 from engagement.models import ChosenBy, CommunityPriority, PriorityStatus
 from engagement.services.priorities import SURVEY_LINKED, priority_update
 from evaluation.forms.surveys import PRIORITY_INVALID
-from evaluation.models import Survey
+from evaluation.models import Audience, Survey
 from evaluation.services import survey_priorities as service
+from evaluation.services.surveys import NEIGHBOURHOOD_FIXED, survey_update
+from partnerships.models import Neighbourhood
+from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
-from tests.engagement.factories import make_priority, neighbourhood_for
+from tests.engagement.factories import make_event, make_priority, neighbourhood_for
 from tests.evaluation.factories_surveys import make_survey
+from tests.partnerships.factories import NeighbourhoodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +39,13 @@ def _survey(world: World, **fields: Any) -> Survey:
     return make_survey(world.users["officer"], **fields)
 
 
+def _priority(neighbourhood: Any, **fields: Any) -> CommunityPriority:
+    """A priority set today (after the test surveys opened), chosen by survey unless told."""
+    fields.setdefault("chosen_by", ChosenBy.SURVEY)
+    fields.setdefault("issue_date", timezone.localdate())
+    return make_priority(neighbourhood, **fields)
+
+
 def _link_url(survey: Survey) -> str:
     return reverse("survey-priority-link", kwargs={"pk": survey.pk})
 
@@ -37,7 +53,7 @@ def _link_url(survey: Survey) -> str:
 def test_an_officer_links_a_priority_from_the_results_page_and_its_page_names_the_survey(world: World) -> None:
     officer = world.users["officer"]
     survey = _survey(world)
-    priority = make_priority(survey.neighbourhood, by=officer, chosen_by=ChosenBy.MEETING_AGREEMENT)
+    priority = _priority(survey.neighbourhood, by=officer, chosen_by=ChosenBy.OTHER)
     client = sign_in(Client(), officer)
 
     page = client.get(reverse("survey-results", kwargs={"pk": survey.pk})).content.decode()
@@ -55,13 +71,13 @@ def test_an_officer_links_a_priority_from_the_results_page_and_its_page_names_th
     assert "data-priority-survey" in priority_page
     event = AuditEvent.objects.get(verb="evaluation.survey.priority_linked")
     assert (event.actor, event.target_id) == (officer, str(priority.pk))
-    assert event.detail == {"survey": survey.pk, "before": {"survey": None, "chosen_by": ChosenBy.MEETING_AGREEMENT}}
+    assert event.detail == {"survey": survey.pk, "before": {"survey": None, "chosen_by": ChosenBy.OTHER}}
 
 
 def test_an_empty_or_foreign_choice_shows_the_error_summary_and_changes_nothing(world: World) -> None:
     officer = world.users["officer"]
     survey = _survey(world)
-    westgate = make_priority(neighbourhood_for(world, name="Westgate"), by=officer)
+    westgate = _priority(neighbourhood_for(world, name="Westgate"), by=officer)
     client = sign_in(Client(), officer)
 
     empty = client.post(_link_url(survey), {})
@@ -81,8 +97,8 @@ def test_an_empty_or_foreign_choice_shows_the_error_summary_and_changes_nothing(
 def test_the_service_keeps_a_priority_to_the_surveys_neighbourhood_and_to_one_survey(world: World) -> None:
     officer = world.users["officer"]
     survey, other = _survey(world), _survey(world, title="Spring survey")
-    westgate = make_priority(neighbourhood_for(world, name="Westgate"), by=officer)
-    eastgate = make_priority(survey.neighbourhood, by=officer)
+    westgate = _priority(neighbourhood_for(world, name="Westgate"), by=officer)
+    eastgate = _priority(survey.neighbourhood, by=officer)
     service.survey_priority_link(actor=officer, survey=other, priority=eastgate)
 
     with pytest.raises(ValidationError) as wrong_place:
@@ -103,7 +119,7 @@ def test_a_survey_of_no_neighbourhood_offers_the_priorities_of_every_neighbourho
 ) -> None:
     officer = world.users["officer"]
     survey = make_survey(officer, title="Force-wide survey")
-    westgate = make_priority(neighbourhood_for(world, name="Westgate"), by=officer)
+    westgate = _priority(neighbourhood_for(world, name="Westgate"), by=officer)
     client = sign_in(Client(), officer)
 
     response = client.post(_link_url(survey), {"priority": westgate.pk})
@@ -116,7 +132,7 @@ def test_unlinking_keeps_chosen_by_survey_and_is_audited(world: World) -> None:
     supervisor = world.users["supervisor"]
     survey = _survey(world)
     priority = service.survey_priority_link(
-        actor=world.users["officer"], survey=survey, priority=make_priority(survey.neighbourhood)
+        actor=world.users["officer"], survey=survey, priority=_priority(survey.neighbourhood)
     )
     client = sign_in(Client(), supervisor)
 
@@ -128,25 +144,11 @@ def test_unlinking_keeps_chosen_by_survey_and_is_audited(world: World) -> None:
     assert AuditEvent.objects.get(verb="evaluation.survey.priority_unlinked").actor == supervisor
 
 
-def test_a_priority_of_another_survey_cannot_be_unlinked_through_this_one(world: World) -> None:
-    officer = world.users["officer"]
-    survey, other = _survey(world), _survey(world, title="Spring survey")
-    priority = service.survey_priority_link(
-        actor=officer, survey=other, priority=make_priority(survey.neighbourhood, by=officer)
-    )
-    client = sign_in(Client(), officer)
-
-    response = client.post(reverse("survey-priority-unlink", kwargs={"pk": survey.pk, "priority_pk": priority.pk}))
-
-    assert response.status_code == 404
-    assert CommunityPriority.objects.get(pk=priority.pk).survey == other
-
-
 def test_a_linked_priority_cannot_be_said_to_be_chosen_another_way_until_unlinked(world: World) -> None:
     officer = world.users["officer"]
     survey = _survey(world)
     priority = service.survey_priority_link(
-        actor=officer, survey=survey, priority=make_priority(survey.neighbourhood, by=officer)
+        actor=officer, survey=survey, priority=_priority(survey.neighbourhood, by=officer)
     )
 
     with pytest.raises(ValidationError) as refused:
@@ -162,7 +164,7 @@ def test_a_linked_priority_cannot_be_said_to_be_chosen_another_way_until_unlinke
 def test_builders_who_set_no_priorities_cannot_link_them(world: World, who: str) -> None:
     builder = world.users[who]
     survey = make_survey(builder, title="Their survey")
-    priority = make_priority(neighbourhood_for(world), by=world.users["officer"])
+    priority = _priority(neighbourhood_for(world), by=world.users["officer"])
 
     with pytest.raises(PermissionDenied):
         service.survey_priority_link(actor=builder, survey=survey, priority=priority)
@@ -176,7 +178,7 @@ def test_builders_who_set_no_priorities_cannot_link_them(world: World, who: str)
 def test_a_draft_survey_has_no_results_to_set_priorities_from(world: World) -> None:
     officer = world.users["officer"]
     survey = _survey(world, publish=False)
-    priority = make_priority(survey.neighbourhood, by=officer)
+    priority = _priority(survey.neighbourhood, by=officer)
 
     response = sign_in(Client(), officer).post(_link_url(survey), {"priority": priority.pk})
 
@@ -191,9 +193,9 @@ def test_results_page_query_count_does_not_grow_with_linked_priorities(
     officer = world.users["officer"]
     survey = _survey(world)
     for n in range(linked):
-        priority = make_priority(survey.neighbourhood, by=officer, issue=f"Issue {n}", status=PriorityStatus.ADOPTED)
+        priority = _priority(survey.neighbourhood, by=officer, issue=f"Issue {n}", status=PriorityStatus.ADOPTED)
         service.survey_priority_link(actor=officer, survey=survey, priority=priority)
-    make_priority(survey.neighbourhood, by=officer, issue="Not linked yet")
+    _priority(survey.neighbourhood, by=officer, issue="Not linked yet")
     client = sign_in(Client(), officer)
 
     # Session, user, OTP device; the survey; its questions; their options; the response count; the
@@ -203,3 +205,117 @@ def test_results_page_query_count_does_not_grow_with_linked_priorities(
         response = client.get(reverse("survey-results", kwargs={"pk": survey.pk}))
 
     assert len(response.context["priorities"]) == linked
+
+
+def test_only_priorities_set_after_the_survey_opened_and_not_at_a_meeting_are_offered_or_linked(
+    world: World,
+) -> None:
+    officer = world.users["officer"]
+    survey = _survey(world)
+    eastgate = survey.neighbourhood
+    earlier = _priority(eastgate, by=officer, issue="Set before", issue_date=survey.opens_on - timedelta(days=1))
+    voted = _priority(eastgate, by=officer, issue="Voted", chosen_by=ChosenBy.MEETING_VOTE, votes_for=9)
+    at_meeting = _priority(eastgate, by=officer, issue="At a meeting", event=make_event(eastgate, by=officer))
+    fine = _priority(eastgate, by=officer, issue="From the survey")
+    client = sign_in(Client(), officer)
+
+    offered = client.get(reverse("survey-results", kwargs={"pk": survey.pk})).context["priority_form"]
+    refusals = {}
+    for priority in (earlier, voted, at_meeting):
+        with pytest.raises(ValidationError) as refused:
+            service.survey_priority_link(actor=officer, survey=survey, priority=priority)
+        refusals[priority.issue] = refused.value.message_dict["priority"]
+
+    assert list(offered.fields["priority"].queryset) == [fine]
+    assert refusals == {
+        "Set before": [service.SET_BEFORE_SURVEY.format(opens_on=long_date(survey.opens_on))],
+        "Voted": [service.CHOSEN_AT_MEETING],
+        "At a meeting": [service.CHOSEN_AT_MEETING],
+    }
+    assert not CommunityPriority.objects.filter(survey__isnull=False).exists()
+
+
+def test_a_priority_of_another_force_or_of_a_neighbourhood_no_longer_in_use_cannot_be_linked(world: World) -> None:
+    officer = world.users["officer"]
+    survey = make_survey(officer, title="Force-wide survey")
+    other_force = NeighbourhoodFactory(name="Elsewhere")
+    theirs = _priority(other_force, by=UserFactory(organisation=other_force.organisation, role=Role.OFFICER))
+    closed = neighbourhood_for(world, name="Old Town")
+    old = _priority(closed, by=officer)
+    Neighbourhood.objects.filter(pk=closed.pk).update(active=False)
+
+    with pytest.raises(PermissionDenied):
+        service.survey_priority_link(actor=officer, survey=survey, priority=theirs)
+    with pytest.raises(ValidationError) as inactive:
+        service.survey_priority_link(actor=officer, survey=survey, priority=old)
+
+    assert inactive.value.message_dict == {"priority": [service.INACTIVE_NEIGHBOURHOOD]}
+    assert not CommunityPriority.objects.filter(survey__isnull=False).exists()
+
+
+@pytest.mark.parametrize("audience", [Audience.OFFICER, Audience.PARTNER])
+def test_only_a_public_survey_sets_community_priorities(world: World, audience: str) -> None:
+    officer = world.users["officer"]
+    survey = _survey(world, audience=audience)
+    priority = _priority(survey.neighbourhood, by=officer)
+
+    response = sign_in(Client(), officer).post(_link_url(survey), {"priority": priority.pk})
+
+    assert response.status_code == 403
+    assert CommunityPriority.objects.get(pk=priority.pk).survey is None
+
+
+def test_a_survey_not_yet_open_has_no_results_to_set_priorities_from(world: World) -> None:
+    officer = world.users["officer"]
+    today = timezone.localdate()
+    survey = _survey(world, opens_on=today + timedelta(days=10), closes_on=today + timedelta(days=40))
+    priority = _priority(survey.neighbourhood, by=officer, issue_date=today)
+
+    with pytest.raises(PermissionDenied):
+        service.survey_priority_link(actor=officer, survey=survey, priority=priority)
+
+
+def test_the_survey_line_on_a_priority_page_is_shown_to_the_surveys_force_only(world: World) -> None:
+    officer = world.users["officer"]
+    survey = _survey(world)
+    priority = service.survey_priority_link(
+        actor=officer, survey=survey, priority=_priority(survey.neighbourhood, by=officer)
+    )
+    url = reverse("priority-detail", kwargs={"pk": priority.pk})
+
+    police = sign_in(Client(), world.users["analyst"]).get(url).content.decode()
+    partner = sign_in(Client(), world.users["partner_member"]).get(url)
+
+    assert "data-priority-survey" in police
+    assert reverse("survey-results", kwargs={"pk": survey.pk}) in police
+    assert partner.status_code == 200  # the partnership's member sees the priority...
+    assert "data-priority-survey" not in partner.content.decode()  # ...not the police's survey
+    assert "Eastgate autumn survey" not in partner.content.decode()
+
+
+def test_a_survey_with_linked_priorities_keeps_its_neighbourhood(world: World) -> None:
+    officer = world.users["officer"]
+    survey = _survey(world)
+    service.survey_priority_link(actor=officer, survey=survey, priority=_priority(survey.neighbourhood, by=officer))
+
+    with pytest.raises(ValidationError) as refused:
+        survey_update(actor=officer, survey=survey, neighbourhood=neighbourhood_for(world, name="Westgate"))
+
+    assert refused.value.message_dict == {"neighbourhood": [NEIGHBOURHOOD_FIXED]}
+    assert Survey.objects.get(pk=survey.pk).neighbourhood == survey.neighbourhood
+
+
+def test_unlinking_a_priority_that_is_not_linked_here_says_so_and_changes_nothing(world: World) -> None:
+    officer = world.users["officer"]
+    survey, other = _survey(world), _survey(world, title="Spring survey")
+    priority = service.survey_priority_link(
+        actor=officer, survey=other, priority=_priority(survey.neighbourhood, by=officer)
+    )
+    client = sign_in(Client(), officer)
+
+    response = client.post(
+        reverse("survey-priority-unlink", kwargs={"pk": survey.pk, "priority_pk": priority.pk}), follow=True
+    )
+
+    assert service.NOT_LINKED in response.content.decode()
+    assert CommunityPriority.objects.get(pk=priority.pk).survey == other
