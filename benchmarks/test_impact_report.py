@@ -28,10 +28,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 
+from benchmarks.data import LSOAS, copy_rows, problem_columns, problem_rows
 from evaluation.models import CrimeRecord, EvaluationDesign
 from evaluation.selectors.impact import impact_scope_for
 from evaluation.selectors.impact_report import impact_report_build
@@ -47,72 +47,9 @@ PROBLEMS = int(os.environ.get("BENCH_IMPACT_PROBLEMS", "100000"))
 CRIME_ROWS = int(os.environ.get("BENCH_CRIME_ROWS_REPORT", "1000000"))
 DESIGNS = int(os.environ.get("BENCH_IMPACT_DESIGNS", "20"))
 AREAS = 20
-LSOAS = [f"E01{n:06d}" for n in range(400)]
 TYPES = ["Anti-social behaviour", "Burglary", "Criminal damage and arson", "Drugs", "Public order", "Vehicle crime"]
 START, END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
 ROUNDS = 1
-
-
-def _copy(model: type[Model], columns: list[str], rows: Iterator[tuple[Any, ...]]) -> float:
-    """COPY `rows` into the model's table; the seconds it took."""
-    began = time.perf_counter()
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-            for row in rows:
-                copy.write_row(row)
-    return time.perf_counter() - began
-
-
-def _problem_columns() -> list[str]:
-    return [f.column for f in Problem._meta.concrete_fields if f.column != "id"]
-
-
-def _problem_rows(world: World, areas: list[str], categories: list[int]) -> Iterator[tuple[Any, ...]]:
-    rng = random.Random(100_000)  # noqa: S311  (made-up data)
-    officer = world.users["officer"]
-    now = timezone.now()
-    today = timezone.localdate()
-    fixed: dict[str, Any] = {
-        "owning_organisation_id": world.force.pk,
-        "owner_id": officer.pk,
-        "created_by_id": officer.pk,
-        "source": "community_report",
-        "risk_level": "medium",
-        "restricted": False,
-        "updated_at": now,
-    }
-    columns = _problem_columns()
-    for n in range(PROBLEMS):
-        opened = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(730))
-        stage = STAGE_ORDER[n % len(STAGE_ORDER)]
-        closed = stage == "closed"
-        values = {
-            **fixed,
-            "reference": f"BEN-{n:07d}",
-            "title": f"Benchmark problem {n}",
-            "description": "Generated for the impact report benchmark.",
-            "category_id": categories[n % len(categories)],
-            "neighbourhood": areas[n % len(areas)],
-            "lsoa_code": LSOAS[n % len(LSOAS)],
-            "stage": stage,
-            "opened_on": opened,
-            "next_review_date": None if closed else today + datetime.timedelta(days=rng.randrange(-30, 60)),
-            "closed_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(12)))
-            + datetime.timedelta(days=90)
-            if closed
-            else None,
-            "created_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9))),
-        }
-        yield tuple(values.get(column, "" if _is_text(column) else None) for column in columns)
-
-
-_TEXT = {f.column for f in Problem._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
-
-
-def _is_text(column: str) -> bool:
-    return column in _TEXT
 
 
 def _load(world: World) -> dict[str, float]:
@@ -125,7 +62,7 @@ def _load(world: World) -> dict[str, float]:
         for n in range(AREAS)
     ]
     categories = list(ProblemCategory.objects.values_list("pk", flat=True))
-    timings["problems"] = _copy(Problem, _problem_columns(), _problem_rows(world, areas, categories))
+    timings["problems"] = copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
     first = Problem.objects.order_by("pk").values_list("pk", flat=True).first() or 0
     ids = range(first, first + PROBLEMS)
     officer = world.users["officer"].pk
@@ -137,7 +74,7 @@ def _load(world: World) -> dict[str, float]:
                 at = base + datetime.timedelta(days=(pk * 7 + step * 11) % 700 + step)
                 yield (pk, "advance", STAGE_ORDER[step], STAGE_ORDER[step + 1], "", officer, at)
 
-    timings["transitions"] = _copy(
+    timings["transitions"] = copy_rows(
         StageTransition, ["problem_id", "kind", "from_stage", "to_stage", "note", "by_id", "at"], transitions()
     )
     now = timezone.now()
@@ -161,7 +98,7 @@ def _load(world: World) -> dict[str, float]:
                 now,
             )
 
-    timings["actions"] = _copy(
+    timings["actions"] = copy_rows(
         ResponseAction,
         [
             "problem_id",
@@ -186,7 +123,7 @@ def _load(world: World) -> dict[str, float]:
             target = datetime.date(2025, 1, 1) + datetime.timedelta(days=pk % 365)
             yield (pk, "Generated objective", "Calls", "", "Fewer", target, "", met)
 
-    timings["objectives"] = _copy(
+    timings["objectives"] = copy_rows(
         Objective,
         ["problem_id", "description", "measure", "baseline", "target", "target_date", "result", "met"],
         objectives(),
@@ -218,7 +155,7 @@ def _load(world: World) -> dict[str, float]:
                 now,
             )
 
-    timings["designs"] = _copy(
+    timings["designs"] = copy_rows(
         EvaluationDesign,
         [
             "problem_id",
@@ -265,7 +202,7 @@ def _load(world: World) -> dict[str, float]:
                 "",
             )
 
-    timings["crime_rows"] = _copy(
+    timings["crime_rows"] = copy_rows(
         CrimeRecord,
         [
             "key",

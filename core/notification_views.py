@@ -5,7 +5,6 @@ notification is 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -19,6 +18,7 @@ from core.notifications import (
     notification_mark_read,
     notifications_mark_all_read,
 )
+from core.pagination import paginate
 
 PAGE_SIZE = 25
 
@@ -29,7 +29,7 @@ def _user(request: HttpRequest) -> User:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notification_list_for(user=_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notification_list_for(user=_user(request)), PAGE_SIZE)
     return render(request, "core/notification_list.html", {"page": page})
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import form_add_service_errors
+from core.pagination import paginate
 from engagement.forms.events import EventForm, NeighbourhoodFilterForm
 from engagement.selectors.access import (
     can_change_in,
@@ -35,7 +35,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = NeighbourhoodFilterForm(request.GET or None, neighbourhoods=neighbourhood_choices_for(user))
     events = event_list_visible_to(user=user, neighbourhood=form.chosen())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_create": can_record_engagement(user)}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import form_add_service_errors
+from core.pagination import paginate
 from engagement.forms.events import NeighbourhoodFilterForm
 from engagement.forms.plans import ContributionForm, PlanActionForm, PlanForm
 from engagement.models import Party, SafetyPlan
@@ -30,9 +30,7 @@ from engagement.views.common import PAGE_SIZE, request_user
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = NeighbourhoodFilterForm(request.GET or None, neighbourhoods=neighbourhood_choices_for(user))
-    page = Paginator(plan_list_visible_to(user=user, neighbourhood=form.chosen()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, plan_list_visible_to(user=user, neighbourhood=form.chosen()), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_create": can_record_engagement(user)}

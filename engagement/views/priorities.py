@@ -8,13 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import form_add_service_errors
+from core.pagination import paginate
 from engagement.forms.events import NeighbourhoodFilterForm
 from engagement.forms.priorities import PriorityActionForm, PriorityForm, PriorityProblemForm, PriorityStatusForm
 from engagement.models import CommunityPriority, PriorityStatus
@@ -57,7 +57,7 @@ def priority_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in PriorityStatus.values else ""
     priorities = priority_list_visible_to(user=user, neighbourhood=form.chosen(), status=status)
-    page = Paginator(priorities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, priorities, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

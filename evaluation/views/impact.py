@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from core.access import get_visible_or_404
+from core.pagination import paginate
 from evaluation.forms.impact import ImpactReportForm, default_period
 from evaluation.models import ReportFormat, ReportRun, ReportState
 from evaluation.selectors.impact import IMPACT_REPORT_ROLES, ReportScope, impact_areas_for, impact_scope_for
@@ -145,7 +145,7 @@ def impact_report_problems(request: HttpRequest) -> HttpResponse:
         organisation_id=_int(request.GET.get("organisation")),
         met=request.GET.get("met", ""),
     )
-    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, problems, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

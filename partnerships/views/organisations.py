@@ -7,7 +7,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from core.forms import form_add_service_errors
+from core.pagination import paginate
 from partnerships.forms.organisations import OrganisationFilterForm, OrganisationProfileForm
 from partnerships.selectors.contacts import (
     can_acknowledge_handover,
@@ -47,7 +47,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         sector=filters.get("sector", ""),
         no_spoc=filters.get("no_spoc", False),
     )
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, organisations, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

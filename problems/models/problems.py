@@ -123,6 +123,9 @@ class Problem(models.Model):
         ordering = ["-opened_on", "-id"]
         indexes = [
             models.Index(fields=["owning_organisation", "stage"], name="problem_org_stage_idx"),
+            # The problem list's order within a force: a page is read in order from here and stops
+            # after its rows, instead of sorting every problem the user may see.
+            models.Index(fields=["owning_organisation", "-opened_on", "-id"], name="problem_org_opened_idx"),
             models.Index(fields=["stage", "next_review_date"], name="problem_review_due_idx"),
             models.Index(fields=["owner", "stage"], name="problem_owner_stage_idx"),
         ]

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from core.forms import form_add_service_errors
+from core.pagination import paginate
 from problems.forms.problems import ProblemFilterForm, ProblemForm, ReviewForm
 from problems.models import Problem
 from problems.selectors.access import can_create_problem, problem_get_for_user
@@ -33,7 +33,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ProblemFilterForm(request.GET or None)
     problems = problem_list_visible_to(user=user, **form.filters(user))
-    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, problems, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_create": can_create_problem(user)}

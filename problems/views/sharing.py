@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from core.forms import form_add_service_errors
+from core.pagination import paginate
 from problems.forms.sharing import SharedWithUsFilterForm, ShareForm, ShareRevokeForm
 from problems.selectors.access import problem_get_for_user
 from problems.selectors.sharing import share_get_for_user, shared_with_us_list
@@ -65,7 +65,7 @@ def shared_with_us(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = SharedWithUsFilterForm(request.GET or None)
     problems = shared_with_us_list(user=user, **form.filters())
-    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, problems, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "is_partner": user.is_partner}

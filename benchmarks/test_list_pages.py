@@ -1,0 +1,137 @@
+"""Benchmark: list pages at scale against a bare Django view doing one indexed query of the same page
+(DESIGN.md: goal at most 1.5 times as long).
+
+100,000 problems of one force (generated, loaded with COPY). Each list page is requested through
+the full stack (middleware, session, second factor, the selector with its permission filter, the
+paginator's count, the filter form, the whole template), signed in as the persona who uses it. The
+bare view is the floor: the same signed-in request through the same middleware, one indexed query
+for the same page of rows (the list's order, LIMIT the page size) rendered into a plain table.
+The ratio is therefore what the list page itself costs beyond fetching and showing its rows. The
+bare view's work alone (the query and the table, no request at all) is reported too, for scale.
+
+Run with `make benchmark` (every benchmark), or this file alone:
+    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python -m pytest \\
+        benchmarks/test_list_pages.py -s -p no:cacheprovider
+It reports; it does not pass or fail on timings. Results go to var/benchmarks/list_pages.json.
+BENCH_LIST_PROBLEMS changes the size."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.template import Context, Template
+from django.template.base import PartialTemplate
+from django.test import Client, override_settings
+from django.test.utils import _TestState
+from django.urls import include, path
+
+from benchmarks.data import copy_rows, problem_columns, problem_rows
+from core.pagination import PAGE_SIZE
+from problems.models import Problem, ProblemCategory
+from tests.conftest import World, sign_in
+from tests.partnerships.factories import NeighbourhoodFactory
+
+RESULTS = Path(__file__).resolve().parents[1] / "var" / "benchmarks"
+PROBLEMS = int(os.environ.get("BENCH_LIST_PROBLEMS", "100000"))
+ROUNDS, WARMUP = int(os.environ.get("BENCH_LIST_ROUNDS", "100")), 10
+AREAS = 20
+
+ROWS = Template(
+    "<!doctype html><html lang='en'><title>Problems</title><table>{% for p in rows %}<tr><td>{{ p.reference }}</td>"
+    "<td>{{ p.title }}</td><td>{{ p.stage }}</td><td>{{ p.neighbourhood }}</td><td>{{ p.next_review_date }}</td>"
+    "</tr>{% endfor %}</table></html>"
+)
+
+
+def bare_problem_page(request: HttpRequest) -> HttpResponse:
+    """One indexed query for the page's rows, in the list's order, and a plain table."""
+    user = request.user
+    rows = (
+        Problem.objects.filter(owning_organisation_id=user.organisation_id)  # type: ignore[union-attr]
+        .order_by(*Problem._meta.ordering)
+        .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
+    )
+    return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
+
+
+# The project's URLs and the bare view beside them, under one configuration.
+urlpatterns = [path("bare/problems/", bare_problem_page), path("", include("config.urls"))]
+
+
+def _measure(call: Callable[[], Any]) -> float:
+    for _ in range(WARMUP):
+        call()
+    samples = []
+    for _ in range(ROUNDS):
+        began = time.perf_counter()
+        response = call()
+        samples.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200
+    return round(statistics.median(samples), 2)
+
+
+@pytest.fixture
+def _uninstrumented_templates() -> Iterator[None]:
+    """Templates rendered as in production: the test environment wraps every render to record its
+    context for assertions, which costs a list page (dozens of included field templates) several
+    milliseconds that no user ever pays."""
+    saved = _TestState.saved_data  # what setup_test_environment replaced
+    instrumented = (Template._render, PartialTemplate._render)
+    Template._render, PartialTemplate._render = saved.template_render, saved.partial_template_render  # type: ignore[method-assign]
+    yield
+    Template._render, PartialTemplate._render = instrumented  # type: ignore[method-assign]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_uninstrumented_templates")
+def test_list_pages_over_100k_problems_against_a_bare_indexed_query(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("The benchmark loads its data with PostgreSQL COPY.")
+    areas = [
+        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).name
+        for n in range(AREAS)
+    ]
+    categories = list(ProblemCategory.objects.values_list("pk", flat=True))
+    load = copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Problem._meta.db_table}")
+
+    report: dict[str, Any] = {"problems": PROBLEMS, "load_seconds": round(load, 2), "page_size": PAGE_SIZE}
+    with override_settings(ROOT_URLCONF=__name__):
+        for persona in ("officer", "supervisor"):
+            client = sign_in(Client(), world.users[persona])
+            bare = _measure(lambda: client.get("/bare/problems/"))  # noqa: B023  (used at once)
+            pages = {
+                "problem list": _measure(lambda: client.get("/problems/")),  # noqa: B023
+                "problem list, one stage": _measure(lambda: client.get("/problems/?stage=analysis")),  # noqa: B023
+                "problem list, page 100": _measure(lambda: client.get("/problems/?page=100")),  # noqa: B023
+            }
+            report[persona] = {
+                "bare_view_ms": bare,
+                **{f"{name}_ms": ms for name, ms in pages.items()},
+                **{f"{name}_ratio": round(ms / bare, 2) for name, ms in pages.items()},
+            }
+    report["bare_work_alone_ms"] = _measure(lambda: _bare_work(world.force.pk))
+    report["goal_ratio"] = 1.5
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "list_pages.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+def _bare_work(organisation_id: int) -> HttpResponse:
+    """The bare view's work with no request machinery at all: the query and the template."""
+    rows = (
+        Problem.objects.filter(owning_organisation_id=organisation_id)
+        .order_by(*Problem._meta.ordering)
+        .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
+    )
+    return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
