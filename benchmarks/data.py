@@ -78,3 +78,19 @@ def problem_rows(world: World, areas: list[str], categories: list[int], count: i
             "created_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9))),
         }
         yield tuple(values.get(column, "" if column in _TEXT else None) for column in columns)
+
+
+def clone_rows(model: type[Model], template_pk: int, key: str, keys_sql: str) -> int:
+    """Copy the row `template_pk` of `model` once for each id that `keys_sql` selects, that id in
+    column `key`, every other column as the template has it (a real row, made by the service, copied:
+    the benchmark's shares and permissions are exactly what production writes); the rows added."""
+    table = model._meta.db_table
+    columns = [f.column for f in model._meta.concrete_fields if f.column != model._meta.pk.column]
+    chosen = ", ".join("k.id" if column == key else f"t.{column}" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {chosen} FROM {table} t, ({keys_sql}) k "  # noqa: S608
+            f"WHERE t.{model._meta.pk.column} = %s",
+            [template_pk],
+        )
+        return int(cursor.rowcount)

@@ -48,7 +48,7 @@ from django.test import Client, override_settings
 from django.test.utils import _TestState
 from django.urls import include, path
 
-from benchmarks.data import copy_rows, problem_columns, problem_rows
+from benchmarks.data import clone_rows, copy_rows, problem_columns, problem_rows
 from core.pagination import PAGE_SIZE
 from problems.models import Problem, ProblemCategory
 from tests.conftest import World, sign_in
@@ -58,6 +58,7 @@ RESULTS = Path(__file__).resolve().parents[1] / "var" / "benchmarks"
 PROBLEMS = int(os.environ.get("BENCH_LIST_PROBLEMS", "100000"))
 ROUNDS, WARMUP = int(os.environ.get("BENCH_LIST_ROUNDS", "100")), 10
 AREAS = 20
+SHARE_EVERY = int(os.environ.get("BENCH_LIST_SHARE_EVERY", "5"))
 
 ROWS = Template(
     "<!doctype html><html lang='en'><title>Problems</title><table>{% for p in rows %}<tr><td>{{ p.reference }}</td>"
@@ -153,3 +154,66 @@ def _bare_work(organisation_id: int) -> HttpResponse:
         .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
     )
     return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
+
+
+def bare_shared_page(request: HttpRequest) -> HttpResponse:
+    """The partner's floor: the page of problems their organisation has an active share of, in the
+    list's order, in one query (a join on the shares), and a plain table."""
+    user = request.user
+    rows = (
+        Problem.objects.filter(
+            shares__organisation_id=user.organisation_id,  # type: ignore[union-attr]
+            shares__ended_at__isnull=True,
+        )
+        .order_by(*Problem._meta.ordering)
+        .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
+    )
+    return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
+
+
+urlpatterns.insert(0, path("bare/shared/", bare_shared_page))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_uninstrumented_templates")
+def test_partner_lists_over_100k_problems_with_shares_against_a_bare_indexed_query(world: World) -> None:
+    """One in SHARE_EVERY of the 100,000 problems is shared with the partner (20,000 by default):
+    a share made by the service, then copied for the others with its guardian permission, so that
+    the partner member's lists go through the real permission join."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The benchmark loads its data with PostgreSQL COPY.")
+    from problems.models import ProblemGroupObjectPermission, ProblemShare
+    from tests.problems.factories_sharing import share
+
+    areas = [
+        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).name
+        for n in range(AREAS)
+    ]
+    categories = list(ProblemCategory.objects.values_list("pk", flat=True))
+    copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
+    first = share(world, Problem.objects.order_by("pk").first())
+    others = f"SELECT id FROM {Problem._meta.db_table} WHERE mod(id, {SHARE_EVERY}) = 0 AND id <> {first.problem_id}"  # noqa: S608
+    shares = clone_rows(ProblemShare, first.pk, "problem_id", others)
+    permission = ProblemGroupObjectPermission.objects.get(content_object_id=first.problem_id)
+    clone_rows(ProblemGroupObjectPermission, permission.pk, "content_object_id", others)
+    with connection.cursor() as cursor:
+        for model in (Problem, ProblemShare, ProblemGroupObjectPermission):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+    client = sign_in(Client(), world.users["partner_member"])
+    report: dict[str, Any] = {"problems": PROBLEMS, "shared_with_the_partner": shares + 1}
+    with override_settings(ROOT_URLCONF=__name__):
+        bare = _measure(lambda: client.get("/bare/shared/"))
+        pages = {
+            "shared with us": _measure(lambda: client.get("/shared-with-us/")),
+            "problem list": _measure(lambda: client.get("/problems/")),
+        }
+    report["partner_member"] = {
+        "bare_view_ms": bare,
+        **{f"{name}_ms": ms for name, ms in pages.items()},
+        **{f"{name}_ratio": round(ms / bare, 2) for name, ms in pages.items()},
+    }
+    report["goal_ratio"] = 1.5
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "list_pages_partner.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))

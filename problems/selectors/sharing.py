@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.access import get_visible_or_404
@@ -89,17 +89,18 @@ def shared_with_us_list(*, user: User, search: str = "", stage: str = "") -> Que
     if not user.is_authenticated or not user.is_partner:
         return problems
     today = timezone.localdate()
+    # The problems with an action overdue for the organisation, found once (a hashed set each row
+    # is looked up in), not tested problem by problem: the list sorts every shared problem by it.
     overdue = ResponseAction.objects.filter(
-        problem_id=OuterRef("pk"),
         responsible_organisation_id=user.organisation_id,
         due_date__lt=today,
         status__in=OPEN_ACTION_STATUSES,
-    )
+    ).values("problem_id")
     share = ProblemShare.objects.filter(
         problem_id=OuterRef("pk"), organisation_id=user.organisation_id, ended_at__isnull=True
     )
     return problems.annotate(
-        has_overdue=Exists(overdue),
+        has_overdue=ExpressionWrapper(Q(pk__in=overdue), output_field=BooleanField()),
         share_access=Subquery(share.values("access_level")[:1]),
         share_agreement=Subquery(share.values("agreement__reference")[:1]),
         share_agreement_title=Subquery(share.values("agreement__title")[:1]),
