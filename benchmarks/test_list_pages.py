@@ -132,6 +132,8 @@ def test_list_pages_over_100k_problems_against_a_bare_indexed_query(world: World
                 "problem list": _measure(lambda: client.get("/problems/")),  # noqa: B023
                 "problem list, one stage": _measure(lambda: client.get("/problems/?stage=analysis")),  # noqa: B023
                 "problem list, page 100": _measure(lambda: client.get("/problems/?page=100")),  # noqa: B023
+                # The home page's panels list the user's problems and reviews from the same table.
+                "home page": _measure(lambda: client.get("/")),  # noqa: B023
             }
             report[persona] = {
                 "bare_view_ms": bare,

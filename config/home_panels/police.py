@@ -20,6 +20,7 @@ from problems.selectors.problems import (
     problem_list_awaiting_sign_off,
     problem_list_overdue_for_force,
     problem_list_owned_by,
+    problem_list_review_due_for,
 )
 
 # The officer's "Reviews due" panel: their open problems due for review within this many days,
@@ -34,28 +35,44 @@ FAILED_REMINDERS_PANEL_SIZE = 10
 # an action; the engagement and priority lists show them all.
 EVENTS_PANEL_SIZE = 10
 PRIORITIES_PANEL_SIZE = 10
+# "My problems" shows this many of each stage (soonest review first), with how many there are.
+MY_PROBLEMS_PER_STAGE = 10
+REVIEWS_DUE_PANEL_SIZE = 10
 
 
 def officer_panels(user: User) -> dict[str, Any]:
-    """ "My problems" by stage and "Reviews due", both from one query of the officer's problems;
-    "Engagement" from two more: their latest events (and those events' seldom-heard groups), and the
-    priorities of their neighbourhoods awaiting an action. Each list fetches one row more than it
-    shows, to know whether to link to the rest without counting them."""
+    """ "My problems" by stage (the first few of each, with how many) and "Reviews due", a query
+    each; "Engagement" from two more: their latest events (and those events' seldom-heard groups),
+    and the priorities of their neighbourhoods awaiting an action. Each list fetches one row more
+    than it shows, to know whether to link to the rest without counting them."""
     today = timezone.localdate()
-    mine = list(problem_list_owned_by(user, today=today))
+    mine = list(problem_list_owned_by(user, today=today, per_stage=MY_PROBLEMS_PER_STAGE))
     due_by = today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS)
+    reviews_due, more_reviews_due = first_rows(
+        problem_list_review_due_for(user, due_by=due_by, today=today), REVIEWS_DUE_PANEL_SIZE
+    )
     labels = dict(Stage.choices)
+    # stage_total: a window annotation (the selector).
+    totals = {p.stage: p.stage_total for p in mine}  # type: ignore[attr-defined]
     events, more_events = first_rows(event_list_recorded_by(user=user), EVENTS_PANEL_SIZE)
     priorities, more_priorities = first_rows(
         priority_list_awaiting_action_for(user=user, today=today), PRIORITIES_PANEL_SIZE
     )
     return {
         "my_problems_by_stage": [
-            {"stage": stage, "label": labels[stage], "problems": [p for p in mine if p.stage == stage]}
+            {
+                "stage": stage,
+                "label": labels[stage],
+                "problems": shown,
+                "total": totals.get(stage, 0),
+                "more": totals.get(stage, 0) - len(shown),
+            }
             for stage in OPEN_STAGES
+            for shown in [[p for p in mine if p.stage == stage]]
         ],
-        "my_problem_count": len(mine),
-        "reviews_due": [p for p in mine if p.next_review_date is not None and p.next_review_date <= due_by],
+        "my_problem_count": sum(totals.values()),
+        "reviews_due": reviews_due,
+        "more_reviews_due": more_reviews_due,
         "my_events": events,
         "more_events": more_events,
         "priorities_awaiting_action": priorities,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from config.home_panels.police import MY_PROBLEMS_PER_STAGE
 from problems.models import Stage
 from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
@@ -77,11 +78,12 @@ def test_officer_home_keeps_the_same_query_count_with_1_and_with_5_owned_problem
             n = officer.owned_problems.count()
             ProblemFactory(force=world.force, owner=officer, stage=stages[n], next_review_date=_days(n - 2))
         client.get(reverse("home"))  # the session's last-seen time is written once
-        # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the officer's
-        # open problems with their categories (both panels are drawn from it), 5 the events they
-        # recorded with their neighbourhoods (none here, so their seldom-heard groups are not
-        # fetched), 6 the priorities awaiting an action in their neighbourhoods.
-        with django_assert_num_queries(6):
+        # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the first of the
+        # officer's open problems in each stage with their categories and stage totals, 5 their
+        # reviews due, 6 the events they recorded with their neighbourhoods (none here, so their
+        # seldom-heard groups are not fetched), 7 the priorities awaiting an action in their
+        # neighbourhoods.
+        with django_assert_num_queries(7):
             response = client.get(reverse("home"))
         assert response.context["my_problem_count"] == rows
 
@@ -220,3 +222,25 @@ def test_supervisor_home_says_when_nothing_awaits_sign_off_and_every_reminder_we
     assert "No problem in assessment is waiting for a sign-off." in response.text
     assert "Every reminder email of the last 30 days went out." in response.text
     assert "will be listed here" not in response.text
+
+
+def test_my_problems_shows_the_first_of_each_stage_with_how_many_there_are(world: World) -> None:
+    officer = world.users["officer"]
+    for n in range(MY_PROBLEMS_PER_STAGE + 3):
+        ProblemFactory(force=world.force, owner=officer, stage=Stage.ANALYSIS, next_review_date=_days(30 + n))
+    soonest = ProblemFactory(force=world.force, owner=officer, stage=Stage.ANALYSIS, next_review_date=_days(1))
+    ProblemFactory(force=world.force, owner=officer, stage=Stage.RESPONSE, next_review_date=_days(5))
+
+    response = _client(world, "officer").get(reverse("home"))
+    groups = {group["stage"]: group for group in response.context["my_problems_by_stage"]}
+    text = response.content.decode()
+
+    assert response.context["my_problem_count"] == MY_PROBLEMS_PER_STAGE + 5
+    assert len(groups[Stage.ANALYSIS]["problems"]) == MY_PROBLEMS_PER_STAGE
+    assert groups[Stage.ANALYSIS]["problems"][0] == soonest  # soonest review first
+    assert (groups[Stage.ANALYSIS]["total"], groups[Stage.ANALYSIS]["more"]) == (MY_PROBLEMS_PER_STAGE + 4, 4)
+    assert (groups[Stage.RESPONSE]["total"], groups[Stage.RESPONSE]["more"]) == (1, 0)
+    assert f"Analysis ({MY_PROBLEMS_PER_STAGE + 4})" in text
+    assert "and 4 more in analysis" in text
+    assert 'data-more-in-stage="response"' not in text
+    assert [p.pk for p in response.context["reviews_due"]] == [soonest.pk]
