@@ -27,7 +27,15 @@ Measured on the project's 2-core machine (medians of 100 requests, in millisecon
   what 100,000 problems add is now reading and showing 25 of them; the 1.5x goal is NOT met
   (about 5x): the rest is the page itself, layout, filter form (its seven fields render in about
   12 ms through crispy-forms and Django's widget templates) and 25 rows of links and badges,
-  against a bare table."""
+  against a bare table.
+- The home pages, on the same data (every problem owned by the officer, 80,000 of them open): the
+  officer's took 22 s (it loaded and drew every open problem they own); with ten a stage and the
+  reviews due bounded, 485 ms, still sorting all 80,000 in the window (an officer owns tens, not
+  tens of thousands: a real home page is a few milliseconds of that). Supervisor's: 151 ms.
+- The partner member, with 20,000 of the problems shared with their organisation (real share and
+  guardian rows): "Shared with us" 284 ms and their problem list 359 ms against a 56 ms bare join
+  (5-6x). Every shared problem passes the permission join and the share test before the page
+  is sorted out of them; the bare join skips the permission table."""
 
 from __future__ import annotations
 
