@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,8 +59,10 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[s
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    # Close the worker's connections before the test database is flushed.
-    process.communicate(timeout=5)
+    # Close the worker's connections before the test database is flushed. Its log is printed:
+    # pytest shows it ("Captured stdout teardown") only when the test failed.
+    output, _ = process.communicate(timeout=5)
+    sys.stdout.write(output[-20_000:])
 
 
 @pytest.mark.celery_worker
