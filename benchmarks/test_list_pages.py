@@ -102,6 +102,16 @@ def _measure(call: Callable[[], Any]) -> float:
     return round(statistics.median(samples), 2)
 
 
+def _load_problems(world: World) -> float:
+    """PROBLEMS problems of the world's force in AREAS neighbourhoods, loaded with COPY; the seconds."""
+    areas = [
+        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).name
+        for n in range(AREAS)
+    ]
+    categories = list(ProblemCategory.objects.values_list("pk", flat=True))
+    return copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
+
+
 @pytest.fixture
 def _uninstrumented_templates() -> Iterator[None]:
     """Templates rendered as in production: the test environment wraps every render to record its
@@ -119,16 +129,11 @@ def _uninstrumented_templates() -> Iterator[None]:
 def test_list_pages_over_100k_problems_against_a_bare_indexed_query(world: World) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("The benchmark loads its data with PostgreSQL COPY.")
-    areas = [
-        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).name
-        for n in range(AREAS)
-    ]
-    categories = list(ProblemCategory.objects.values_list("pk", flat=True))
     # The same page with no problems at all: what the page costs whatever the list's length.
     clients = {persona: sign_in(Client(), world.users[persona]) for persona in ("officer", "supervisor")}
     with override_settings(ROOT_URLCONF=__name__):
         empty = {persona: _measure(lambda: client.get("/problems/")) for persona, client in clients.items()}  # noqa: B023
-    load = copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
+    load = _load_problems(world)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Problem._meta.db_table}")
 
@@ -195,12 +200,7 @@ def test_partner_lists_over_100k_problems_with_shares_against_a_bare_indexed_que
     from problems.models import ProblemGroupObjectPermission, ProblemShare
     from tests.problems.factories_sharing import share
 
-    areas = [
-        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).name
-        for n in range(AREAS)
-    ]
-    categories = list(ProblemCategory.objects.values_list("pk", flat=True))
-    copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
+    _load_problems(world)
     first = share(world, Problem.objects.order_by("pk").first())
     others = f"SELECT id FROM {Problem._meta.db_table} WHERE mod(id, {SHARE_EVERY}) = 0 AND id <> {first.problem_id}"  # noqa: S608
     shares = clone_rows(ProblemShare, first.pk, "problem_id", others)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagement.models import (
+    CHOSEN_AT_A_MEETING,
     ChosenBy,
     CommunityPriority,
     EngagementEvent,
@@ -263,7 +264,7 @@ def _seed_priorities(officer: User, neighbourhoods: dict[str, Neighbourhood]) ->
             continue
         issue_date = _ago(days)
         # Set at that day's meeting, if it was chosen at a meeting (not one chosen by survey).
-        at_meeting = chosen_by in (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
+        at_meeting = chosen_by in CHOSEN_AT_A_MEETING
         event = (
             EngagementEvent.objects.filter(neighbourhood=neighbourhood, held_on=issue_date).first()
             if at_meeting

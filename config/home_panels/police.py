@@ -40,6 +40,12 @@ MY_PROBLEMS_PER_STAGE = 10
 REVIEWS_DUE_PANEL_SIZE = 10
 
 
+def _stage_group(stage: str, mine: list[Any], total: int) -> dict[str, Any]:
+    """One stage of "My problems": the problems shown, how many the officer owns, how many more."""
+    shown = [problem for problem in mine if problem.stage == stage]
+    return {"stage": stage, "label": Stage(stage).label, "problems": shown, "total": total, "more": total - len(shown)}
+
+
 def officer_panels(user: User) -> dict[str, Any]:
     """ "My problems" by stage (the first few of each, with how many) and "Reviews due", a query
     each; "Engagement" from two more: their latest events (and those events' seldom-heard groups),
@@ -51,7 +57,6 @@ def officer_panels(user: User) -> dict[str, Any]:
     reviews_due, more_reviews_due = first_rows(
         problem_list_review_due_for(user, due_by=due_by, today=today), REVIEWS_DUE_PANEL_SIZE
     )
-    labels = dict(Stage.choices)
     # stage_total: a window annotation (the selector).
     totals = {p.stage: p.stage_total for p in mine}  # type: ignore[attr-defined]
     events, more_events = first_rows(event_list_recorded_by(user=user), EVENTS_PANEL_SIZE)
@@ -59,17 +64,7 @@ def officer_panels(user: User) -> dict[str, Any]:
         priority_list_awaiting_action_for(user=user, today=today), PRIORITIES_PANEL_SIZE
     )
     return {
-        "my_problems_by_stage": [
-            {
-                "stage": stage,
-                "label": labels[stage],
-                "problems": shown,
-                "total": totals.get(stage, 0),
-                "more": totals.get(stage, 0) - len(shown),
-            }
-            for stage in OPEN_STAGES
-            for shown in [[p for p in mine if p.stage == stage]]
-        ],
+        "my_problems_by_stage": [_stage_group(stage, mine, totals.get(stage, 0)) for stage in OPEN_STAGES],
         "my_problem_count": sum(totals.values()),
         "reviews_due": reviews_due,
         "more_reviews_due": more_reviews_due,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from engagement.models.events import Channel, EngagementEvent, EventKind
 from engagement.models.plans import ActionStatus, Party, PlanAction, PlanContribution, PlanStatus, SafetyPlan
 from engagement.models.priorities import (
+    CHOSEN_AT_A_MEETING,
     PRIORITY_TRANSITIONS,
     PUBLISHED_STATUSES,
     ChosenBy,
@@ -14,6 +15,7 @@ from engagement.models.priorities import (
 )
 
 __all__ = [
+    "CHOSEN_AT_A_MEETING",
     "PRIORITY_TRANSITIONS",
     "PUBLISHED_STATUSES",
     "ActionStatus",

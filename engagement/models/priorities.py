@@ -40,6 +40,11 @@ class ChosenBy(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The ways of choosing a priority at a meeting (its votes, its meeting): a priority chosen so is not
+# also set from a survey's results.
+CHOSEN_AT_A_MEETING: tuple[str, ...] = (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
+
+
 class CommunityPriority(models.Model):
     neighbourhood = models.ForeignKey(
         "partnerships.Neighbourhood", on_delete=models.PROTECT, related_name="community_priorities"

@@ -10,7 +10,7 @@ The public sees only the published "You said, we did" page (engagement.views.pub
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, QuerySet
@@ -93,6 +93,14 @@ def event_get_for_user(
     """The event if the user may see it (else 404) and may do `action` to it (else 403)."""
     visible = events_visible_to(user)
     return _get(visible if queryset is None else queryset & visible, user=user, pk=pk, action=action)
+
+
+def priority_source_survey_for(user: User, priority: CommunityPriority) -> Any:
+    """The survey the priority was set from, if `user` may see its results: a survey's results are
+    its owning organisation's (evaluation.selectors.surveys_access), and only a police force's
+    public surveys are linked to priorities (evaluation.services.survey_priorities)."""
+    survey = priority.survey
+    return survey if survey is not None and survey.owner_id == user.organisation_id else None
 
 
 def priority_get_for_user(

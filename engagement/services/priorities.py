@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.audit import audit_record, changes, snapshot
 from engagement.models import (
+    CHOSEN_AT_A_MEETING,
     PRIORITY_TRANSITIONS,
     ChosenBy,
     CommunityPriority,
@@ -229,7 +230,7 @@ def priority_problem_create(
     priority = _lock(priority, actor)
     if not priority.can_become_problem:
         raise ValidationError(PROBLEM_NEEDS_ADOPTION)
-    from_meeting = priority.chosen_by in (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
+    from_meeting = priority.chosen_by in CHOSEN_AT_A_MEETING
     problem = problem_create(
         actor=actor,
         title=_problem_title(priority.issue),

@@ -24,6 +24,7 @@ from engagement.selectors.access import (
     events_visible_to,
     neighbourhoods_editable_by,
     priority_get_for_user,
+    priority_source_survey_for,
 )
 from engagement.selectors.lists import (
     neighbourhood_choices_for,
@@ -109,6 +110,7 @@ def priority_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "priority": priority,
         "problems": problems_linked_for(user=user, priority=priority),
+        "source_survey": priority_source_survey_for(user, priority),
         "can_change": can_change,
         "status_form": PriorityStatusForm(priority=priority) if can_change and priority.next_statuses else None,
         "can_create_problem": can_change and can_create_problem(user) and priority.can_become_problem,

@@ -8,16 +8,13 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from engagement.models import ChosenBy, CommunityPriority
+from engagement.models import CHOSEN_AT_A_MEETING, CommunityPriority
 from engagement.selectors.access import can_record_engagement, neighbourhoods_editable_by, priorities_visible_to
 from evaluation.models.surveys import Audience, Survey, SurveyStatus
 from evaluation.selectors.surveys_access import can_change_survey
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-# The ways of choosing a priority at a meeting, which a survey link would contradict.
-MEETING_WAYS = (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
 
 
 def can_link_priorities(user: User, survey: Survey) -> bool:
@@ -52,7 +49,7 @@ def survey_priority_candidates(*, user: User, survey: Survey) -> QuerySet[Commun
             issue_date__gte=survey.opens_on,
             event__isnull=True,
         )
-        .exclude(chosen_by__in=MEETING_WAYS)
+        .exclude(chosen_by__in=CHOSEN_AT_A_MEETING)
     )
     if survey.neighbourhood_id is not None:
         candidates = candidates.filter(neighbourhood_id=survey.neighbourhood_id)

@@ -12,10 +12,10 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.dates import long_date
-from engagement.models import ChosenBy, CommunityPriority
+from engagement.models import CHOSEN_AT_A_MEETING, ChosenBy, CommunityPriority
 from engagement.selectors.access import can_change_in
 from evaluation.models.surveys import Survey
-from evaluation.selectors.survey_priorities import MEETING_WAYS, can_link_priorities
+from evaluation.selectors.survey_priorities import can_link_priorities
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,7 +52,7 @@ def survey_priority_link(*, actor: User, survey: Survey, priority: CommunityPrio
     if priority.survey_id not in (None, survey.pk):
         raise ValidationError({"priority": FROM_ANOTHER_SURVEY})
     # Set at a meeting (its votes, its meeting) and from a survey are two stories: not both.
-    if priority.chosen_by in MEETING_WAYS or priority.event_id is not None:
+    if priority.chosen_by in CHOSEN_AT_A_MEETING or priority.event_id is not None:
         raise ValidationError({"priority": CHOSEN_AT_MEETING})
     if priority.issue_date < survey.opens_on:
         raise ValidationError({"priority": SET_BEFORE_SURVEY.format(opens_on=long_date(survey.opens_on))})

@@ -71,6 +71,12 @@ def problem_list_visible_to(
     return problems
 
 
+def _open_owned_by(user: User, today: datetime.date | None) -> QuerySet[Problem]:
+    """The open problems `user` owns and may see, each with `is_overdue`."""
+    visible = with_overdue_flag(problems_visible_to(user), today or timezone.localdate())
+    return visible.filter(owner_id=user.pk, stage__in=OPEN_STAGES)
+
+
 def problem_list_owned_by(
     user: User, *, today: datetime.date | None = None, per_stage: int | None = None
 ) -> QuerySet[Problem]:
@@ -78,11 +84,9 @@ def problem_list_owned_by(
     with `is_overdue` and `stage_total` (how many they own in its stage); with `per_stage`, only
     the first that many of each stage. One query, however many they own (a home page must not
     load 80,000 problems: measured in benchmarks/test_list_pages.py)."""
-    today = today or timezone.localdate()
     stage_order = Case(*(When(stage=stage, then=Value(i)) for i, stage in enumerate(OPEN_STAGES)))
     problems = (
-        with_overdue_flag(problems_visible_to(user), today)
-        .filter(owner_id=user.pk, stage__in=OPEN_STAGES)
+        _open_owned_by(user, today)
         .annotate(
             stage_total=Window(Count("pk"), partition_by=[F("stage")]),
             stage_row=Window(
@@ -100,12 +104,7 @@ def problem_list_review_due_for(
 ) -> QuerySet[Problem]:
     """The open problems `user` owns whose review falls on or before `due_by` (overdue ones too),
     soonest first, each with `is_overdue`: the officer's "Reviews due"."""
-    today = today or timezone.localdate()
-    return (
-        with_overdue_flag(problems_visible_to(user), today)
-        .filter(owner_id=user.pk, stage__in=OPEN_STAGES, next_review_date__lte=due_by)
-        .order_by("next_review_date", "pk")
-    )
+    return _open_owned_by(user, today).filter(next_review_date__lte=due_by).order_by("next_review_date", "pk")
 
 
 def problem_list_overdue_for_force(user: User, *, today: datetime.date | None = None) -> QuerySet[Problem]:
