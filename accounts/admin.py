@@ -9,9 +9,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from accounts import services
 from accounts.models import User
+from accounts.open_work import open_work_of
 
 
 class UserAdminForm(forms.ModelForm[User]):
@@ -44,9 +46,26 @@ class UserAdmin(admin.ModelAdmin[User]):
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         return ("email",) if obj else ()
 
+    def _warn_of_open_work(self, request: HttpRequest, user: User) -> None:
+        """Deactivating someone who still leads work: say how much, and where it is reassigned."""
+        for work in open_work_of(user):
+            self.message_user(
+                request,
+                format_html(
+                    '{} {}: <a href="{}">{}</a>.',
+                    user.full_name or user.email,
+                    work.description,
+                    work.link,
+                    work.link_text,
+                ),
+                messages.WARNING,
+            )
+
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data
         actor: User = request.user  # type: ignore[assignment]
+        if change and "is_active" in form.changed_data and not data.get("is_active", True):
+            self._warn_of_open_work(request, obj)
         if change:
             saved = services.user_update(
                 actor=actor,
@@ -84,4 +103,5 @@ class UserAdmin(admin.ModelAdmin[User]):
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.user_deactivate(actor=request.user, user=user)  # type: ignore[arg-type]
+            self._warn_of_open_work(request, user)
         self.message_user(request, f"Deactivated {queryset.count()} account(s).", messages.SUCCESS)

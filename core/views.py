@@ -31,7 +31,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    # Services and access helpers raise PermissionDenied with a message constant that says why
+    # (ownership, a read-only share, ...); without one the page falls back to the role.
+    reason = str(exception or "").strip()
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 @login_not_required

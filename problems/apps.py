@@ -10,3 +10,8 @@ class ProblemsConfig(AppConfig):
         from problems import reminders, signals  # noqa: F401  (signals connects the receivers)
 
         reminders.register()
+
+        from accounts.open_work import register_open_work_check
+        from problems.selectors.leads import open_problems_led_by
+
+        register_open_work_check(open_problems_led_by)

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.dates import long_date
+from core.models import Reminder, ReminderState
 from core.reminders import ReminderSpec, register_sweep, reminders_create, reminders_queue_pending
 from partnerships.models import Agreement, Contact, Organisation
 from partnerships.models.agreements import IN_FORCE_STATUSES
@@ -320,3 +321,22 @@ def register() -> None:
     register_sweep("problems.reviews", review_reminders, kinds=REVIEW_KINDS)
     register_sweep("problems.actions", action_reminders, kinds=ACTION_KINDS)
     register_sweep("problems.weekly_digest", digest_reminders, kinds=[DIGEST_KIND])
+
+
+# --- A change of lead ------------------------------------------------------------------------------
+
+
+def reminders_withdraw_for_problems(*, problem_ids: Iterable[int], recipient_id: int) -> int:
+    """Withdraw the review and action reminders of these problems that are addressed to a lead who
+    no longer leads them and are not yet being sent (a handover or reassignment): the next sweep
+    makes them again for the new lead. One claimed or sent is history and is left alone."""
+    ids = list(problem_ids)
+    review = Q(kind__in=REVIEW_KINDS[:3], target_type=Problem._meta.label_lower, target_id__in=[str(pk) for pk in ids])
+    action_ids = ResponseAction.objects.filter(problem_id__in=ids).values_list("pk", flat=True)
+    action = Q(
+        kind__in=ACTION_KINDS,
+        target_type=ResponseAction._meta.label_lower,
+        target_id__in=[str(pk) for pk in action_ids],
+    )
+    deleted, _ = Reminder.objects.filter(review | action, recipient_id=recipient_id, state=ReminderState.DUE).delete()
+    return deleted

@@ -15,6 +15,7 @@ from engagement.selectors.coverage import coverage_gaps_for
 from engagement.selectors.officer_home import event_list_recorded_by, priority_list_awaiting_action_for
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
 from problems.models import Stage
+from problems.selectors.leads import handover_list_awaiting, problem_list_led_by_inactive
 from problems.selectors.problems import (
     OPEN_STAGES,
     problem_list_awaiting_sign_off,
@@ -38,6 +39,14 @@ PRIORITIES_PANEL_SIZE = 10
 # "My problems" shows this many of each stage (soonest review first), with how many there are.
 MY_PROBLEMS_PER_STAGE = 10
 REVIEWS_DUE_PANEL_SIZE = 10
+HANDOVERS_PANEL_SIZE = 10
+LED_BY_INACTIVE_PANEL_SIZE = 10
+
+
+def handover_panel(user: User) -> dict[str, Any]:
+    """ "Handovers awaiting your acknowledgement", for officers and supervisors: one query."""
+    handovers, more = first_rows(handover_list_awaiting(user=user), HANDOVERS_PANEL_SIZE)
+    return {"handovers_awaiting": handovers, "more_handovers_awaiting": more}
 
 
 def _stage_group(stage: str, mine: list[Any], total: int) -> dict[str, Any]:
@@ -64,6 +73,7 @@ def officer_panels(user: User) -> dict[str, Any]:
         priority_list_awaiting_action_for(user=user, today=today), PRIORITIES_PANEL_SIZE
     )
     return {
+        **handover_panel(user),
         "my_problems_by_stage": [_stage_group(stage, mine, totals.get(stage, 0)) for stage in OPEN_STAGES],
         "my_problem_count": sum(totals.values()),
         "reviews_due": reviews_due,
@@ -92,4 +102,8 @@ def supervisor_panels(user: User) -> dict[str, Any]:
     )
     context["failed_reminders_days"] = FAILED_REMINDERS_DAYS
     context["coverage_gaps"] = coverage_gaps_for(user=user)
+    context["led_by_inactive"], context["more_led_by_inactive"] = first_rows(
+        problem_list_led_by_inactive(user=user), LED_BY_INACTIVE_PANEL_SIZE
+    )
+    context.update(handover_panel(user))
     return context

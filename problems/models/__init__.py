@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from problems.models.decisions import DecisionLogEntry
+from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
 from problems.models.problems import (
     Problem,
     ProblemCategory,
@@ -38,6 +39,8 @@ __all__ = [
     "ActionStatus",
     "Controller",
     "DecisionLogEntry",
+    "Handover",
+    "HandoverKind",
     "Hypothesis",
     "HypothesisStatus",
     "InterventionKind",
@@ -48,6 +51,7 @@ __all__ = [
     "ProblemGroupObjectPermission",
     "ProblemShare",
     "ProblemSource",
+    "ProblemTeamMember",
     "ProblemUpdate",
     "ProblemUserObjectPermission",
     "ResponseAction",

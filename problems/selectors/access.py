@@ -19,13 +19,13 @@ from django.utils import timezone
 from accounts.models import Role
 from core.access import get_visible_or_404
 from partnerships.models.agreements import IN_FORCE_STATUSES
-from problems.models import Problem
+from problems.models import Problem, ProblemTeamMember
 from problems.models.sharing import ProblemGroupObjectPermission, ProblemShare, ShareAccess
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-PROBLEM_ACTIONS = ("view", "change", "contribute", "review", "sign_off")
+PROBLEM_ACTIONS = ("view", "edit", "change", "contribute", "review", "sign_off")
 # Analysts read problems to prepare comparisons; officers and supervisors also work them.
 CONTRIBUTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
@@ -91,10 +91,27 @@ def can_create_problem(user: User) -> bool:
 
 
 def can_change_problem(user: User, problem: Problem) -> bool:
-    """Edit the record and its SARA content, move it between stages: its owner or a supervisor."""
+    """Lead the problem: edit its record (restriction included), move it between stages, share
+    it, hand it over. Its lead officer or a supervisor of the owning force."""
     if problem.owning_organisation_id != user.organisation_id:
         return False
     return problem.owner_id == user.pk or user.role == Role.SUPERVISOR
+
+
+def is_on_problem_team(user: User, problem: Problem) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in CONTRIBUTING_ROLES
+        and problem.owning_organisation_id == user.organisation_id
+        and ProblemTeamMember.objects.filter(problem_id=problem.pk, user_id=user.pk).exists()
+    )
+
+
+def can_edit_problem_sections(user: User, problem: Problem) -> bool:
+    """Edit the SARA sections (scanning, analysis, controllers, hypotheses, objectives, response
+    actions, assessment): whoever leads it (`can_change_problem`), and the problem team."""
+    return can_change_problem(user, problem) or is_on_problem_team(user, problem)
 
 
 def can_contribute_to_problem(user: User, problem: Problem) -> bool:
@@ -118,10 +135,27 @@ def can_sign_off_problem(user: User, problem: Problem) -> bool:
 
 
 _CHECKS = {
+    "edit": can_edit_problem_sections,
     "change": can_change_problem,
     "contribute": can_contribute_to_problem,
     "review": can_review_problem,
     "sign_off": can_sign_off_problem,
+}
+
+
+# Why a user who may see a problem may not do `action` to it: shown on the 403 page, so that a
+# colleague who is not the lead is told that ownership, not their role, is the reason.
+CANNOT_EDIT = "Only the lead officer, the problem team and supervisors can edit this problem."
+CANNOT_LEAD = "Only the lead officer and supervisors of its force can do this to the problem."
+CANNOT_CONTRIBUTE = "Your organisation can read this problem but not add to it."
+CANNOT_REVIEW = "Only officers and supervisors of the owning force can record a review."
+CANNOT_SIGN_OFF = "Only a supervisor of the owning force can sign off this problem."
+DENIED_MESSAGES = {
+    "edit": CANNOT_EDIT,
+    "change": CANNOT_LEAD,
+    "contribute": CANNOT_CONTRIBUTE,
+    "review": CANNOT_REVIEW,
+    "sign_off": CANNOT_SIGN_OFF,
 }
 
 
@@ -137,5 +171,5 @@ def problem_get_for_user(
         visible = queryset & visible
     problem = get_visible_or_404(visible, pk=pk)
     if action != "view" and not _CHECKS[action](user, problem):
-        raise PermissionDenied
+        raise PermissionDenied(DENIED_MESSAGES[action])
     return problem

@@ -34,10 +34,12 @@ from problems.selectors import sara as selectors
 from problems.selectors.access import (
     can_change_problem,
     can_contribute_to_problem,
+    can_edit_problem_sections,
     can_review_problem,
     can_sign_off_problem,
     problem_get_for_user,
 )
+from problems.selectors.leads import problem_people
 from problems.services import sara as services
 from problems.services import stages as stage_services
 from problems.services.contributions import problem_consulted as consulted
@@ -66,6 +68,7 @@ def _editable_parts(problem: Problem, can_change: bool) -> dict[str, bool]:
 def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | None = None) -> dict[str, Any]:
     user = _user(request)
     can_change = can_change_problem(user, problem)
+    can_edit = can_change or can_edit_problem_sections(user, problem)
     following = selectors.next_stage(problem)
     return {
         "problem": problem,
@@ -73,6 +76,8 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
         "next_stage_label": Stage(following).label if following else "",
         "missing": selectors.problem_missing_for_next_stage(problem),
         "can_change": can_change,
+        "people": problem_people(problem=problem),
+        "can_hand_over": can_change and problem.is_open,
         "can_contribute": can_contribute_to_problem(user, problem),
         "can_review": can_review_problem(user, problem),
         "can_advance": can_change and following is not None,
@@ -80,7 +85,8 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
             can_sign_off_problem(user, problem) and problem.stage == Stage.ASSESSMENT and problem.signed_off_at is None
         ),
         "can_reopen": can_change and bool(selectors.earlier_stages(problem)),
-        "editable": _editable_parts(problem, can_change),
+        "can_edit": can_edit,
+        "editable": _editable_parts(problem, can_edit),
         "with_results": selectors.stage_reached(problem, Stage.ASSESSMENT),
         "summary_url": f"/problems/{problem.pk}/summary/",
         "form": form,
@@ -211,7 +217,7 @@ def _part_view(part: str) -> Callable[[HttpRequest, int], HttpResponse]:
 
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+        problem = problem_get_for_user(user=_user(request), pk=pk, action="edit")
         form = page["form"](_posted(request), instance=problem)
         saved = _save(
             request,
@@ -237,7 +243,7 @@ problem_assessment = _part_view("Assessment")
 
 @require_http_methods(["GET", "POST"])
 def controller_create(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="edit")
     form = ControllerForm(_posted(request))
     if _save(
         request,
@@ -251,7 +257,7 @@ def controller_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def controller_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    controller = selectors.controller_get_for_user(user=_user(request), pk=pk, action="change")
+    controller = selectors.controller_get_for_user(user=_user(request), pk=pk, action="edit")
     form = ControllerForm(_posted(request), instance=controller)
     if _save(
         request,
@@ -265,7 +271,7 @@ def controller_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def controller_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    controller = selectors.controller_get_for_user(user=_user(request), pk=pk, action="change")
+    controller = selectors.controller_get_for_user(user=_user(request), pk=pk, action="edit")
     return _run(
         request,
         lambda: services.controller_remove(actor=_user(request), controller=controller),
@@ -276,7 +282,7 @@ def controller_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def hypothesis_create(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="edit")
     form = HypothesisForm(_posted(request))
     if _save(
         request,
@@ -290,7 +296,7 @@ def hypothesis_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def hypothesis_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    hypothesis = selectors.hypothesis_get_for_user(user=_user(request), pk=pk, action="change")
+    hypothesis = selectors.hypothesis_get_for_user(user=_user(request), pk=pk, action="edit")
     form = HypothesisForm(_posted(request), instance=hypothesis)
     if _save(
         request,
@@ -304,7 +310,7 @@ def hypothesis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def hypothesis_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    hypothesis = selectors.hypothesis_get_for_user(user=_user(request), pk=pk, action="change")
+    hypothesis = selectors.hypothesis_get_for_user(user=_user(request), pk=pk, action="edit")
     return _run(
         request,
         lambda: services.hypothesis_remove(actor=_user(request), hypothesis=hypothesis),
@@ -315,7 +321,7 @@ def hypothesis_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="edit")
     form = ObjectiveForm(_posted(request))
     if _save(
         request,
@@ -329,7 +335,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective_get_for_user(user=_user(request), pk=pk, action="change")
+    objective = selectors.objective_get_for_user(user=_user(request), pk=pk, action="edit")
     with_result = selectors.stage_reached(objective.problem, Stage.ASSESSMENT)
     form = ObjectiveForm(
         _posted(request),
@@ -349,7 +355,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective_get_for_user(user=_user(request), pk=pk, action="change")
+    objective = selectors.objective_get_for_user(user=_user(request), pk=pk, action="edit")
     return _run(
         request,
         lambda: services.objective_remove(actor=_user(request), objective=objective),
@@ -363,7 +369,7 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    problem = problem_get_for_user(user=_user(request), pk=pk, action="edit")
     form = ActionForm(_posted(request), problem=problem)
     if _save(
         request,
@@ -377,7 +383,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(user=_user(request), pk=pk, action="change")
+    action = selectors.action_get_for_user(user=_user(request), pk=pk, action="edit")
     form = ActionForm(_posted(request), instance=action, problem=action.problem)
     if _save(
         request,

@@ -2,7 +2,7 @@
 objectives, response actions and assessment, one module per part. Each service takes the acting
 user first, runs in a transaction and records an audit event.
 
-Who: the problem's owner or a supervisor of the owning force (`can_change_problem`). When: only
+Who: the problem's lead, its team or a supervisor of the owning force (`can_edit_problem_sections`). When: only
 while the problem is open, and each part from its own stage onwards (scanning content can still be
 corrected during analysis; response actions cannot be planned during scanning); see `common`."""
 

@@ -14,7 +14,7 @@ from problems.models import (
     Stage,
 )
 from problems.models.problems import STAGE_ORDER
-from problems.selectors.access import can_change_problem
+from problems.selectors.access import CANNOT_EDIT, can_edit_problem_sections
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -104,8 +104,8 @@ def part_not_editable_reason(problem: Problem, part: str) -> str | None:
 
 def editable_problem(*, actor: User, problem: Problem, part: str) -> Problem:
     """Lock the problem and check that `actor` may change `part` of it now."""
-    if not can_change_problem(actor, problem):
-        raise PermissionDenied
+    if not can_edit_problem_sections(actor, problem):
+        raise PermissionDenied(CANNOT_EDIT)
     problem = lock_problem(problem)
     reason = part_not_editable_reason(problem, part)
     if reason:
