@@ -82,8 +82,8 @@ def test_officer_home_keeps_the_same_query_count_with_1_and_with_5_owned_problem
         # officer's open problems in each stage with their categories and stage totals, 5 their
         # reviews due, 6 the events they recorded with their neighbourhoods (none here, so their
         # seldom-heard groups are not fetched), 7 the priorities awaiting an action in their
-        # neighbourhoods.
-        with django_assert_num_queries(7):
+        # neighbourhoods, 8 the handovers awaiting their acknowledgement with problems and people.
+        with django_assert_num_queries(8):
             response = client.get(reverse("home"))
         assert response.context["my_problem_count"] == rows
 
@@ -120,8 +120,10 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_overdue_pr
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the active
         # organisations with no active SPOC, 5 the force's overdue problems with their owners,
         # 6 those awaiting sign-off with their owners, 7 the team's failed reminders with their
-        # recipients, 8 the force's neighbourhoods for the seldom-heard gaps (none here).
-        with django_assert_num_queries(8):
+        # recipients, 8 the force's neighbourhoods for the seldom-heard gaps (none here), 9 open
+        # problems led by inactive accounts with their leads, 10 the handovers awaiting the
+        # supervisor's acknowledgement.
+        with django_assert_num_queries(10):
             response = client.get(reverse("home"))
         assert len(response.context["overdue_reviews"]) == rows
 

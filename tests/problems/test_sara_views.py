@@ -13,7 +13,18 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.models import AuditEvent
-from problems.models import ActionStatus, Controller, Hypothesis, Objective, Problem, ResponseAction, Stage
+from problems.models import (
+    ActionStatus,
+    Controller,
+    Handover,
+    HandoverKind,
+    Hypothesis,
+    Objective,
+    Problem,
+    ProblemTeamMember,
+    ResponseAction,
+    Stage,
+)
 from problems.selectors import sara as gates
 from problems.services import sara as services
 from problems.services.stages import STAGE_CANNOT_ADVANCE
@@ -111,7 +122,8 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
     # 10 the decision log (its inclusion tag), 11 the consultation (an audit INSERT), 12 updates with
     # authors and organisations, 13 attachments with uploaders and organisations, 14 the shares panel,
     # 15 who has seen or received the problem (audit events with actors and organisations),
-    # 16 the evaluation panel's design and EMMIE (problems.panels; one query, none set here).
+    # 16 the lead history (handovers with from, to and by), 17 the team with who added them,
+    # 18 the evaluation panel's design and EMMIE (problems.panels; one query, none set here).
     client = _client(world, "supervisor")
     small = _problem(world, Stage.ASSESSMENT, ready=False)
     big = _problem(world, Stage.ASSESSMENT, ready=False)
@@ -120,9 +132,20 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
         HypothesisFactory(problem=big)
         ObjectiveFactory(problem=big)
         ResponseActionFactory(problem=big, responsible_user=world.users["partner_member"])
-    with django_assert_num_queries(16):
+        colleague = UserFactory(role=Role.OFFICER, organisation=world.force)
+        ProblemTeamMember.objects.create(problem=big, user=colleague, added_by=world.users["supervisor"])
+        Handover.objects.create(
+            problem=big,
+            kind=HandoverKind.REASSIGNMENT,
+            from_user=colleague,
+            to_user=big.owner,
+            note="Handed back.",
+            handover_date=big.opened_on,
+            made_by=world.users["supervisor"],
+        )
+    with django_assert_num_queries(18):
         client.get(_url("problem-detail", small.pk))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = client.get(_url("problem-detail", big.pk))
     assert response.text.count('href="/controllers/') == 5
     assert response.text.count("Improve the lighting") == 5

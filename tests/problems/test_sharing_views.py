@@ -192,6 +192,12 @@ def test_shared_with_us_query_count_is_constant(client, world, count, django_ass
     assert len(response.context["page"]) == min(count, 25)
 
 
+def _with_other_ids(pattern: URLPattern, pk: int, world) -> dict[str, int]:
+    """The URL's arguments: `pk`, and a real id for any other one (a team member's user id)."""
+    others = {name: world.users["officer"].pk for name in pattern.pattern.converters if name != "pk"}
+    return {"pk": pk, **others}
+
+
 def test_a_second_partner_gets_404_for_every_url_of_a_problem_shared_only_with_the_first(client, world):
     s = share(world, canary_problem(world), access_level=ShareAccess.CONTRIBUTE)
     sign_in(client, world.users["unrelated_partner"])
@@ -200,7 +206,7 @@ def test_a_second_partner_gets_404_for_every_url_of_a_problem_shared_only_with_t
         if "pk" not in pattern.pattern.converters:
             continue
         pk = s.pk if pattern.name == "share-revoke" else s.problem_id
-        url = reverse(pattern.name, kwargs={"pk": pk})
+        url = reverse(pattern.name, kwargs=_with_other_ids(pattern, pk, world))
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {}).status_code in (404, 405), url
 
@@ -251,7 +257,7 @@ def test_no_response_to_a_user_without_access_contains_another_problems_canary(c
         urls = [reverse("shared-with-us"), reverse("home")]
         for pattern in problem_urls:
             if "pk" in pattern.pattern.converters and pattern.name != "share-revoke":
-                urls += [reverse(pattern.name, kwargs={"pk": p.pk}) for p in problems]
+                urls += [reverse(pattern.name, kwargs=_with_other_ids(pattern, p.pk, world)) for p in problems]
             elif not pattern.pattern.converters:
                 urls.append(reverse(pattern.name))
         for url in urls:
