@@ -21,6 +21,7 @@ DEMO_BACKUP_CODES = [f"demo{n:04d}" for n in range(1, 11)]
 
 DEMO_USERS: list[tuple[str, str, str, str]] = [
     ("officer@police.example", "Olivia Officer", "Northshire Police", Role.OFFICER),
+    ("officer2@police.example", "Owen Officer", "Northshire Police", Role.OFFICER),
     ("supervisor@police.example", "Sam Sergeant", "Northshire Police", Role.SUPERVISOR),
     ("analyst@police.example", "Anil Analyst", "Northshire Police", Role.ANALYST),
     ("admin@police.example", "Ada Administrator", "Northshire Police", Role.ADMINISTRATOR),

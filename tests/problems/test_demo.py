@@ -8,18 +8,23 @@ import io
 import pytest
 
 from accounts import demo as accounts_demo
+from accounts.models import Role, User
 from core.models import AuditEvent
 from partnerships.demo import organisations as demo_organisations
 from partnerships.models import Organisation, Sector
+from problems.demo import leads as demo_leads
 from problems.demo import problems as demo_problems
 from problems.models import (
     ActionStatus,
     DecisionLogEntry,
+    Handover,
     Problem,
+    ProblemTeamMember,
     ReviewEntry,
     Stage,
     StageTransition,
 )
+from problems.selectors.leads import handover_list_awaiting
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +91,25 @@ def test_the_worked_example_is_closed_signed_off_and_complete() -> None:
     # The licensed shop takes part as a named controller and through an action it agreed to.
     assert problem.controllers.filter(who__contains="licensed shop").exists()
     assert problem.actions.filter(description__contains="licensed shop").exists()
+
+
+def _seed_with_leads() -> None:
+    _seed()
+    demo_leads.seed(stdout=io.StringIO())
+
+
+def test_the_demo_has_a_second_officer_a_completed_handover_and_one_awaiting_acknowledgement() -> None:
+    _seed_with_leads()
+    olivia = User.objects.get(email=demo_leads.OFFICER)
+    owen = User.objects.get(email=demo_leads.SECOND_OFFICER, role=Role.OFFICER, is_active=True)
+    completed = Problem.objects.get(title=demo_leads.COMPLETED)
+    assert completed.owner == owen
+    assert [(h.from_user, h.to_user, h.is_pending) for h in completed.handovers.all()] == [(olivia, owen, False)]
+    pending = Problem.objects.get(title=demo_leads.PENDING)
+    assert pending.owner == olivia
+    assert [(h.to_user, h.is_pending) for h in pending.handovers.all()] == [(owen, False), (olivia, True)]
+    assert [h.problem for h in handover_list_awaiting(user=olivia)] == [pending]
+    assert ProblemTeamMember.objects.filter(problem__title=demo_leads.TEAM, user=owen).exists()
+    counts = (Handover.objects.count(), ProblemTeamMember.objects.count())
+    _seed_with_leads()
+    assert (Handover.objects.count(), ProblemTeamMember.objects.count()) == counts
