@@ -17,34 +17,11 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import Role
 from problems.models import ActionStatus, Problem, Stage
 from tests.accounts.factories import UserFactory
-from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors, sign_in_browser
+from tests.browser.conftest import PageProblems, assert_no_console_errors, sign_in_browser
+from tests.browser.sara_steps import checked, move_on, open_form, save
 from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _checked(page: Page) -> None:
-    assert_accessible(page)
-    assert_no_console_errors(page)
-
-
-def _open_form(page: Page, link: str, heading: str) -> None:
-    page.get_by_role("link", name=link, exact=True).click()
-    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
-    _checked(page)
-
-
-def _save(page: Page, title: str) -> None:
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-    _checked(page)
-
-
-def _move_on(page: Page, reference: str, stage: str, title: str) -> None:
-    page.get_by_role("button", name=f"Move to {stage}").click()
-    expect(page.get_by_text(f"{reference} moved to {stage}.")).to_be_visible()
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-    _checked(page)
 
 
 def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_closes_it(
@@ -61,7 +38,7 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     sign_in_browser(page, officer)
     page.goto("/problems/new/")
     expect(page.get_by_role("heading", name="Log a problem")).to_be_visible()
-    _checked(page)
+    checked(page)
     page.get_by_label("Title").fill(title)
     page.get_by_label("Description").fill("Groups drinking outside the shops every evening.")
     page.get_by_label("Category").select_option(label="Anti-social behaviour")
@@ -72,10 +49,10 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     problem = Problem.objects.get()
     expect(page.get_by_text(f"Problem {problem.reference} logged.")).to_be_visible()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-    _checked(page)
+    checked(page)
 
     # Scanning: the problem statement and the six CHEERS answers.
-    _open_form(page, "Edit scanning", "Scanning")
+    open_form(page, "Edit scanning", "Scanning")
     page.get_by_label("Problem statement").fill("Daily street drinking at the parade intimidates shoppers.")
     page.get_by_label("Community: who in the community is affected?").fill("Shoppers, staff and residents.")
     page.get_by_label("Harm: what harm does it cause?").fill("Intimidation, noise and litter.")
@@ -84,34 +61,34 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     page.get_by_label("Recurring: does it keep happening?").fill("Almost every day.")
     page.get_by_label("Similarity: what do the events have in common?").fill("Same benches, same hours.")
     page.get_by_label("Evidence sources").fill("Police calls; shopkeepers' logs.")
-    _save(page, title)
-    _move_on(page, problem.reference, "analysis", title)
+    save(page, title)
+    move_on(page, problem.reference, "analysis", title)
 
     # Analysis: the triangle, a controller, a hypothesis and an objective with its baseline.
-    _open_form(page, "Edit the problem analysis triangle", "Analysis: the problem analysis triangle")
+    open_form(page, "Edit the problem analysis triangle", "Analysis: the problem analysis triangle")
     page.get_by_label("Offender: what is known").fill("About eight adults, some street homeless.")
     page.get_by_label("Victim or target: what is known").fill("Shop staff and shoppers.")
     page.get_by_label("Location: what is known").fill("Benches beside an off-licence.")
-    _save(page, title)
-    _open_form(page, "Add a controller", "Add a controller")
+    save(page, title)
+    open_form(page, "Add a controller", "Add a controller")
     page.get_by_label("Kind of controller").select_option(label="Manager (of places)")
     page.get_by_label("Who they are").fill("Licensee of Eastgate Wines")
     page.get_by_label("They are engaged").check()
-    _save(page, title)
-    _open_form(page, "Add a hypothesis", "Add a hypothesis")
+    save(page, title)
+    open_form(page, "Add a hypothesis", "Add a hypothesis")
     page.get_by_label("Hypothesis").fill("Cheap strong lager sold on the parade draws the group.")
     page.get_by_label("Status").select_option(label="Supported")
-    _save(page, title)
-    _open_form(page, "Add an objective", "Add an objective")
+    save(page, title)
+    open_form(page, "Add an objective", "Add an objective")
     page.get_by_label("Description").fill("Halve ASB calls about the parade.")
     page.get_by_label("Measure").fill("ASB calls to the police about the parade")
     page.get_by_label("Baseline").fill("64 a quarter")
     page.get_by_role("textbox", name=re.compile(r"^Target\W*$")).fill("32 a quarter")
     page.get_by_label("Target date").fill((today + datetime.timedelta(days=180)).isoformat())
-    _save(page, title)
+    save(page, title)
 
     # A decision in the National Decision Model log.
-    _open_form(page, "Record a decision", "Record a decision")
+    open_form(page, "Record a decision", "Record a decision")
     page.get_by_label("Information and intelligence").fill("64 ASB calls; shopkeepers' logs.")
     page.get_by_label("Assessment of threat and risk").fill("Daily intimidation; vulnerable drinkers.")
     page.get_by_label("Powers and policy").fill("Licensing Act 2003; ASB, Crime and Policing Act 2014.")
@@ -123,32 +100,32 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     page.get_by_role("button", name="Save to the decision log").click()
     expect(page.get_by_text("The decision has been added to the decision log.")).to_be_visible()
     expect(page.locator("#decision-log")).to_contain_text("Joint decision with Northshire City Council")
-    _checked(page)
-    _move_on(page, problem.reference, "response", title)
+    checked(page)
+    move_on(page, problem.reference, "response", title)
 
     # Response: an action, then marked done.
-    _open_form(page, "Add a response action", "Add a response action")
+    open_form(page, "Add a response action", "Add a response action")
     page.get_by_label("Description").fill("Weekly outreach sessions on the parade.")
     page.get_by_label("Kind of intervention").select_option(label="Support")
     page.get_by_label("Responsible organisation").select_option(label=council.name)
     page.get_by_label("Responsible person").fill("Outreach team leader")
     page.get_by_label("Due date").fill((today + datetime.timedelta(days=30)).isoformat())
-    _save(page, title)
-    _open_form(page, "Change action 1", "Change a response action")
+    save(page, title)
+    open_form(page, "Change action 1", "Change a response action")
     page.get_by_label("Status").select_option(label="Done")
-    _save(page, title)
+    save(page, title)
     expect(page.get_by_role("row").filter(has_text="Weekly outreach sessions")).to_contain_text("Done")
-    _move_on(page, problem.reference, "assessment", title)
+    move_on(page, problem.reference, "assessment", title)
 
     # Assessment: the objective's result and the lessons learned.
-    _open_form(page, "Record result for objective 1", "Record the objective's result")
+    open_form(page, "Record result for objective 1", "Record the objective's result")
     page.get_by_label("Result").fill("27 ASB calls in the last quarter.")
     page.get_by_label("Was the objective met?").select_option(label="Yes")
-    _save(page, title)
-    _open_form(page, "Edit the assessment", "Assessment")
+    save(page, title)
+    open_form(page, "Edit the assessment", "Assessment")
     page.get_by_label("Process evaluation: was the response delivered as planned?").fill("Yes, as planned.")
     page.get_by_label("Lessons learned").fill("Outreach before enforcement built trust.")
-    _save(page, title)
+    save(page, title)
     expect(page.locator(".missing-items")).to_contain_text("sign")
     assert_no_console_errors(page)
 
@@ -162,16 +139,16 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
         sign_in_browser(supervisor_page, supervisor)
         supervisor_page.goto(f"/problems/{problem.pk}/")
         expect(supervisor_page.get_by_role("heading", name=title, level=1)).to_be_visible()
-        _checked(supervisor_page)
+        checked(supervisor_page)
         supervisor_page.get_by_role("button", name="Sign off the assessment").click()
         expect(supervisor_page.get_by_text("You signed off the assessment.")).to_be_visible()
-        _checked(supervisor_page)
-        _move_on(supervisor_page, problem.reference, "closed", title)
+        checked(supervisor_page)
+        move_on(supervisor_page, problem.reference, "closed", title)
         expect(supervisor_page.get_by_role("definition").filter(has_text="Signed off by Sam Sergeant")).to_be_visible()
         supervisor_page.get_by_role("link", name="Printable summary").click()
         expect(supervisor_page.get_by_role("heading", name="Stage history")).to_be_visible()
         expect(supervisor_page.get_by_role("row").filter(has_text=re.compile("Assessment to Closed"))).to_be_visible()
-        _checked(supervisor_page)
+        checked(supervisor_page)
     finally:
         context.close()
 
