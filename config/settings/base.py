@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything below that can answer a signed-in user (timeouts, second factor, views),
+    # inside whitenoise, which serves static files with their own caching.
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Before the session limits, which leave a message saying why the user was signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
