@@ -341,6 +341,12 @@ PROBLEM_REVIEW_INTERVAL_DAYS = {
     "low": env.int("PROBLEM_REVIEW_DAYS_LOW", default=56),
 }
 
+# --- Uploads (core.uploads) ---------------------------------------------------------------------
+# An Office document is a zip: refused when its central directory lists more parts, or declares
+# more unpacked bytes in all, than any real document (a zip bomb). Read without unpacking anything.
+UPLOAD_ARCHIVE_MAX_ENTRIES = env.int("UPLOAD_ARCHIVE_MAX_ENTRIES", default=10_000)
+UPLOAD_ARCHIVE_MAX_INFLATED_BYTES = env.int("UPLOAD_ARCHIVE_MAX_INFLATED_BYTES", default=100 * 1024 * 1024)
+
 # --- Forms --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
