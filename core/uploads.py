@@ -98,8 +98,9 @@ MARKUP_MARKERS = (
     b"<?php",
     b"javascript:",
 )
-# Bytes a script can be made of (printable ASCII and the whitespace characters).
-SCRIPT_TEXT_BYTES = frozenset(range(0x20, 0x7F)) | frozenset(range(0x09, 0x0E))
+# Bytes a script can be made of: printable ASCII, the whitespace characters, and any byte above
+# 0x7F (a page may load the file as a windows-1252 script, where most of those are letters).
+SCRIPT_TEXT_BYTES = frozenset(range(0x20, 0x7F)) | frozenset(range(0x09, 0x0E)) | frozenset(range(0x80, 0x100))
 SCAN_CHUNK_BYTES = 1024 * 1024
 
 

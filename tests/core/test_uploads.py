@@ -28,7 +28,7 @@ def test_real_gifs_of_any_usual_width_are_not_taken_for_scripts(width: int) -> N
     assert _check("map.gif", _gif(width)) is uploads.GIF
 
 
-@pytest.mark.parametrize("width_bytes", [b"/*", b"//", b"=1", b"\t;"])
+@pytest.mark.parametrize("width_bytes", [b"/*", b"//", b"=1", b"\t;", b"\xe9/"])
 def test_a_gif_whose_width_reads_as_script_is_refused(width_bytes: bytes) -> None:
     content = b"GIF89a" + width_bytes + b"\x01\x00\x00\x00\x00;"
     with pytest.raises(ValidationError) as caught:
