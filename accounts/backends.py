@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
 from core.notifications import unread_count_subquery
+
+AXES_USERNAME_MAX_LENGTH = AccessAttempt._meta.get_field("username").max_length
 
 
 class ActiveOrganisationBackend(ModelBackend):
@@ -29,9 +32,13 @@ class ActiveOrganisationBackend(ModelBackend):
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    """Lockout is per account: count attempts against the normalised email address."""
+    """Lockout is per account: count attempts against the normalised email address.
+
+    Cut to the length of axes' username column: the sign-in form refuses longer addresses before
+    authenticating, but any other caller of authenticate() must not turn a long name into a
+    server error (no account has an address that long, so nothing is lost by cutting it)."""
     if credentials and credentials.get("username"):
         value = credentials["username"]
     else:
         value = request.POST.get("username", "") if request is not None else ""
-    return str(value).strip().lower()
+    return str(value).strip().lower()[:AXES_USERNAME_MAX_LENGTH]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 
 from accounts.models import User
 
@@ -14,9 +14,17 @@ SIGN_IN_NOT_RIGHT = (
     "the account is locked for 15 minutes."
 )
 ACCOUNT_INACTIVE = "This account is not active. Ask your administrator."
+# The longest address a User can have (the email field's length, as Django's own email fields).
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
+EMAIL_TOO_LONG = f"An email address is at most {EMAIL_MAX_LENGTH} characters. Check the address you typed."
 
 
 class SignInForm(AuthenticationForm):
+    # Declared with max_length so that the length is validated: AuthenticationForm only copies the
+    # model field's length onto the widget, and an over-long address then reached authenticate()
+    # and django-axes, whose lockout record holds 255 characters (a server error). Refused here,
+    # before either runs.
+    username = UsernameField(max_length=EMAIL_MAX_LENGTH, error_messages={"max_length": EMAIL_TOO_LONG})
     error_messages = {"invalid_login": SIGN_IN_NOT_RIGHT, "inactive": ACCOUNT_INACTIVE}
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +36,17 @@ def _next_url(request: HttpRequest) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return str(reverse_lazy("home"))
+
+
+def _second_factor_passed(request: HttpRequest, device: Any) -> None:
+    """Mark the session verified with `device`, under a new session key and CSRF token.
+
+    Passing the second factor raises what the session may do, as signing in does, so it gets the
+    same protection django.contrib.auth.login gives the password step: a key that anyone saw or
+    planted before this moment (session fixation) must not carry the verified session."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 class SignInView(auth_views.LoginView):
@@ -64,7 +76,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device, error = services.second_factor_verify(actor=user, token=form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             if device.persistent_id.startswith("otp_static"):
                 remaining = services.backup_codes_remaining(user)
                 messages.warning(
@@ -102,7 +114,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         codes = services.totp_enrol_confirm(actor=user, device=device, token="".join(form.cleaned_data["code"].split()))
         if codes is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             request.session[NEW_BACKUP_CODES_KEY] = codes
             messages.success(request, "Your authenticator app is set up.")
             return redirect(f"{reverse('backup-codes')}?{urlencode({'next': _next_url(request)})}")

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything below that can answer a signed-in user (timeouts, second factor, views),
+    # inside whitenoise, which serves static files with their own caching.
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Before the session limits, which leave a message saying why the user was signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -337,6 +340,12 @@ PROBLEM_REVIEW_INTERVAL_DAYS = {
     "medium": env.int("PROBLEM_REVIEW_DAYS_MEDIUM", default=28),
     "low": env.int("PROBLEM_REVIEW_DAYS_LOW", default=56),
 }
+
+# --- Uploads (core.uploads) ---------------------------------------------------------------------
+# An Office document is a zip: refused when its central directory lists more parts, or declares
+# more unpacked bytes in all, than any real document (a zip bomb). Read without unpacking anything.
+UPLOAD_ARCHIVE_MAX_ENTRIES = env.int("UPLOAD_ARCHIVE_MAX_ENTRIES", default=10_000)
+UPLOAD_ARCHIVE_MAX_INFLATED_BYTES = env.int("UPLOAD_ARCHIVE_MAX_INFLATED_BYTES", default=100 * 1024 * 1024)
 
 # --- Forms --------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -7,13 +7,13 @@ them unchanged."""
 
 from __future__ import annotations
 
-import zipfile
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import uploads
 from core.audit import audit_record
 from problems.models import ActionStatus, Problem, ProblemAttachment, ProblemUpdate, ResponseAction
 from problems.selectors.access import can_contribute_to_problem
@@ -43,12 +43,17 @@ ATTACHMENT_DESCRIPTION_TOO_LONG = f"The description must be {ATTACHMENT_DESCRIPT
 ACTION_NOT_YOUR_ORGANISATION = "Only the organisation responsible for this action can complete it here."
 ACTION_ALREADY_FINISHED = "This action is already done or cancelled."
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-OOXML_TYPES = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
+# What may be attached, judged by content and name together (core.uploads).
+ATTACHMENT_KINDS = (
+    uploads.PDF,
+    uploads.PNG,
+    uploads.JPEG,
+    uploads.GIF,
+    uploads.LEGACY_OFFICE,
+    uploads.WORD,
+    uploads.EXCEL,
+    uploads.POWERPOINT,
+)
 
 
 # --- consultation -------------------------------------------------------------------------------
@@ -95,49 +100,10 @@ def problem_update_add(*, actor: User, problem: Problem, text: str) -> ProblemUp
 # --- attachments --------------------------------------------------------------------------------
 
 
-def _head(uploaded_file: IO[bytes], size: int = 16) -> bytes:
-    uploaded_file.seek(0)
-    head = uploaded_file.read(size)
-    uploaded_file.seek(0)
-    return head
-
-
-def _ooxml_type(uploaded_file: IO[bytes]) -> str | None:
-    """The content type of an Office Open XML document (a zip holding [Content_Types].xml and a
-    word/, xl/ or ppt/ part), or None for any other zip."""
-    try:
-        uploaded_file.seek(0)
-        with zipfile.ZipFile(uploaded_file) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    finally:
-        uploaded_file.seek(0)
-    if "[Content_Types].xml" not in names:
-        return None
-    for prefix, content_type in OOXML_TYPES.items():
-        if any(name.startswith(prefix) for name in names):
-            return content_type
-    return None
-
-
 def attachment_content_type(uploaded_file: IO[bytes]) -> str | None:
     """What the file is, judged by its content (never its name), or None when it is not allowed."""
-    head = _head(uploaded_file)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if head.startswith(OLE2_MAGIC):
-        # A legacy Word, Excel or PowerPoint file: the container does not say which.
-        return "application/vnd.ms-office"
-    if head.startswith(b"PK\x03\x04"):
-        return _ooxml_type(uploaded_file)
-    return None
+    kind = uploads.file_kind_detect(uploaded_file)
+    return kind.content_type if kind in ATTACHMENT_KINDS else None
 
 
 @transaction.atomic
@@ -155,16 +121,22 @@ def problem_attachment_add(
         errors["file"] = ATTACHMENT_EMPTY
     elif uploaded_file.size > ATTACHMENT_MAX_BYTES:
         errors["file"] = ATTACHMENT_TOO_BIG
+    original_name = str(getattr(uploaded_file, "name", "") or "")
     content_type = None
     if not errors:
-        content_type = attachment_content_type(uploaded_file)
-        if content_type is None:
-            errors["file"] = ATTACHMENT_TYPE_NOT_ALLOWED
+        try:
+            kind = uploads.upload_check(
+                uploaded_file, name=original_name, kinds=ATTACHMENT_KINDS, not_allowed=ATTACHMENT_TYPE_NOT_ALLOWED
+            )
+        except ValidationError as refused:
+            errors["file"] = refused.messages[0]
+        else:
+            content_type = kind.content_type
     if len(description) > ATTACHMENT_DESCRIPTION_MAX_LENGTH:
         errors["description"] = ATTACHMENT_DESCRIPTION_TOO_LONG
     if errors:
         raise ValidationError(errors)
-    original_name = (getattr(uploaded_file, "name", "") or "attachment").replace("/", "_").replace("\\", "_")[-255:]
+    original_name = original_name.replace("/", "_").replace("\\", "_")[-255:]
     attachment = ProblemAttachment(
         problem=problem,
         original_name=original_name,

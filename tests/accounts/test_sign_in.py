@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.forms import ACCOUNT_INACTIVE, SIGN_IN_NOT_RIGHT
+from accounts.forms import ACCOUNT_INACTIVE, EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, SIGN_IN_NOT_RIGHT
 from accounts.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY, SIGNED_OUT_ABSOLUTE, SIGNED_OUT_IDLE
 from core.models import AuditEvent
 from partnerships.services import organisation_update
@@ -280,3 +284,126 @@ def test_user_lookup_and_organisation_come_in_one_query(client: Client, django_a
         response = client.get(reverse("home"))
     assert response.context["organisation"].name == user.organisation.name
     assert response.context["user"].pk == user.pk
+
+
+# --- over-long input at sign-in (outside security test, issue 15 item 6) -----------------------
+
+
+@pytest.mark.parametrize("length", [256, 10_000])
+def test_an_over_long_email_address_is_refused_by_the_form_before_any_attempt_is_counted(
+    client: Client, length: int
+) -> None:
+    # django-axes' lockout record holds 255 characters: a longer address once reached it (a 500).
+    response = _password(client, "a" * length, "some-password")
+    assert response.status_code == 200
+    assert EMAIL_TOO_LONG in response.text
+    assert "There is a problem" in response.text
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exists()
+
+
+def test_an_address_of_the_longest_allowed_length_is_checked_as_any_other(client: Client) -> None:
+    address = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * (EMAIL_MAX_LENGTH - 64 - 1 - 63 - 1 - 63 - 1)}"
+    assert len(address) == EMAIL_MAX_LENGTH
+    response = _password(client, address, "some-password")
+    assert response.status_code == 200
+    assert SIGN_IN_NOT_RIGHT in response.text
+    assert AccessAttempt.objects.get().username == address
+
+
+def test_an_over_long_password_gets_the_usual_message(client: Client) -> None:
+    user = UserFactory()
+    response = _password(client, user.email, "p" * 10_000)
+    assert response.status_code == 200
+    assert SIGN_IN_NOT_RIGHT in response.text
+
+
+def test_lockout_records_never_receive_more_than_their_column_holds(rf) -> None:  # type: ignore[no-untyped-def]
+    # Defence in depth for any caller of authenticate() other than the sign-in form.
+    request = rf.post(reverse("login"))
+    assert authenticate(request, username="a" * 10_000, password="some-password") is None
+    assert len(AccessAttempt.objects.get().username) == 255
+
+
+@pytest.mark.parametrize("length", [256, 10_000])
+def test_an_over_long_code_at_the_second_factor_gets_a_form_error(client: Client, length: int) -> None:
+    user = UserFactory()
+    _password(client, user.email)
+    response = client.post(reverse("otp-verify"), {"code": "1" * length})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert client.get(reverse("home"))["Location"].startswith(reverse("otp-verify"))
+
+
+def test_an_over_long_enrolment_code_gets_a_form_error(client: Client) -> None:
+    user = UserFactory(second_factor=False)
+    _password(client, user.email)
+    response = client.post(reverse("otp-enrol"), {"code": "1" * 10_000})
+    assert response.status_code == 200
+    assert "The code is 6 digits, for example 123456." in response.text
+
+
+@pytest.mark.parametrize("length", [256, 10_000])
+def test_an_over_long_address_for_a_password_reset_gets_a_form_error(client: Client, length: int) -> None:
+    response = client.post(reverse("password-reset"), {"email": "a" * length + "@example.test"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+
+
+# --- the session key at the second factor (issue 15 item 7) ------------------------------------
+
+
+def _session_key(client: Client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _opens_home_with(key: str) -> bool:
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = key
+    return other.get(reverse("home")).status_code == 200
+
+
+def test_the_session_key_changes_when_the_second_factor_is_verified(client: Client) -> None:
+    user = UserFactory()
+    _password(client, user.email)
+    before = _session_key(client)
+    response = client.post(reverse("otp-verify"), {"code": totp_code(user), "next": "/"})
+    assert response["Location"] == "/"
+    after = _session_key(client)
+    assert after != before
+    assert _opens_home_with(after)
+    # The key known before the second factor opens nothing: a planted or seen key is worthless.
+    assert not _opens_home_with(before)
+    assert not Session.objects.filter(session_key=before).exists()
+
+
+def test_the_session_key_changes_when_a_backup_code_is_used(client: Client) -> None:
+    user = UserFactory()
+    codes = services.backup_codes_regenerate(actor=user)
+    _password(client, user.email)
+    before = _session_key(client)
+    client.post(reverse("otp-verify"), {"code": codes[0]})
+    assert _session_key(client) != before
+    assert not _opens_home_with(before)
+
+
+def test_the_session_key_changes_when_the_second_factor_is_set_up(client: Client) -> None:
+    user = UserFactory(second_factor=False)
+    _password(client, user.email)
+    client.get(reverse("otp-enrol"))
+    device = TOTPDevice.objects.get(user=user)
+    before = _session_key(client)
+    response = client.post(reverse("otp-enrol"), {"code": totp_code(device)})
+    assert response.status_code == 302
+    assert _session_key(client) != before
+    assert not _opens_home_with(before)
+    # The new backup codes, kept in the session, survive the change of key.
+    assert len(client.get(response["Location"]).context["codes"]) == services.BACKUP_CODE_COUNT
+
+
+def test_a_wrong_code_leaves_the_session_key_alone(client: Client) -> None:
+    user = UserFactory()
+    _password(client, user.email)
+    before = _session_key(client)
+    client.post(reverse("otp-verify"), {"code": "000000"})
+    assert _session_key(client) == before
