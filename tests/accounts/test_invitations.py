@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -162,6 +163,20 @@ def test_a_second_tab_posting_the_same_link_is_refused(world: World, django_capt
     )
     assert response.status_code == 200
     assert LINK_DEAD in response.text
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_the_service_checks_the_link_on_the_locked_row(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    # Two posts racing past the page's own check both hold a user loaded before either saved: the
+    # service checks the link again on the locked row, so only the first sets the password.
+    user = _invite(django_capture_on_commit_callbacks, world)
+    token = invitation_token_generator.make_token(user)
+    stale = User.objects.get(pk=user.pk)
+    services.user_invitation_accept(actor=user, user=user, token=token, password=NEW_PASSWORD)
+    with pytest.raises(ValidationError) as error:
+        services.user_invitation_accept(actor=stale, user=stale, token=token, password="another-long-passphrase")
+    assert error.value.messages == [services.INVITATION_LINK_INVALID]
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
 
@@ -329,7 +344,7 @@ def test_admin_action_resends_and_refuses_users_who_have_a_password(
 def test_a_deactivated_user_cannot_be_invited(world: World) -> None:
     user = UserFactory(password=None, organisation=world.force)
     services.user_deactivate(actor=None, user=user)
-    with pytest.raises(Exception, match="is deactivated"):
+    with pytest.raises(ValidationError, match="is deactivated"):
         services.user_invitation_resend(actor=world.users["administrator"], user=user)
 
 
