@@ -6,14 +6,32 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import formats
 from django.utils.html import format_html
 
 from accounts import services
+from accounts.invitations import invitation_expired
 from accounts.models import User
 from accounts.open_work import open_work_of
+
+INVITATION_SENT = "An invitation email was sent to {email}."
+INVITATIONS_SENT = "Sent an invitation to {count} account(s). Earlier links no longer work."
+
+
+def invitation_status(user: User) -> str:
+    """Pending, expired or accepted, with its date; empty for a user never invited."""
+    if user.invitation_accepted_at is not None:
+        return f"Accepted {formats.date_format(user.invitation_accepted_at, 'j M Y')}"
+    if user.invited_at is None:
+        return ""
+    sent = formats.date_format(user.invited_at, "j M Y")
+    return f"Expired (sent {sent})" if invitation_expired(user) else f"Pending (sent {sent})"
 
 
 class UserAdminForm(forms.ModelForm[User]):
@@ -35,16 +53,55 @@ class UserAdminForm(forms.ModelForm[User]):
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin[User]):
-    list_display = ("email", "full_name", "organisation", "role", "is_active", "last_login")
+    list_display = ("email", "full_name", "organisation", "role", "is_active", "invitation", "last_login")
     list_filter = ("role", "is_active", "organisation")
     search_fields = ("email", "full_name")
     list_select_related = ("organisation",)
     fields = ("email", "full_name", "organisation", "role", "is_active")
     form = UserAdminForm
-    actions = ("unlock_sign_in", "reset_second_factor", "deactivate")
+    actions = ("unlock_sign_in", "reset_second_factor", "resend_invitation", "deactivate")
+    change_form_template = "admin/accounts/user/change_form.html"
+
+    def get_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        return (*self.fields, "invitation") if obj else self.fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
-        return ("email",) if obj else ()
+        return ("email", "invitation") if obj else ()
+
+    @admin.display(description="Invitation")
+    def invitation(self, obj: User) -> str:
+        return invitation_status(obj) or "-"
+
+    def get_urls(self) -> list[URLPattern]:
+        resend = self.admin_site.admin_view(self.resend_invitation_view)
+        return [
+            path("<path:object_id>/invitation/", resend, name="accounts_user_invitation_resend"),
+            *super().get_urls(),
+        ]
+
+    def resend_invitation_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm, then send a fresh invitation to one user (the button on the user's page)."""
+        user = self.get_object(request, object_id)
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                services.user_invitation_resend(actor=request.user, user=user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, INVITATION_SENT.format(email=user.email), messages.SUCCESS)
+            return redirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Send a new invitation",
+            "opts": self.opts,
+            "original": user,
+            "status": invitation_status(user),
+        }
+        return TemplateResponse(request, "admin/accounts/user/invitation_resend.html", context)
 
     def _warn_of_open_work(self, request: HttpRequest, user: User) -> None:
         """Deactivating someone who still leads work: say how much, and where it is reassigned."""
@@ -73,6 +130,7 @@ class UserAdmin(admin.ModelAdmin[User]):
                 **{field: data[field] for field in services.USER_EDITABLE_FIELDS if field in data},
             )
         else:
+            # Created without a password: the service emails the new user an invitation to set one.
             saved = services.user_create(
                 actor=actor,
                 email=data["email"],
@@ -80,7 +138,7 @@ class UserAdmin(admin.ModelAdmin[User]):
                 organisation=data["organisation"],
                 role=data["role"],
             )
-            # A new user sets their own password through "Forgotten your password?".
+            self.message_user(request, INVITATION_SENT.format(email=saved.email), messages.INFO)
         obj.pk = saved.pk
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
@@ -98,6 +156,19 @@ class UserAdmin(admin.ModelAdmin[User]):
         for user in queryset:
             services.user_reset_second_factor(actor=request.user, user=user)  # type: ignore[arg-type]
         self.message_user(request, f"Reset the second factor of {queryset.count()} account(s).", messages.SUCCESS)
+
+    @admin.action(description="Send a new invitation (earlier links stop working)")
+    def resend_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        sent = 0
+        for user in queryset:
+            try:
+                services.user_invitation_resend(actor=request.user, user=user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, INVITATIONS_SENT.format(count=sent), messages.SUCCESS)
 
     @admin.action(description="Deactivate")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

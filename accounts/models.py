@@ -48,6 +48,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The weekly digest for supervisors (core reminders); each user may turn it off in their profile.
     receives_weekly_digest = models.BooleanField("email me the weekly digest", default=True)
+    # The invitation an administrator sends to a new user (accounts.invitations): when the latest
+    # one was sent (a resend moves it, which voids earlier links) and when a password was first set.
+    invited_at = models.DateTimeField("invitation sent", null=True, blank=True, editable=False)
+    invitation_accepted_at = models.DateTimeField("invitation accepted", null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -86,3 +90,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited, and no password set yet (by the invitation's link or any other way)."""
+        return self.invited_at is not None and self.invitation_accepted_at is None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.invitations import invitation_email_send, invitation_link, invitation_token_generator
 from accounts.models import PARTNER_ROLES, POLICE_ROLES, Role, User
 from core.audit import audit_record, changes
 from partnerships.models import Organisation
@@ -25,6 +26,12 @@ CODE_NOT_RIGHT = (
     "That code is not right. Enter the 6-digit code your authenticator app shows now, or one of your backup codes."
 )
 CODE_THROTTLED = "Too many wrong codes. Wait {seconds} seconds, then enter the code your app shows now."
+INVITATION_NOT_NEEDED = (
+    "{user} has already set a password, so needs no invitation. If they have forgotten it, they can use "
+    '"Forgotten your password?" on the sign-in page.'
+)
+INVITATION_USER_INACTIVE = "{user} is deactivated: activate the account before sending an invitation."
+INVITATION_LINK_INVALID = "This invitation link no longer works."
 
 TOTP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
@@ -80,6 +87,9 @@ def user_create(
     user.save()
     user.groups.add(organisation.group)
     audit_record(actor=actor, verb="accounts.user.created", target=user, detail={**_snapshot(user), "email": email})
+    if not password:
+        # Without a password nobody can sign in: the invitation is how the new user sets one.
+        user = user_invite(actor=actor, user=user)
     return user
 
 
@@ -115,8 +125,53 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
 @transaction.atomic
 def user_set_password(*, actor: User | None, user: User, password: str, verb: str = "password_changed") -> None:
     user.set_password(password)
-    user.save(update_fields=["password"])
+    fields = ["password"]
+    if user.invitation_pending:
+        # However the first password is set (the invitation or "Forgotten your password?"), the
+        # invitation is settled and its link stops working.
+        user.invitation_accepted_at = timezone.now()
+        fields.append("invitation_accepted_at")
+    user.save(update_fields=fields)
     audit_record(actor=actor, verb=f"accounts.user.{verb}", target=user)
+
+
+def _invitation_send(*, actor: User | None, user: User, verb: str) -> User:
+    user = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    if not user.is_active:
+        raise ValidationError(INVITATION_USER_INACTIVE.format(user=user))
+    if user.has_usable_password():
+        raise ValidationError(INVITATION_NOT_NEEDED.format(user=user))
+    # A new sending time changes every earlier link's hash: only the latest invitation works.
+    user.invited_at = timezone.now()
+    user.invitation_accepted_at = None
+    user.save(update_fields=["invited_at", "invitation_accepted_at"])
+    link = invitation_link(user)
+    audit_record(actor=actor, verb=f"accounts.user.{verb}", target=user, detail={"email": user.email})
+    transaction.on_commit(lambda: invitation_email_send(user=user, link=link))
+    return user
+
+
+@transaction.atomic
+def user_invite(*, actor: User | None, user: User) -> User:
+    """Email a user without a password a link to set one (then enrol the second factor)."""
+    return _invitation_send(actor=actor, user=user, verb="invited")
+
+
+@transaction.atomic
+def user_invitation_resend(*, actor: User | None, user: User) -> User:
+    """Send a fresh invitation (lost or expired email); the earlier link stops working."""
+    return _invitation_send(actor=actor, user=user, verb="invitation_resent")
+
+
+@transaction.atomic
+def user_invitation_accept(*, actor: User, user: User, token: str, password: str) -> User:
+    """Set the invited user's first password through their link. The link is checked again on the
+    locked row, so two tabs posting the same link set the password once, and the second is refused."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active or not invitation_token_generator.check_token(user, token):
+        raise ValidationError(INVITATION_LINK_INVALID)
+    user_set_password(actor=actor, user=user, password=password, verb="invitation_accepted")
+    return user
 
 
 @transaction.atomic

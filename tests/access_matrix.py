@@ -102,6 +102,12 @@ MATRIX: list[Entry] = [
         kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"},
     ),
     Entry("password-reset-complete", public_page()),
+    # An invalid invitation link shows the "no longer works" page, to anyone.
+    Entry(
+        "invitation-accept",
+        public_page(),
+        kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"},
+    ),
     Entry("admin:*", administrators_only(), samples=("admin:index", "admin:accounts_user_changelist")),
 ]
 

@@ -150,6 +150,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# An invitation's link (accounts.invitations) works once, for this long after it was sent.
+INVITATION_EXPIRY = timedelta(days=env.int("INVITATION_EXPIRY_DAYS", default=7))
 
 # django-otp: a TOTP device per user plus static backup codes.
 OTP_TOTP_ISSUER = "Common Ground"
