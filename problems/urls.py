@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from problems.views import contributions, decisions, problems, sara, sharing
+from problems.views import contributions, decisions, following, problems, sara, sharing
 
 urlpatterns = [
     *problems.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *decisions.urlpatterns,
     *sharing.urlpatterns,
     *contributions.urlpatterns,
+    *following.urlpatterns,
 ]

@@ -141,7 +141,14 @@ def _join_app_entries() -> None:
     from tests.engagement import access_engagement
     from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
-    from tests.problems import access_contributions, access_decisions, access_problems, access_sara, access_sharing
+    from tests.problems import (
+        access_contributions,
+        access_decisions,
+        access_following,
+        access_problems,
+        access_sara,
+        access_sharing,
+    )
 
     for module in (
         access_organisations,
@@ -153,6 +160,7 @@ def _join_app_entries() -> None:
         access_decisions,
         access_sharing,
         access_contributions,
+        access_following,
         access_notifications,
         access_engagement,
         access_surveys,

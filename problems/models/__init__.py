@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from problems.models.decisions import DecisionLogEntry
+from problems.models.following import ProblemFollower
 from problems.models.problems import (
     Problem,
     ProblemCategory,
@@ -45,6 +46,7 @@ __all__ = [
     "Problem",
     "ProblemAttachment",
     "ProblemCategory",
+    "ProblemFollower",
     "ProblemGroupObjectPermission",
     "ProblemShare",
     "ProblemSource",

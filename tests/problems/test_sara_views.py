@@ -111,7 +111,8 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
     # 10 the decision log (its inclusion tag), 11 the consultation (an audit INSERT), 12 updates with
     # authors and organisations, 13 attachments with uploaders and organisations, 14 the shares panel,
     # 15 who has seen or received the problem (audit events with actors and organisations),
-    # 16 the evaluation panel's design and EMMIE (problems.panels; one query, none set here).
+    # 16 the evaluation panel's design and EMMIE (problems.panels; one query, none set here),
+    # 17 whether the user follows the problem (the Follow button).
     client = _client(world, "supervisor")
     small = _problem(world, Stage.ASSESSMENT, ready=False)
     big = _problem(world, Stage.ASSESSMENT, ready=False)
@@ -120,9 +121,9 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
         HypothesisFactory(problem=big)
         ObjectiveFactory(problem=big)
         ResponseActionFactory(problem=big, responsible_user=world.users["partner_member"])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(_url("problem-detail", small.pk))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(_url("problem-detail", big.pk))
     assert response.text.count('href="/controllers/') == 5
     assert response.text.count("Improve the lighting") == 5
