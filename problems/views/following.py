@@ -26,8 +26,8 @@ def problem_follow_view(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=user, pk=pk)
     form = FollowForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        for message in form.errors.get("choice", []):
+            messages.error(request, str(message))
     elif form.cleaned_data["choice"] == FollowForm.UNFOLLOW:
         problem_unfollow(actor=user, problem=problem)
         messages.success(request, UNFOLLOWED.format(reference=problem.reference))
