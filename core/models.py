@@ -110,6 +110,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
     link = models.CharField(max_length=300, blank=True)
+    # What it is about ("<app>.<model>", pk), as on Reminder and AuditEvent: a domain app reads
+    # back the notifications of its own records (a daily digest of a problem's news) without core
+    # knowing the app. Blank for a notification about nothing in particular.
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
     # One notification per reminder at most, enforced by the database (exactly-once in-app).
     reminder = models.OneToOneField(
         Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"

@@ -284,12 +284,21 @@ def _mark_sent(reminder: Reminder, token: str) -> str:
     if done != 1:
         # Our claim was taken over (we were slower than the claim timeout): the other sender owns it.
         return "skipped"
-    Notification.objects.create(
-        recipient_id=reminder.recipient_id,
-        kind=reminder.kind,
-        title=reminder.title,
-        link=reminder.link,
-        reminder=reminder,
+    # A notification made together with its reminder (problems.services.notifications shows it
+    # at once, before the email goes) is kept: one per reminder, the unique key says so.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=reminder.recipient_id,
+                kind=reminder.kind,
+                title=reminder.title,
+                link=reminder.link,
+                target_type=reminder.target_type,
+                target_id=reminder.target_id,
+                reminder=reminder,
+            )
+        ],
+        ignore_conflicts=True,
     )
     audit_record(
         actor=None,

@@ -6,7 +6,8 @@
   organisation without one, its single points of contact (else the problem's owner);
 - a weekly digest for each supervisor who wants it: overdue reviews, stalled problems, overdue
   partner actions and agreements due for review in their force;
-- when a share is suspended because its agreement ended, its problem's owner is told.
+- when a share is suspended because its agreement ended, its problem's owner is told;
+- a daily digest for each follower who asked for it (problems.services.notifications).
 
 Each selection is one indexed query (problem_review_due_idx, action_status_due_idx); everything
 per recipient is looked up in one more query, never one per item. Emails and notifications name a
@@ -35,6 +36,7 @@ from partnerships.models.organisations import OrganisationKind
 from partnerships.selectors.organisations import spoc_on
 from problems.models import OPEN_ACTION_STATUSES, Problem, ProblemShare, ResponseAction
 from problems.selectors.problems import OPEN_STAGES, overdue_review, problem_list_due_for_review
+from problems.services import notifications
 
 REVIEW_SOON_DAYS = 3
 ESCALATE_AFTER_DAYS = 7
@@ -321,6 +323,9 @@ def register() -> None:
     register_sweep("problems.reviews", review_reminders, kinds=REVIEW_KINDS)
     register_sweep("problems.actions", action_reminders, kinds=ACTION_KINDS)
     register_sweep("problems.weekly_digest", digest_reminders, kinds=[DIGEST_KIND])
+    register_sweep(
+        "problems.follower_digest", notifications.follower_digest_reminders, kinds=[notifications.DIGEST_KIND]
+    )
 
 
 # --- A change of lead ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from problems.views import contributions, decisions, leads, problems, sara, sharing
+from problems.views import contributions, decisions, following, leads, problems, sara, sharing
 
 urlpatterns = [
     *problems.urlpatterns,
@@ -11,4 +11,5 @@ urlpatterns = [
     *sharing.urlpatterns,
     *contributions.urlpatterns,
     *leads.urlpatterns,
+    *following.urlpatterns,
 ]

@@ -150,6 +150,7 @@ def _join_app_entries() -> None:
     from tests.problems import (
         access_contributions,
         access_decisions,
+        access_following,
         access_leads,
         access_problems,
         access_sara,
@@ -166,6 +167,7 @@ def _join_app_entries() -> None:
         access_decisions,
         access_sharing,
         access_contributions,
+        access_following,
         access_leads,
         access_notifications,
         access_engagement,

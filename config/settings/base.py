@@ -309,6 +309,12 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["problems.weekly_digest"],
         "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
     },
+    # Followers who chose the digest: their unread news of the problems they follow, once a day.
+    "reminders-follower-digest": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["problems.follower_digest"],
+        "schedule": crontab(hour=7, minute=40),
+    },
     # Background reports hold case details: their files are deleted after a week (a setting).
     "delete-expired-report-files": {
         "task": "evaluation.tasks_reports.delete_expired_report_files",

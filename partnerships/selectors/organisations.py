@@ -6,18 +6,15 @@ organisation and those that share a current partnership membership with it."""
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from core.access import get_visible_or_404
 from partnerships.models import Contact, Organisation, PartnershipMembership
 from partnerships.services.organisations import ORGANISATION_EDITABLE_FIELDS, ORGANISATION_PROFILE_FIELDS
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # The web form leaves the kind to the admin site: a force turned partner (or the reverse) would
 # leave its users with roles that no longer fit their organisation.
@@ -117,3 +114,22 @@ def organisation_get_for_user(*, user: User, pk: object, action: str = "view") -
     if action not in ("view", "change"):
         raise ValueError(f"Unknown action {action!r}")
     return organisation
+
+
+def has_active_users() -> Exists:
+    """The organisation (at the outer query's pk) has someone who can sign in."""
+    return Exists(User.objects.filter(organisation_id=OuterRef("pk"), is_active=True))
+
+
+def organisation_people_to_tell(*, organisation: Organisation, day: datetime.date | None = None) -> QuerySet[User]:
+    """Whom to tell when something becomes the organisation's business (a problem shared with it,
+    an action assigned to it): its active users, leads and members alike, and the active users who
+    are its single points of contact on `day`. A SPOC without an account has nowhere to see the
+    problem, so is not among them."""
+    day = day or timezone.localdate()
+    spocs = (
+        Contact.objects.filter(spoc_on(day), organisation=organisation, user__isnull=False)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=day))
+        .values("user_id")
+    )
+    return User.objects.filter(Q(organisation=organisation) | Q(pk__in=spocs), is_active=True).order_by("pk")

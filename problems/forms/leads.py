@@ -66,7 +66,13 @@ class HandoverDetailsForm(forms.Form):
 
 
 class HandoverForm(HandoverDetailsForm):
-    field_order = ("to_user", "handover_date", "note", "outstanding_items", "known_risks")
+    field_order = ("to_user", "handover_date", "note", "outstanding_items", "known_risks", "keep_following")
+
+    keep_following = forms.BooleanField(
+        label="Keep following this problem (notifications of its news)",
+        required=False,
+        initial=True,
+    )
 
     handover_date = forms.DateField(
         label="Handover date",
@@ -74,12 +80,15 @@ class HandoverForm(HandoverDetailsForm):
         error_messages={"required": "Enter the date of the handover.", "invalid": "Enter a real date."},
     )
 
-    def __init__(self, *args: Any, problem: Problem, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, problem: Problem, actor_pk: int | None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"handover_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         field = _lead_field(problem.owning_organisation.name)
         field.queryset = lead_candidates(organisation=problem.owning_organisation_id).exclude(pk=problem.owner_id)
         self.fields["to_user"] = field
+        if problem.owner_id != actor_pk:
+            # A supervisor reassigning does not follow on the old lead's behalf.
+            del self.fields["keep_following"]
         self.order_fields(self.field_order)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from accounts.models import User
 from core.forms import DateInput
 from partnerships.models import Organisation
+from partnerships.selectors.organisations import has_active_users
 from problems.models import ActionStatus, Controller, Hypothesis, Objective, Problem, ResponseAction, Stage
 from problems.services import sara as services
 
@@ -159,9 +160,15 @@ class ResponsibleUserField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.organisation.name})"
 
 
+NO_USERS_YET = "{name} (no users yet)"
+
+
 class OrganisationField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+        # Annotated by ActionForm: an organisation nobody can sign in to is told nothing.
+        if getattr(obj, "has_users", True):
+            return str(obj.name)
+        return NO_USERS_YET.format(name=obj.name)
 
 
 class ActionForm(forms.ModelForm[ResponseAction]):
@@ -210,7 +217,9 @@ class ActionForm(forms.ModelForm[ResponseAction]):
         super().__init__(*args, **kwargs)
         # The owning force, or any active organisation (services check the same rule).
         organisations = Organisation.objects.filter(Q(active=True) | Q(pk=problem.owning_organisation_id))
-        self.fields["responsible_organisation"].queryset = organisations.order_by("name")  # type: ignore[attr-defined]
+        self.fields["responsible_organisation"].queryset = organisations.annotate(  # type: ignore[attr-defined]
+            has_users=has_active_users()
+        ).order_by("name")
         self.fields["responsible_user"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, organisation__in=organisations)
             .select_related("organisation")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from problems.models.decisions import DecisionLogEntry
+from problems.models.following import ProblemFollower
 from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
 from problems.models.problems import (
     Problem,
@@ -48,6 +49,7 @@ __all__ = [
     "Problem",
     "ProblemAttachment",
     "ProblemCategory",
+    "ProblemFollower",
     "ProblemGroupObjectPermission",
     "ProblemShare",
     "ProblemSource",

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import PARTNER_ROLES, POLICE_ROLES, Role
 from core.access import get_visible_or_404
 from partnerships.models.agreements import IN_FORCE_STATUSES
 from problems.models import Problem, ProblemTeamMember
@@ -24,6 +24,7 @@ from problems.models.sharing import ProblemGroupObjectPermission, ProblemShare, 
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from partnerships.models import Organisation
 
 PROBLEM_ACTIONS = ("view", "edit", "change", "contribute", "review", "sign_off")
 # Analysts read problems to prepare comparisons; officers and supervisors also work them.
@@ -44,16 +45,21 @@ def _group_permission(user: User, codename: str) -> Exists:
     )
 
 
-def _active_share(user: User, *, contribute: bool = False) -> Exists:
-    """An active share with the user's organisation whose agreement is in force today."""
+def _share_in_force() -> Q:
+    """A share that is active and whose agreement is in force today."""
     today = timezone.localdate()
-    shares = ProblemShare.objects.filter(
-        problem_id=OuterRef("pk"),
-        organisation_id=user.organisation_id,
+    return Q(
         ended_at__isnull=True,
         agreement__status__in=IN_FORCE_STATUSES,
         agreement__start_date__lte=today,
         agreement__expiry_date__gte=today,
+    )
+
+
+def _active_share(user: User, *, contribute: bool = False) -> Exists:
+    """An active share with the user's organisation whose agreement is in force today."""
+    shares = ProblemShare.objects.filter(
+        _share_in_force(), problem_id=OuterRef("pk"), organisation_id=user.organisation_id
     )
     if contribute:
         shares = shares.filter(access_level=ShareAccess.CONTRIBUTE)
@@ -84,6 +90,39 @@ def problems_visible_to(user: User) -> QuerySet[Problem]:
         return own_force
     named = Problem.named_users.through.objects.filter(problem_id=OuterRef("pk"), user_id=user.pk)
     return own_force.filter(Q(restricted=False) | Q(owner_id=user.pk) | Exists(named))
+
+
+def problem_viewers(problem: Problem, users: QuerySet[User]) -> QuerySet[User]:
+    """Of `users`, those who may see `problem` now: the rules of problems_visible_to asked the
+    other way round, in one query whatever the number of users (whom to notify of a problem's
+    news). tests/problems/test_followers.py checks the two agree for every persona."""
+    own_force = Q(role__in=POLICE_ROLES, organisation_id=problem.owning_organisation_id)
+    if problem.restricted:
+        named = Problem.named_users.through.objects.filter(problem_id=problem.pk, user_id=OuterRef("pk"))
+        # Restricted problems are never shared: only the owner, supervisors and named users.
+        return users.filter(own_force & (Q(role=Role.SUPERVISOR) | Q(pk=problem.owner_id) | Exists(named)))
+    permission = ProblemGroupObjectPermission.objects.filter(
+        content_object_id=problem.pk,
+        group_id=OuterRef("organisation__group_id"),
+        permission__codename="view_problem",
+        permission__content_type__app_label="problems",
+        permission__content_type__model="problem",
+    )
+    share = ProblemShare.objects.filter(
+        _share_in_force(), problem_id=problem.pk, organisation_id=OuterRef("organisation_id")
+    )
+    return users.filter(own_force | (Q(role__in=PARTNER_ROLES) & Exists(permission) & Exists(share)))
+
+
+def organisation_sees_problem(*, organisation: Organisation, problem: Problem) -> bool:
+    """Whether the users of `organisation` can see `problem`: its owning force, or a partner with
+    an active share in force (what an action assigned to an organisation needs to be seen)."""
+    if organisation.pk == problem.owning_organisation_id:
+        return True
+    if organisation.is_police or problem.restricted:
+        return False
+    shares = ProblemShare.objects.filter(_share_in_force(), problem_id=problem.pk, organisation_id=organisation.pk)
+    return shares.exists()
 
 
 def can_create_problem(user: User) -> bool:

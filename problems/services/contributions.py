@@ -17,6 +17,7 @@ from core import uploads
 from core.audit import audit_record
 from problems.models import ActionStatus, Problem, ProblemAttachment, ProblemUpdate, ResponseAction
 from problems.selectors.access import can_contribute_to_problem
+from problems.services.notifications import UPDATE_ADDED, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -94,6 +95,7 @@ def problem_update_add(*, actor: User, problem: Problem, text: str) -> ProblemUp
         target=update,
         detail={"problem": problem.pk, "length": len(text)},
     )
+    problem_notify(problem=problem, event=UPDATE_ADDED, actor=actor)
     return update
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from core.audit import audit_record
 from problems.models import DecisionLogEntry, Problem
 from problems.selectors.access import can_contribute_to_problem
+from problems.services.notifications import DECISION_RECORDED, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -103,4 +104,5 @@ def decision_record(
             "corrects": corrects.pk if corrects is not None else None,
         },
     )
+    problem_notify(problem=problem, event=DECISION_RECORDED, actor=actor)
     return entry

@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.audit import audit_record
-from problems.models import Handover, HandoverKind, Problem, ProblemTeamMember
+from problems.models import Handover, HandoverKind, Problem, ProblemFollower, ProblemTeamMember
 from problems.reminders import reminders_withdraw_for_problems
 from problems.selectors.access import CANNOT_LEAD, CONTRIBUTING_ROLES, can_change_problem
+from problems.services.following import problem_follow
+from problems.services.notifications import HANDED_OVER, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -84,8 +86,11 @@ def _hand_over(
     outstanding_items: str,
     known_risks: str,
     handover_date: datetime.date,
+    old_lead_follows: bool = False,
 ) -> Handover:
-    """Record one change of lead on a locked, open problem (checks done by the caller)."""
+    """Record one change of lead on a locked, open problem (checks done by the caller), tell the
+    incoming lead (in the app and by email) and the followers, and keep the old lead as a follower
+    if they asked to."""
     now = timezone.now()
     from_user_id = problem.owner_id
     # At most one handover awaits acknowledgement: a later one supersedes it.
@@ -108,6 +113,12 @@ def _hand_over(
     # The lead is not also a team member.
     ProblemTeamMember.objects.filter(problem=problem, user=to_user).delete()
     reminders_withdraw_for_problems(problem_ids=[problem.pk], recipient_id=from_user_id)
+    already_follows = ProblemFollower.objects.filter(problem=problem, user_id=from_user_id).exists()
+    if old_lead_follows and actor.pk == from_user_id and not already_follows:
+        problem_follow(actor=actor, problem=problem)
+    problem_notify(
+        problem=problem, event=HANDED_OVER, actor=actor, extra_recipients=[to_user], email_recipients=[to_user]
+    )
     audit_record(
         actor=actor,
         verb=f"problems.problem.{'handed_over' if kind == HandoverKind.HANDOVER else 'reassigned'}",
@@ -149,9 +160,11 @@ def problem_hand_over(
     outstanding_items: str = "",
     known_risks: str = "",
     handover_date: datetime.date | None = None,
+    keep_following: bool = False,
 ) -> Handover:
     """The lead (a "handover") or a supervisor of the owning force (a "reassignment") makes
-    `to_user` the problem's lead, with a structured handover the incoming lead acknowledges."""
+    `to_user` the problem's lead, with a structured handover the incoming lead acknowledges. A
+    lead handing over may stay on as a follower (`keep_following`)."""
     if not can_change_problem(actor, problem):
         raise PermissionDenied(CANNOT_LEAD)
     note, outstanding_items, known_risks = _clean_handover_text(
@@ -170,6 +183,7 @@ def problem_hand_over(
         outstanding_items=outstanding_items,
         known_risks=known_risks,
         handover_date=when,
+        old_lead_follows=keep_following,
     )
 
 

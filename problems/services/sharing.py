@@ -20,10 +20,12 @@ from core.audit import audit_record
 from partnerships.models import Agreement, DataCategory, Organisation
 from partnerships.models.agreements import IN_FORCE_STATUSES
 from partnerships.selectors.agreements import agreement_coverage_gap, agreement_covering
+from partnerships.selectors.organisations import organisation_people_to_tell
 from problems.models import Problem
 from problems.models.sharing import ProblemShare, ShareAccess, ShareEnd
 from problems.reminders import notify_owners_of_suspended_shares
 from problems.selectors.access import can_change_problem
+from problems.services.notifications import SHARED, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -127,6 +129,17 @@ def share_create(
         verb="problems.share.created",
         target=share,
         detail=_disclosure_detail(share, categories=sorted(c.code for c in categories)),
+    )
+    # The partner's leads, SPOCs and members are told, in the app and by an email that says only
+    # that a problem was shared (the share has just made the problem visible to them).
+    people = list(organisation_people_to_tell(organisation=organisation))
+    problem_notify(
+        problem=problem,
+        event=SHARED,
+        actor=actor,
+        extra_recipients=people,
+        email_recipients=people,
+        organisation=organisation,
     )
     return share
 

@@ -15,6 +15,7 @@ from problems.models import Problem, Stage, StageTransition, TransitionKind
 from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import can_change_problem, can_sign_off_problem
 from problems.selectors.sara import problem_missing_for_next_stage
+from problems.services.notifications import REOPENED, SIGNED_OFF, STAGE_MOVED, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -77,6 +78,7 @@ def problem_advance_stage(*, actor: User, problem: Problem, note: str = "") -> P
             "transition": transition.pk,
         },
     )
+    problem_notify(problem=problem, event=STAGE_MOVED, actor=actor)
     return problem
 
 
@@ -104,6 +106,7 @@ def problem_sign_off(*, actor: User, problem: Problem) -> Problem:
         target=problem,
         detail={"reference": problem.reference, "stage": problem.stage},
     )
+    problem_notify(problem=problem, event=SIGNED_OFF, actor=actor)
     return problem
 
 
@@ -146,4 +149,5 @@ def problem_reopen(*, actor: User, problem: Problem, to_stage: str, reason: str)
             "transition": transition.pk,
         },
     )
+    problem_notify(problem=problem, event=REOPENED, actor=actor)
     return problem

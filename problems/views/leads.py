@@ -34,10 +34,12 @@ def _user(request: HttpRequest) -> User:
 def problem_handover(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     problem = problem_get_for_user(user=user, pk=pk, action="change")
-    form = HandoverForm(request.POST if request.method == "POST" else None, problem=problem)
+    form = HandoverForm(request.POST if request.method == "POST" else None, problem=problem, actor_pk=user.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            handover = services.problem_hand_over(actor=user, problem=problem, **form.cleaned_data)
+            handover = services.problem_hand_over(
+                actor=user, problem=problem, **{"keep_following": False, **form.cleaned_data}
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:

@@ -12,11 +12,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from core.forms import form_add_service_errors
+from partnerships.models import Organisation
 from problems.forms.sara import (
     ActionForm,
     AdvanceForm,
@@ -37,8 +39,10 @@ from problems.selectors.access import (
     can_edit_problem_sections,
     can_review_problem,
     can_sign_off_problem,
+    organisation_sees_problem,
     problem_get_for_user,
 )
+from problems.selectors.following import follower_for
 from problems.selectors.leads import problem_people
 from problems.services import sara as services
 from problems.services import stages as stage_services
@@ -89,6 +93,7 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
         "editable": _editable_parts(problem, can_edit),
         "with_results": selectors.stage_reached(problem, Stage.ASSESSMENT),
         "summary_url": f"/problems/{problem.pk}/summary/",
+        "follower": follower_for(user=user, problem=problem),
         "form": form,
         # A refused move keeps the note the user typed.
         "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(),
@@ -366,6 +371,27 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- response actions ---------------------------------------------------------------------------
 
+ACTION_ORGANISATION_CANNOT_SEE = (
+    "{organisation} cannot see this problem (it is not shared with them), so nobody there has been told of the action."
+)
+SHARE_WITH = "Share this problem with {organisation}"
+
+
+def _warn_if_not_shared(request: HttpRequest, problem: Problem, organisation: Organisation) -> None:
+    """An action assigned to an organisation that cannot see the problem: say so, and offer the
+    share form with that organisation chosen."""
+    if organisation_sees_problem(organisation=organisation, problem=problem):
+        return
+    warning = ACTION_ORGANISATION_CANNOT_SEE.format(organisation=organisation.name)
+    if organisation.is_police:
+        messages.warning(request, warning)
+        return
+    url = f"{reverse('problem-share', kwargs={'pk': problem.pk})}?organisation={organisation.pk}"
+    messages.warning(
+        request,
+        format_html('{} <a href="{}">{}</a>.', warning, url, SHARE_WITH.format(organisation=organisation.name)),
+    )
+
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -377,6 +403,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.action_add(actor=_user(request), problem=problem, **form.service_fields()),
         "Action added.",
     ):
+        _warn_if_not_shared(request, problem, form.cleaned_data["responsible_organisation"])
         return redirect("problem-detail", pk=problem.pk)
     return _render_form(request, problem, form, part="Response actions", heading="Add a response action")
 
@@ -391,6 +418,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.action_update(actor=_user(request), action=action, **form.service_fields()),
         "Action saved.",
     ):
+        _warn_if_not_shared(request, action.problem, form.cleaned_data["responsible_organisation"])
         return redirect("problem-detail", pk=action.problem_id)
     return _render_form(request, action.problem, form, part="Response actions", heading="Change a response action")
 

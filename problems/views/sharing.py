@@ -32,7 +32,11 @@ def _user(request: HttpRequest) -> User:
 def problem_share(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     problem = problem_get_for_user(user=user, pk=pk, action="change")
-    form = ShareForm(request.POST or None, problem=problem)
+    # `?organisation=<pk>` (the link offered when an action is assigned to an organisation that
+    # cannot see the problem) chooses it; anything not on the list chooses nothing.
+    chosen = request.GET.get("organisation", "")
+    initial = {"organisation": chosen} if chosen.isdigit() else {}
+    form = ShareForm(request.POST or None, problem=problem, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             share = share_create(actor=user, problem=problem, **form.cleaned_data)

@@ -207,6 +207,7 @@ def test_run_reminders_runs_every_registered_sweep(world: World, django_capture_
     assert [line.split(":")[0] for line in lines] == [
         "partnerships.agreement_reviews",
         "problems.actions",
+        "problems.follower_digest",
         "problems.reviews",
         "problems.weekly_digest",
     ]

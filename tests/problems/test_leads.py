@@ -16,13 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from core.models import AuditEvent, Reminder
+from core.models import AuditEvent, Notification, Reminder
 from core.reminders import reminders_send, sweep_run
-from problems.models import DecisionLogEntry, Handover, HandoverKind, Problem, ProblemTeamMember, Stage
+from problems.models import (
+    DecisionLogEntry,
+    Handover,
+    HandoverKind,
+    Problem,
+    ProblemFollower,
+    ProblemTeamMember,
+    Stage,
+)
 from problems.reminders import REVIEW_KINDS
 from problems.selectors.access import CANNOT_EDIT, CANNOT_LEAD
 from problems.services import leads as services
 from problems.services.decisions import decision_record
+from problems.services.following import problem_follow
 from problems.services.problems import problem_review_record
 from problems.services.stages import problem_advance_stage
 from tests.accounts.factories import UserFactory
@@ -437,3 +446,57 @@ def test_deactivating_a_lead_in_the_admin_says_how_many_open_problems_and_links_
     assert f"{reverse('problem-reassign')}?lead={leaver.pk}" in text
     leaver.refresh_from_db()
     assert not leaver.is_active
+
+
+# --- who is told ----------------------------------------------------------------------------------
+
+
+def test_the_incoming_lead_and_the_followers_are_told_of_a_handover_and_the_email_carries_no_case_detail(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    officer_b = _colleague(world, email="incoming@police.test")
+    problem = ProblemFactory(force=world.force, owner=world.users["officer"], title="Drinking at Canary Parade")
+    problem_follow(actor=world.users["supervisor"], problem=problem)
+    with django_capture_on_commit_callbacks(execute=True):
+        _hand_over(problem, officer_b)
+    told = Notification.objects.filter(kind="problems.handed_over")
+    assert set(told.values_list("recipient", flat=True)) == {officer_b.pk, world.users["supervisor"].pk}
+    assert {n.title for n in told} == {f"{problem.reference} Drinking at Canary Parade: handed over"}
+    reminder_ids = list(Reminder.objects.filter(recipient=officer_b).values_list("pk", flat=True))
+    reminders_send(reminder_ids=reminder_ids)
+    emails = [m for m in mail.outbox if m.to == [officer_b.email]]
+    assert len(emails) == 1
+    email = emails[0]
+    assert email.subject == "A problem has been handed to you"
+    bodies = [email.body, *(content for content, _ in email.alternatives)]
+    assert any(reverse("problem-detail", kwargs={"pk": problem.pk}) in body for body in bodies)
+    for text in (email.subject, *bodies):
+        for detail in (problem.title, problem.description, problem.neighbourhood, "Street drinking is down"):
+            assert detail not in text
+
+
+def test_the_old_lead_may_stay_as_a_follower_and_is_then_told_of_stage_moves(world: World) -> None:
+    officer_a, officer_b = world.users["officer"], _colleague(world)
+    problem = problem_at(Stage.SCANNING, ready=True, force=world.force, owner=officer_a)
+    response = _client(officer_a).post(
+        reverse("problem-handover", kwargs={"pk": problem.pk}),
+        {
+            "to_user": officer_b.pk,
+            "handover_date": timezone.localdate().isoformat(),
+            "note": "Over to you.",
+            "keep_following": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert ProblemFollower.objects.filter(problem=problem, user=officer_a).exists()
+    problem_advance_stage(actor=officer_b, problem=Problem.objects.get(pk=problem.pk))
+    assert Notification.objects.filter(recipient=officer_a, kind="problems.stage_moved").count() == 1
+
+
+def test_the_old_lead_who_does_not_keep_following_is_not_told(world: World) -> None:
+    officer_a, officer_b = world.users["officer"], _colleague(world)
+    problem = problem_at(Stage.SCANNING, ready=True, force=world.force, owner=officer_a)
+    _hand_over(problem, officer_b)
+    problem_advance_stage(actor=officer_b, problem=Problem.objects.get(pk=problem.pk))
+    assert not ProblemFollower.objects.filter(user=officer_a).exists()
+    assert not Notification.objects.filter(recipient=officer_a).exists()

@@ -123,7 +123,8 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
     # authors and organisations, 13 attachments with uploaders and organisations, 14 the shares panel,
     # 15 who has seen or received the problem (audit events with actors and organisations),
     # 16 the lead history (handovers with from, to and by), 17 the team with who added them,
-    # 18 the evaluation panel's design and EMMIE (problems.panels; one query, none set here).
+    # 18 the evaluation panel's design and EMMIE (problems.panels; one query, none set here),
+    # 19 whether the user follows the problem (the Follow button).
     client = _client(world, "supervisor")
     small = _problem(world, Stage.ASSESSMENT, ready=False)
     big = _problem(world, Stage.ASSESSMENT, ready=False)
@@ -143,9 +144,9 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
             handover_date=big.opened_on,
             made_by=world.users["supervisor"],
         )
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(_url("problem-detail", small.pk))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(_url("problem-detail", big.pk))
     assert response.text.count('href="/controllers/') == 5
     assert response.text.count("Improve the lighting") == 5

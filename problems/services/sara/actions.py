@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.audit import changes, snapshot
 from partnerships.models import Organisation
+from partnerships.selectors.organisations import organisation_people_to_tell
 from problems.models import (
     ActionStatus,
     InterventionKind,
@@ -21,6 +22,7 @@ from problems.models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
+from problems.services.notifications import ACTION_ASSIGNED, problem_notify
 from problems.services.sara.common import (
     ACTION_CANCEL_REASON_REQUIRED,
     ACTION_DESCRIPTION_REQUIRED,
@@ -68,6 +70,22 @@ def _clean_action(action: ResponseAction, problem: Problem) -> None:
         errors["cancel_reason"] = ACTION_CANCEL_REASON_REQUIRED
     if errors:
         raise ValidationError(errors)
+
+
+def _tell_assigned(*, actor: User, problem: Problem, action: ResponseAction) -> None:
+    """The action is now the responsible organisation's: the problem's followers are told, and so
+    are a partner organisation's people (in the app and by an email without case detail), if the
+    problem is shared with it. If not, the view warns the officer and offers to share."""
+    organisation = action.responsible_organisation
+    people = [] if organisation.is_police else list(organisation_people_to_tell(organisation=organisation))
+    problem_notify(
+        problem=problem,
+        event=ACTION_ASSIGNED,
+        actor=actor,
+        extra_recipients=people,
+        email_recipients=people,
+        organisation=organisation,
+    )
 
 
 def _settle_status(action: ResponseAction, previous_status: str | None) -> None:
@@ -118,6 +136,7 @@ def action_add(
         target=action,
         detail={"problem": problem.reference, **snapshot(action, (*ACTION_FIELDS, "completed_at"))},
     )
+    _tell_assigned(actor=actor, problem=problem, action=action)
     return action
 
 
@@ -146,4 +165,6 @@ def action_update(*, actor: User, action: ResponseAction, **fields: Any) -> Resp
             target=action,
             detail={"problem": problem.reference, **diff},
         )
+        if "responsible_organisation" in diff:
+            _tell_assigned(actor=actor, problem=problem, action=action)
     return action
