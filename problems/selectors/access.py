@@ -25,7 +25,7 @@ from problems.models.sharing import ProblemGroupObjectPermission, ProblemShare, 
 if TYPE_CHECKING:
     from accounts.models import User
 
-PROBLEM_ACTIONS = ("view", "change", "contribute", "review", "sign_off")
+PROBLEM_ACTIONS = ("view", "change", "contribute", "decide", "review", "sign_off")
 # Analysts read problems to prepare comparisons; officers and supervisors also work them.
 CONTRIBUTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
@@ -98,13 +98,21 @@ def can_change_problem(user: User, problem: Problem) -> bool:
 
 
 def can_contribute_to_problem(user: User, problem: Problem) -> bool:
-    """Add decision log entries, updates and reviews: officers and supervisors of the owning force;
-    a partner user whose organisation has an active contribute share of the problem."""
+    """Add updates and files: officers and supervisors of the owning force; a partner user whose
+    organisation has an active contribute share of the problem."""
     if problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES:
         return True
     if user.is_authenticated and user.is_partner:
         return problems_shared_with(user, contribute=True).filter(pk=problem.pk).exists()
     return False
+
+
+def can_record_decision(user: User, problem: Problem) -> bool:
+    """Add to the decision log (NDM): "written by the lead organisation's users" (DESIGN.md section
+    4), today the owning force's officers and supervisors. A contribute share does not reach it: a
+    partner takes part in a joint decision by being named on the entry, never by writing the
+    police's permanent record."""
+    return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
 def can_review_problem(user: User, problem: Problem) -> bool:
@@ -120,6 +128,7 @@ def can_sign_off_problem(user: User, problem: Problem) -> bool:
 _CHECKS = {
     "change": can_change_problem,
     "contribute": can_contribute_to_problem,
+    "decide": can_record_decision,
     "review": can_review_problem,
     "sign_off": can_sign_off_problem,
 }

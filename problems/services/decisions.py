@@ -13,7 +13,7 @@ from django.db import transaction
 
 from core.audit import audit_record
 from problems.models import DecisionLogEntry, Problem
-from problems.selectors.access import can_contribute_to_problem
+from problems.selectors.access import can_record_decision
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -62,7 +62,7 @@ def decision_record(
 ) -> DecisionLogEntry:
     """Add an entry to the problem's decision log, in the NDM's order; a joint decision names the
     partner organisations that decided together; `corrects` links a correction to its entry."""
-    if not can_contribute_to_problem(actor, problem):
+    if not can_record_decision(actor, problem):
         raise PermissionDenied(DECISION_NOT_CONTRIBUTOR)
     texts = {
         "information": information,
