@@ -134,16 +134,16 @@ def test_a_partner_with_a_contribute_share_cannot_record_a_decision(world: World
     # contribute share means updates and the partner's own actions, not the police's NDM record.
     problem = share(world, access_level=ShareAccess.CONTRIBUTE).problem
     with pytest.raises(PermissionDenied, match=DECISION_NOT_CONTRIBUTOR):
-        decision(
-            problem=problem, author=world.users[persona], is_joint=True, partner_organisations=[world.partner]
-        )
+        decision(problem=problem, author=world.users[persona], is_joint=True, partner_organisations=[world.partner])
     assert not DecisionLogEntry.objects.exists()
     assert not AuditEvent.objects.filter(verb="problems.decision.recorded").exists()
 
 
 def test_the_owning_forces_officer_still_records_a_decision_on_a_shared_problem(world: World) -> None:
     problem = share(world, access_level=ShareAccess.CONTRIBUTE).problem
-    entry = decision(problem=problem, author=world.users["officer"], is_joint=True, partner_organisations=[world.partner])
+    entry = decision(
+        problem=problem, author=world.users["officer"], is_joint=True, partner_organisations=[world.partner]
+    )
     assert list(entry.partner_organisations.all()) == [world.partner]
 
 
