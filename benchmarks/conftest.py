@@ -1,3 +1,5 @@
 from __future__ import annotations
 
-from tests.conftest import world  # noqa: F401  (the personas, for signed-in measurements)
+# The personas, for signed-in measurements; and the flush of the append-only tables that a
+# transactional benchmark ends with (tests/conftest.py).
+from tests.conftest import _flush_may_truncate_append_only_tables, world  # noqa: F401

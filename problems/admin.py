@@ -1,5 +1,11 @@
-"""Administration of the problems app: the editable list of problem categories, and the decision
-log shown read-only (it is append-only everywhere, the admin included)."""
+"""Administration of the problems app: the editable list of problem categories, and nothing else.
+
+Administrators see no operational records, the admin site included (DESIGN.md section 1): a
+problem, its decision log, reviews, updates, shares and SARA parts are case text, read only through
+the application's pages, where the access policy applies and consultation is logged (DPA 2018
+s.62). The decision log was listed here with problem titles, restricted problems' included, and
+its entries shown in full, unlogged; it is no longer registered. tests/core/test_admin_site.py
+fails if an operational model is registered again."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.audit import audit_record
-from problems.models import DecisionLogEntry, ProblemCategory
+from problems.models import ProblemCategory
 
 CATEGORY_FIELDS = ("name", "code", "active", "order")
 
@@ -32,22 +38,4 @@ class ProblemCategoryAdmin(admin.ModelAdmin[ProblemCategory]):
 
     def has_delete_permission(self, request: HttpRequest, obj: ProblemCategory | None = None) -> bool:
         # Problems keep their category: an unused category is made inactive, not deleted.
-        return False
-
-
-@admin.register(DecisionLogEntry)
-class DecisionLogEntryAdmin(admin.ModelAdmin[DecisionLogEntry]):
-    list_display = ("created_at", "problem", "author", "is_joint", "corrects")
-    list_filter = ("is_joint",)
-    search_fields = ("problem__reference", "author__email")
-    list_select_related = ("problem", "author", "corrects__problem")
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: DecisionLogEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: DecisionLogEntry | None = None) -> bool:
         return False

@@ -92,6 +92,27 @@ def _reference_rows_for_transactional_tests(request: pytest.FixtureRequest, djan
             restore_reference_rows()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_truncate_append_only_tables() -> Iterator[None]:
+    # A transactional test ends with a flush: one TRUNCATE of every table, the append-only ones
+    # included, whose statement trigger refuses it unless the transaction allows it (core migration
+    # 0004). Only this harness's flush of its throwaway database allows it: the setting is prepended
+    # to the flush's statements, which Django runs in one transaction.
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from core.db_roles import ALLOW_TRUNCATE_SQL
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: DatabaseOperations, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, style, tables, **kwargs)
+        return [ALLOW_TRUNCATE_SQL, *statements] if statements else statements
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture
 def broker_down() -> Iterator[None]:
     """The Celery app pointed at a port where nothing listens, as when Redis is down."""

@@ -121,6 +121,19 @@ else:
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Optional: the role that owns the tables and runs `manage.py migrate` (core's migrate command
+# connects as it, then grants the DATABASE_URL role what the application needs: core.db_roles).
+# Without it, migrations run as the DATABASE_URL role, which then owns the tables (README,
+# "Database roles").
+MIGRATION_DATABASE = env.db("MIGRATION_DATABASE_URL") if env.str("MIGRATION_DATABASE_URL", default="") else None
+# Tables the application may only read and add to: on PostgreSQL, triggers refuse UPDATE, DELETE
+# and TRUNCATE of them (core migrations 0002, 0004; problems 0002, 0005), and the application's
+# role is granted SELECT and INSERT only (core.db_roles.app_role_grant).
+APPEND_ONLY_TABLES = ("core_auditevent", "problems_decisionlogentry")
+# Tables the application's role owns: the crime import drops and rebuilds this one's indexes and
+# primary key around a large load (evaluation.services.crime_import_copy.loading), which only an
+# owner may do. The migration role must be a member of the application's role (README).
+APP_ROLE_OWNED_TABLES = ("evaluation_crimerecord",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------------------------

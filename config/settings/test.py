@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Tests create and migrate their own database as the DATABASE_URL role, whatever the environment
+# says about a separate migration role.
+MIGRATION_DATABASE = None

@@ -1,5 +1,5 @@
 """The audit log is append-only (DESIGN.md section 5): on PostgreSQL a trigger makes UPDATE and
-DELETE of audit rows raise. TRUNCATE is left to the table owner (test flushes, disaster recovery).
+DELETE of audit rows raise; migration 0004 adds TRUNCATE.
 SQLite, the embedded default, keeps the portable behaviour: nothing in the app updates or deletes
 audit rows, and the admin refuses to."""
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from partnerships.models import Organisation
 
-PROBLEM_ACTIONS = ("view", "edit", "change", "contribute", "review", "sign_off")
+PROBLEM_ACTIONS = ("view", "edit", "change", "contribute", "decide", "review", "sign_off")
 # Analysts read problems to prepare comparisons; officers and supervisors also work them.
 CONTRIBUTING_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
@@ -154,13 +154,21 @@ def can_edit_problem_sections(user: User, problem: Problem) -> bool:
 
 
 def can_contribute_to_problem(user: User, problem: Problem) -> bool:
-    """Add decision log entries, updates and reviews: officers and supervisors of the owning force;
-    a partner user whose organisation has an active contribute share of the problem."""
+    """Add updates and files: officers and supervisors of the owning force; a partner user whose
+    organisation has an active contribute share of the problem."""
     if problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES:
         return True
     if user.is_authenticated and user.is_partner:
         return problems_shared_with(user, contribute=True).filter(pk=problem.pk).exists()
     return False
+
+
+def can_record_decision(user: User, problem: Problem) -> bool:
+    """Add to the decision log (NDM): "written by the lead organisation's users" (DESIGN.md section
+    4), today the owning force's officers and supervisors. A contribute share does not reach it: a
+    partner takes part in a joint decision by being named on the entry, never by writing the
+    police's permanent record."""
+    return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
 def can_review_problem(user: User, problem: Problem) -> bool:
@@ -177,6 +185,7 @@ _CHECKS = {
     "edit": can_edit_problem_sections,
     "change": can_change_problem,
     "contribute": can_contribute_to_problem,
+    "decide": can_record_decision,
     "review": can_review_problem,
     "sign_off": can_sign_off_problem,
 }
@@ -187,12 +196,14 @@ _CHECKS = {
 CANNOT_EDIT = "Only the lead officer, the problem team and supervisors can edit this problem."
 CANNOT_LEAD = "Only the lead officer and supervisors of its force can do this to the problem."
 CANNOT_CONTRIBUTE = "Your organisation can read this problem but not add to it."
+CANNOT_DECIDE = "Only officers and supervisors of the owning force can add to this decision log."
 CANNOT_REVIEW = "Only officers and supervisors of the owning force can record a review."
 CANNOT_SIGN_OFF = "Only a supervisor of the owning force can sign off this problem."
 DENIED_MESSAGES = {
     "edit": CANNOT_EDIT,
     "change": CANNOT_LEAD,
     "contribute": CANNOT_CONTRIBUTE,
+    "decide": CANNOT_DECIDE,
     "review": CANNOT_REVIEW,
     "sign_off": CANNOT_SIGN_OFF,
 }

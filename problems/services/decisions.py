@@ -13,7 +13,7 @@ from django.db import transaction
 
 from core.audit import audit_record
 from problems.models import DecisionLogEntry, Problem
-from problems.selectors.access import can_contribute_to_problem
+from problems.selectors.access import CANNOT_DECIDE, can_record_decision
 from problems.services.notifications import DECISION_RECORDED, problem_notify
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ REQUIRED_FIELDS = {
     "decision_and_action": "Enter the decision and the action taken.",
     "code_of_ethics": "Enter how the decision fits the Code of Ethics.",
 }
-DECISION_NOT_CONTRIBUTOR = "Only officers and supervisors of the owning force can add to this decision log."
+DECISION_NOT_CONTRIBUTOR = CANNOT_DECIDE
 DECISION_JOINT_NEEDS_PARTNERS = "Choose at least one partner organisation that made the joint decision."
 DECISION_PARTNERS_ONLY_IF_JOINT = "Partner organisations are named only on a joint decision: tick joint decision."
 DECISION_PARTNER_IS_OWNER = "Choose partner organisations other than the force that owns the problem."
@@ -63,7 +63,7 @@ def decision_record(
 ) -> DecisionLogEntry:
     """Add an entry to the problem's decision log, in the NDM's order; a joint decision names the
     partner organisations that decided together; `corrects` links a correction to its entry."""
-    if not can_contribute_to_problem(actor, problem):
+    if not can_record_decision(actor, problem):
         raise PermissionDenied(DECISION_NOT_CONTRIBUTOR)
     texts = {
         "information": information,

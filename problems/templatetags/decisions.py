@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from problems.models import Problem
-from problems.selectors.access import can_contribute_to_problem
+from problems.selectors.access import can_record_decision
 from problems.selectors.decisions import decision_list_for_problem
 
 register = template.Library()
@@ -19,6 +19,6 @@ def decision_log(problem: Problem, user: Any) -> dict[str, Any]:
     return {
         "problem": problem,
         "decisions": decision_list_for_problem(problem=problem),
-        "can_contribute": bool(user.is_authenticated and can_contribute_to_problem(user, problem)),
+        "can_record_decision": bool(user.is_authenticated and can_record_decision(user, problem)),
         "heading_level": 2,
     }

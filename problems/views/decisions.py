@@ -27,7 +27,7 @@ from problems.services.decisions import decision_record
 @require_http_methods(["GET", "POST"])
 def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    problem = problem_get_for_user(user=user, pk=pk, action="contribute")
+    problem = problem_get_for_user(user=user, pk=pk, action="decide")
     # `?corrects=<entry>` pre-links a correction; an id that is not this problem's is ignored.
     corrected = decision_get_for_problem(
         problem=problem, pk=request.POST.get("corrects") or request.GET.get("corrects")

@@ -2,7 +2,10 @@
 
 The problem is owned by the officer persona. Police users of the force see it; partners and the
 administrator get 404. Adding to the decision log is for officers and supervisors of the force:
-the analyst, who only reads problems, gets 403."""
+the analyst, who only reads problems, gets 403. For decision-create the problem is shared with the
+council (world.partner) for contribution: its member and lead see the problem but the decision log
+is written by the lead organisation's users only, so they get 403; the unrelated partner and the
+administrator get 404."""
 
 from __future__ import annotations
 
@@ -18,11 +21,27 @@ def _problem(world: Any) -> dict[str, Any]:
     return {"pk": ProblemFactory(force=world.force, owner=world.users["officer"]).pk}
 
 
+def _problem_shared_for_contribution(world: Any) -> dict[str, Any]:
+    from problems.models.sharing import ShareAccess
+    from tests.problems.factories_sharing import share
+
+    return {"pk": share(world, access_level=ShareAccess.CONTRIBUTE).problem_id}
+
+
 ENTRIES: list[Entry] = [
     Entry(
         "decision-create",
-        signed_in_page(**{**dict.fromkeys(ROLES, 404), "officer": 200, "supervisor": 200, "analyst": 403}),
-        kwargs=_problem,
+        signed_in_page(
+            **{
+                **dict.fromkeys(ROLES, 404),
+                "officer": 200,
+                "supervisor": 200,
+                "analyst": 403,
+                "partner_member": 403,
+                "partner_lead": 403,
+            }
+        ),
+        kwargs=_problem_shared_for_contribution,
     ),
     Entry(
         "problem-summary",

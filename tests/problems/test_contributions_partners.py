@@ -122,7 +122,9 @@ def test_a_partner_does_not_see_the_panel(world: World) -> None:
     assert "Who has seen or received this problem" not in page
 
 
-def test_a_contributing_partner_records_a_joint_decision_naming_their_organisation(world: World) -> None:
+def test_a_contributing_partner_cannot_record_a_decision(world: World) -> None:
+    # A contribute share is for updates, files and the partner's own actions; the decision log is
+    # written by the lead organisation's users, who name the partner on a joint decision.
     from problems.models import DecisionLogEntry
 
     problem = share(world, access_level=ShareAccess.CONTRIBUTE).problem
@@ -139,11 +141,8 @@ def test_a_contributing_partner_records_a_joint_decision_naming_their_organisati
             "partner_organisations": [world.partner.pk],
         },
     )
-    assert response.status_code == 302
-    entry = DecisionLogEntry.objects.get(problem=problem)
-    assert entry.is_joint
-    assert list(entry.partner_organisations.all()) == [world.partner]
-    assert entry.author == world.users["partner_lead"]
+    assert response.status_code == 403
+    assert not DecisionLogEntry.objects.filter(problem=problem).exists()
 
 
 def test_a_view_only_partner_cannot_record_a_decision(world: World) -> None:
