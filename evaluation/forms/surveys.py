@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 
 from core.forms import DateInput
 from evaluation.models.surveys import CHOICE_KINDS, Audience, Question, QuestionKind, Survey
+from evaluation.selectors.surveys_access import (
+    neighbourhood_list_usable_for_surveys,
+    partnership_list_usable_for_surveys,
+)
 from evaluation.services.survey_templates import TEMPLATES, template_choices
+from evaluation.services.surveys import NEIGHBOURHOOD_NOT_USABLE, PARTNERSHIP_NOT_USABLE, PROBLEM_NOT_USABLE
 from evaluation.services.surveys_questions import OptionInput
 from partnerships.models import Neighbourhood, Partnership, SeldomHeardGroup
 from problems.models import Problem
@@ -29,9 +34,19 @@ class SurveyForm(forms.Form):
     title = forms.CharField(max_length=200)
     introduction = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     audience = forms.ChoiceField(label="Who answers", choices=Audience.choices, widget=forms.RadioSelect)
-    neighbourhood = forms.ModelChoiceField(queryset=Neighbourhood.objects.none(), required=False)
-    partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), required=False)
-    problem = forms.ModelChoiceField(queryset=Problem.objects.none(), required=False)
+    neighbourhood = forms.ModelChoiceField(
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": NEIGHBOURHOOD_NOT_USABLE},
+    )
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": PARTNERSHIP_NOT_USABLE},
+    )
+    problem = forms.ModelChoiceField(
+        queryset=Problem.objects.none(), required=False, error_messages={"invalid_choice": PROBLEM_NOT_USABLE}
+    )
     opens_on = forms.DateField(label="Opens on", widget=DateInput())
     closes_on = forms.DateField(label="Closes on", widget=DateInput())
     consent_text = forms.CharField(
@@ -41,12 +56,21 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, survey: Survey | None = None, **kwargs: Any) -> None:
+        """The choices are what the services accept (evaluation.selectors.surveys_access): another
+        partnership's id is refused here and there. When editing, the survey's own values stay
+        offered (its organisation may have left the partnership since; the service allows them)."""
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [("", "None"), *template_choices()]  # type: ignore[attr-defined]
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(active=True)  # type: ignore[attr-defined]
-        self.fields["partnership"].queryset = Partnership.objects.filter(active=True)  # type: ignore[attr-defined]
+        neighbourhoods = neighbourhood_list_usable_for_surveys(user=user)
+        partnerships = partnership_list_usable_for_surveys(user=user)
         problems: QuerySet[Problem] = problems_visible_to(user).only("pk", "reference", "title")
+        if survey is not None:
+            neighbourhoods |= Neighbourhood.objects.filter(pk=survey.neighbourhood_id)
+            partnerships |= Partnership.objects.filter(pk=survey.partnership_id)
+            problems |= Problem.objects.filter(pk=survey.problem_id).only("pk", "reference", "title")
+        self.fields["neighbourhood"].queryset = neighbourhoods  # type: ignore[attr-defined]
+        self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]
         self.fields["problem"].queryset = problems  # type: ignore[attr-defined]
 
     @staticmethod
