@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record, changes
+from core.audit import audit_record, changes, recipient_of
 from evaluation.models.surveys import (
     Audience,
     Question,
@@ -333,5 +333,10 @@ def survey_new_version(*, actor: User, survey: Survey) -> Survey:
 
 
 def survey_exported(*, actor: User, survey: Survey, rows: int) -> None:
-    """Record the disclosure of a survey's responses as CSV (DPA 2018 s.62)."""
-    audit_record(actor=actor, verb="evaluation.survey.exported", target=survey, detail={"rows": rows})
+    """Record the disclosure of a survey's responses as CSV, naming its recipient (DPA 2018 s.62)."""
+    audit_record(
+        actor=actor,
+        verb="evaluation.survey.exported",
+        target=survey,
+        detail={"rows": rows, "recipient": recipient_of(actor)},
+    )

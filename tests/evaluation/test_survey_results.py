@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core.audit import recipient_of
 from core.models import AuditEvent
 from evaluation.models import Audience, Question, QuestionKind, Survey
 from evaluation.selectors.surveys_results import survey_results, trust_trend
@@ -233,7 +234,9 @@ def test_csv_export_has_one_row_per_response_and_no_personal_data(client: Client
     assert sorted(row[3] for row in rows[1:]) == ["", "Disagree", "Strongly agree"]
     assert "@" not in content
     assert world.users["partner_member"].full_name not in content
-    assert AuditEvent.objects.filter(verb="evaluation.survey.exported", target_id=str(survey.pk)).exists()
+    event = AuditEvent.objects.get(verb="evaluation.survey.exported", target_id=str(survey.pk))
+    # The export is a disclosure: its event names who received it (DPA 2018 s.62).
+    assert event.detail == {"rows": 3, "recipient": recipient_of(world.users["partner_lead"])}
 
 
 # Cells a spreadsheet would run (OWASP CSV injection): one starting with each of = + - @.
