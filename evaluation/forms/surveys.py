@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from core.forms import DateInput
 from evaluation.models.surveys import CHOICE_KINDS, Audience, Question, QuestionKind, Survey
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 OPTION_GROUP_UNKNOWN = "Line {line}: there is no seldom-heard group called “{name}”."
 OPTION_EMPTY = "Line {line}: give the option's text before the “|”."
 PERIOD_ORDERED = "The end of the period must be on or after its start."
+
+
+def _with_current[M: Model](choices: QuerySet[M], current_id: int | None) -> QuerySet[M]:
+    """The choices and the row the survey already names (one query, as an OR of the two)."""
+    return choices if current_id is None else choices | choices.model._default_manager.filter(pk=current_id)
 
 
 class SurveyForm(forms.Form):
@@ -66,9 +71,9 @@ class SurveyForm(forms.Form):
         partnerships = partnership_list_usable_for_surveys(user=user)
         problems: QuerySet[Problem] = problems_visible_to(user).only("pk", "reference", "title")
         if survey is not None:
-            neighbourhoods |= Neighbourhood.objects.filter(pk=survey.neighbourhood_id)
-            partnerships |= Partnership.objects.filter(pk=survey.partnership_id)
-            problems |= Problem.objects.filter(pk=survey.problem_id).only("pk", "reference", "title")
+            neighbourhoods = _with_current(neighbourhoods, survey.neighbourhood_id)
+            partnerships = _with_current(partnerships, survey.partnership_id)
+            problems = _with_current(problems, survey.problem_id)
         self.fields["neighbourhood"].queryset = neighbourhoods  # type: ignore[attr-defined]
         self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]
         self.fields["problem"].queryset = problems  # type: ignore[attr-defined]

@@ -182,7 +182,11 @@ def _suspend_for_agreement(
     """Suspend the agreement's active shares. The system does it, not a person, so the events have
     no actor: they say so ("by": "system") and name the cause and, when a person ended the
     agreement, who (DPA 2018 s.62: each end of a disclosure is logged with who caused it)."""
-    why = {"by": "system", "cause": cause, "agreement_ended_by": ended_by.pk if ended_by is not None else None}
+    why: dict[str, object] = {
+        "by": "system",
+        "cause": cause,
+        "agreement_ended_by": ended_by.pk if ended_by is not None else None,
+    }
     suspended = []
     for pk in ProblemShare.objects.filter(agreement=agreement, ended_at__isnull=True).values_list("pk", flat=True):
         share = _lock_active(pk)

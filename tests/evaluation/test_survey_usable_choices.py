@@ -185,3 +185,16 @@ def test_a_survey_keeps_its_partnership_when_edited_after_the_organisation_left_
     assert caught.value.message_dict == {"partnership": [PARTNERSHIP_NOT_USABLE]}
     copy.refresh_from_db()
     assert copy.status == SurveyStatus.DRAFT
+
+
+def test_the_edit_form_offers_and_keeps_the_surveys_own_problem(world: World) -> None:
+    officer = world.users["officer"]
+    problem = ProblemFactory(force=world.force, owner=officer)
+    survey = make_survey(officer, publish=False, problem=problem)
+    client = sign_in(Client(), officer)
+    edit = reverse("survey-edit", kwargs={"pk": survey.pk})
+    assert problem.pk in {value for value, _ in client.get(edit).context["form"].fields["problem"].choices if value}
+    response = client.post(edit, _form(audience=Audience.PUBLIC, problem=problem.pk, title="Kept"))
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert (survey.problem, survey.title) == (problem, "Kept")
