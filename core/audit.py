@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -27,14 +28,7 @@ def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(detail, cls=DjangoJSONEncoder))
 
 
-def audit_record(
-    *,
-    actor: User | None,
-    verb: str,
-    target: models.Model | None = None,
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Record that `actor` did `verb` to `target`; `detail` holds before/after or other facts."""
+def _event(*, actor: User | None, verb: str, target: models.Model | None, detail: dict[str, Any] | None) -> AuditEvent:
     if not VERB_PATTERN.match(verb):
         raise ValueError(f"Audit verb {verb!r} is not of the form app.entity.action")
     if actor is not None and not actor.is_authenticated:
@@ -43,7 +37,7 @@ def audit_record(
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_organisation_id=getattr(actor, "organisation_id", None),
         verb=verb,
@@ -52,6 +46,41 @@ def audit_record(
         detail=_jsonable(detail or {}),
         ip=current_ip.get(),
     )
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    verb: str,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that `actor` did `verb` to `target`; `detail` holds before/after or other facts."""
+    event = _event(actor=actor, verb=verb, target=target, detail=detail)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_each(
+    *, actor: User | None, verb: str, targets: Iterable[models.Model], detail: dict[str, Any] | None = None
+) -> list[AuditEvent]:
+    """Record that `actor` did `verb` to each of `targets` (the same `detail` for each), in one
+    INSERT whatever their number: a list page that shows many records logs each of them in one
+    query. Nothing is written when there are no targets."""
+    events = [_event(actor=actor, verb=verb, target=target, detail=detail) for target in targets]
+    return AuditEvent.objects.bulk_create(events) if events else []
+
+
+def recipient_of(user: User) -> dict[str, Any]:
+    """Who received an export, a printable copy or a download (DPA 2018 s.62: a disclosure is
+    logged with its recipients): the requesting user and their organisation, by id and by the
+    names they had then. For an audit event's detail, as {"recipient": recipient_of(user)}."""
+    return {
+        "user": user.pk,
+        "name": user.full_name,
+        "organisation": user.organisation_id,
+        "organisation_name": user.organisation.name,
+    }
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

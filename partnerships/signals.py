@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import django.dispatch
 
-# Sent (sender=Agreement, agreement=..., reason=...) when an agreement stops being in force:
-# terminated by hand, expired, or superseded by an amendment. Sharing under it must stop.
+# Sent (sender=Agreement, agreement=..., reason=..., cause=..., ended_by=...) when an agreement stops
+# being in force: terminated by hand, expired, or superseded by an amendment. Sharing under it must
+# stop. `cause` is "agreement_terminated", "agreement_expired" or "agreement_superseded";
+# `ended_by` is the user who ended it (None when the expiry sweep did), for the audit log.
 agreement_ended = django.dispatch.Signal()

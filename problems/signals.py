@@ -14,9 +14,16 @@ from problems.services.sharing import shares_suspend_for_agreement
 
 
 @receiver(agreement_ended, dispatch_uid="problems.suspend_shares_on_agreement_end")
-def suspend_shares_when_agreement_ends(sender: Any, agreement: Agreement, reason: str, **kwargs: Any) -> None:
+def suspend_shares_when_agreement_ends(
+    sender: Any, agreement: Agreement, reason: str, cause: str, ended_by: Any = None, **kwargs: Any
+) -> None:
     """An agreement stopped being in force: every share relying on it is suspended at once."""
-    shares_suspend_for_agreement(agreement=agreement, reason=f"Agreement {agreement.reference} ended: {reason}")
+    shares_suspend_for_agreement(
+        agreement=agreement,
+        reason=f"Agreement {agreement.reference} ended: {reason}",
+        cause=cause,
+        ended_by=ended_by,
+    )
 
 
 @receiver(post_delete, sender=Organisation, dispatch_uid="problems.drop_permissions_of_deleted_organisation")

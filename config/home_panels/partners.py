@@ -23,6 +23,7 @@ from partnerships.selectors.partner_home import (
     contact_list_current_for,
 )
 from problems.selectors.partner_home import partner_action_list_open, shared_problem_list_recent
+from problems.services.contributions import problem_list_consulted
 
 # Each panel shows this many rows, and links to the full list when there are more.
 SHARED_PANEL_SIZE = 10
@@ -35,10 +36,12 @@ AGREEMENT_REVIEW_WITHIN_DAYS = REVIEW_NOTICE_DAYS[0]
 
 
 def _shared_and_actions(user: User) -> dict[str, Any]:
-    """Two queries: the shared problems, and the open actions with their problems."""
+    """Three queries: the shared problems, the open actions with their problems, and the
+    consultation of the problems both panels name (one INSERT, DPA 2018 s.62)."""
     today = timezone.localdate()
     shared, more_shared = first_rows(shared_problem_list_recent(user=user), SHARED_PANEL_SIZE)
     actions, more_actions = first_rows(partner_action_list_open(user=user, today=today), ACTIONS_PANEL_SIZE)
+    problem_list_consulted(actor=user, problems=[*shared, *(action.problem for action in actions)], page="home")
     return {
         "shared_problems": shared,
         "more_shared_problems": more_shared,
@@ -71,12 +74,12 @@ def _awaiting_signature(user: User) -> tuple[list[dict[str, Any]], bool]:
 
 
 def partner_member_panels(user: User) -> dict[str, Any]:
-    """ "Shared problems" and "Your actions": two queries whatever the number of rows."""
+    """ "Shared problems" and "Your actions": three queries whatever the number of rows."""
     return _shared_and_actions(user)
 
 
 def partner_lead_panels(user: User) -> dict[str, Any]:
-    """The member's two panels, then "Agreements" and "Contacts": seven queries whatever the
+    """The member's two panels, then "Agreements" and "Contacts": eight queries whatever the
     number of rows (see the query-count test for the list)."""
     today = timezone.localdate()
     context = _shared_and_actions(user)

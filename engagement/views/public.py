@@ -7,7 +7,6 @@ published: no names of officers or residents, no attendance, no problem records.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -16,19 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
+from core.csv_export import csv_writer
 from engagement.models import CommunityPriority
 from engagement.selectors.lists import published_priorities_for
 from partnerships.models import Neighbourhood
 
 CSV_HEADER = ("issue", "issue-date", "action", "action-date", "status")
-# A spreadsheet treats a cell starting with one of these as a formula: the public CSV is opened by
-# anyone, so such text is prefixed with an apostrophe (OWASP's advice on CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _neighbourhood(slug: str) -> Neighbourhood:
@@ -64,10 +56,12 @@ def you_said_we_did_csv(request: HttpRequest, slug: str) -> HttpResponse:
     neighbourhood = _neighbourhood(slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="you-said-we-did-{neighbourhood.slug}.csv"'
-    writer = csv.DictWriter(response, fieldnames=CSV_HEADER)
-    writer.writeheader()
+    # The public CSV is opened by anyone: the writer defuses cells a spreadsheet would run.
+    writer = csv_writer(response)
+    writer.writerow(CSV_HEADER)
     for priority in published_priorities_for(neighbourhood=neighbourhood):
-        writer.writerow({key: _csv_cell(value) for key, value in _row(priority).items()})
+        row = _row(priority)
+        writer.writerow(row[key] for key in CSV_HEADER)
     return response
 
 

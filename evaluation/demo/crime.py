@@ -10,17 +10,18 @@ finished import of the same file is not run again)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
 import random
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
 from accounts.models import User
+from core.csv_export import csv_writer
 from evaluation.models import POLICE_CRIME_TYPES, POLICE_CSV_HEADER, CrimeImportRun, ImportState
 from evaluation.selectors.areas import METRES_PER_DEGREE, add_months, month_start
 from evaluation.services.assessment import unit_costs_ensure
@@ -57,7 +58,7 @@ def _point(rng: random.Random, centre: tuple[float, float], low_m: float, high_m
     return round(lat, 6), round(lon, 6)
 
 
-def _row(rng: random.Random, month: str, lsoa: str, crime_type: str, ring: tuple[float, float], n: str) -> list[str]:
+def _row(rng: random.Random, month: str, lsoa: str, crime_type: str, ring: tuple[float, float], n: str) -> list[Any]:
     name, centre, streets = AREAS[lsoa]
     # A few rows without coordinates, as in the real files.
     lat, lon = _point(rng, centre, *ring) if rng.random() > 0.02 else (None, None)
@@ -68,8 +69,9 @@ def _row(rng: random.Random, month: str, lsoa: str, crime_type: str, ring: tuple
         month,
         FORCE,
         FORCE,
-        "" if lon is None else f"{lon:.6f}",
-        "" if lat is None else f"{lat:.6f}",
+        # Coordinates as numbers, so the CSV writer keeps a negative longitude as it is.
+        "" if lon is None else Decimal(f"{lon:.6f}"),
+        "" if lat is None else Decimal(f"{lat:.6f}"),
         f"On or near {rng.choice(streets)}" if lat is not None else "No location",
         lsoa,
         name,
@@ -100,7 +102,7 @@ PLAN: list[tuple[str, tuple[float, float], dict[str, tuple[int, int]]]] = [
 ]
 
 
-def demo_rows(today: Any) -> list[list[str]]:
+def demo_rows(today: Any) -> list[list[Any]]:
     rng = random.Random(f"common-ground-demo-crime-{today:%Y-%m}")  # noqa: S311  (made-up data, not security)
     this_month = month_start(today)
     response = add_months(this_month, -RESPONSE_MONTHS_AGO)
@@ -126,7 +128,7 @@ def seed_records(*, stdout: Any) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / file_name
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle, lineterminator="\n")
             writer.writerow(POLICE_CSV_HEADER)
             writer.writerows(demo_rows(today))
         with path.open("rb") as stream:

@@ -6,11 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from core.forms import DateInput
 from evaluation.models.surveys import CHOICE_KINDS, Audience, Question, QuestionKind, Survey
+from evaluation.selectors.surveys_access import (
+    neighbourhood_list_usable_for_surveys,
+    partnership_list_usable_for_surveys,
+)
 from evaluation.services.survey_templates import TEMPLATES, template_choices
+from evaluation.services.surveys import NEIGHBOURHOOD_NOT_USABLE, PARTNERSHIP_NOT_USABLE, PROBLEM_NOT_USABLE
 from evaluation.services.surveys_questions import OptionInput
 from partnerships.models import Neighbourhood, Partnership, SeldomHeardGroup
 from problems.models import Problem
@@ -24,14 +29,29 @@ OPTION_EMPTY = "Line {line}: give the option's text before the “|”."
 PERIOD_ORDERED = "The end of the period must be on or after its start."
 
 
+def _with_current[M: Model](choices: QuerySet[M], current_id: int | None) -> QuerySet[M]:
+    """The choices and the row the survey already names (one query, as an OR of the two)."""
+    return choices if current_id is None else choices | choices.model._default_manager.filter(pk=current_id)
+
+
 class SurveyForm(forms.Form):
     template = forms.ChoiceField(choices=[("", "None")], required=False, widget=forms.HiddenInput)
     title = forms.CharField(max_length=200)
     introduction = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     audience = forms.ChoiceField(label="Who answers", choices=Audience.choices, widget=forms.RadioSelect)
-    neighbourhood = forms.ModelChoiceField(queryset=Neighbourhood.objects.none(), required=False)
-    partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), required=False)
-    problem = forms.ModelChoiceField(queryset=Problem.objects.none(), required=False)
+    neighbourhood = forms.ModelChoiceField(
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": NEIGHBOURHOOD_NOT_USABLE},
+    )
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": PARTNERSHIP_NOT_USABLE},
+    )
+    problem = forms.ModelChoiceField(
+        queryset=Problem.objects.none(), required=False, error_messages={"invalid_choice": PROBLEM_NOT_USABLE}
+    )
     opens_on = forms.DateField(label="Opens on", widget=DateInput())
     closes_on = forms.DateField(label="Closes on", widget=DateInput())
     consent_text = forms.CharField(
@@ -41,12 +61,21 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, survey: Survey | None = None, **kwargs: Any) -> None:
+        """The choices are what the services accept (evaluation.selectors.surveys_access): another
+        partnership's id is refused here and there. When editing, the survey's own values stay
+        offered (its organisation may have left the partnership since; the service allows them)."""
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [("", "None"), *template_choices()]  # type: ignore[attr-defined]
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(active=True)  # type: ignore[attr-defined]
-        self.fields["partnership"].queryset = Partnership.objects.filter(active=True)  # type: ignore[attr-defined]
+        neighbourhoods = neighbourhood_list_usable_for_surveys(user=user)
+        partnerships = partnership_list_usable_for_surveys(user=user)
         problems: QuerySet[Problem] = problems_visible_to(user).only("pk", "reference", "title")
+        if survey is not None:
+            neighbourhoods = _with_current(neighbourhoods, survey.neighbourhood_id)
+            partnerships = _with_current(partnerships, survey.partnership_id)
+            problems = _with_current(problems, survey.problem_id)
+        self.fields["neighbourhood"].queryset = neighbourhoods  # type: ignore[attr-defined]
+        self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]
         self.fields["problem"].queryset = problems  # type: ignore[attr-defined]
 
     @staticmethod

@@ -7,6 +7,11 @@ these rules live: views, selectors and templates all ask here.
 - Results: every user of the owning organisation, and supervisors of the police force concerned
   (the force covering the survey's neighbourhood, owning its problem, or a current member of its
   partnership). Administrators see no operational records. Outsiders get 404.
+- Addressed to: a survey names a neighbourhood and a partnership only among those its builder may
+  use (`neighbourhood_list_usable_for_surveys`, `partnership_list_usable_for_surveys`): the form
+  offers these and the services refuse any other, because a partnership's current members answer
+  a partner survey and the owner reads their answers, and the force covering a neighbourhood
+  answers and reads officer surveys there.
 - Answer (signed in): an officer survey by the police users of the owning force (or the force
   covering its neighbourhood); a partner survey by users of the owning organisation and of the
   current members of its partnership. The public answer public surveys by link only
@@ -24,8 +29,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.access import get_visible_or_404
+from engagement.selectors.access import neighbourhoods_visible_to
 from evaluation.models.surveys import Audience, Survey, SurveyStatus
-from partnerships.models import PartnershipMembership
+from partnerships.models import Neighbourhood, Partnership, PartnershipMembership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,6 +66,23 @@ def can_build_surveys(user: User) -> bool:
 
 def can_change_survey(user: User, survey: Survey) -> bool:
     return survey.owner_id == user.organisation_id and can_build_surveys(user)
+
+
+def neighbourhood_list_usable_for_surveys(*, user: User) -> QuerySet[Neighbourhood]:
+    """The active neighbourhoods a survey builder may survey: a police user's force's own, a
+    partner lead's those worked by a partnership their organisation is a current member of (the
+    neighbourhoods whose engagement they see)."""
+    if not can_build_surveys(user):
+        return Neighbourhood.objects.none()
+    return neighbourhoods_visible_to(user).filter(active=True).order_by("name")
+
+
+def partnership_list_usable_for_surveys(*, user: User) -> QuerySet[Partnership]:
+    """The active partnerships a survey builder may survey: those their organisation is a current
+    member of (their members answer, and the builder's organisation reads the answers)."""
+    if not can_build_surveys(user):
+        return Partnership.objects.none()
+    return Partnership.objects.filter(_current_member(user, "pk"), active=True).order_by("name")
 
 
 def surveys_visible_to(user: User) -> QuerySet[Survey]:

@@ -278,22 +278,28 @@ def trust_trend(
 # --- export -------------------------------------------------------------------------------------
 
 
-def _cell(answer: Answer) -> str:
+def _cell(answer: Answer) -> str | int | Decimal:
+    """An answer as the CSV shows it: numbers stay numbers (the CSV writer quotes text that a
+    spreadsheet would run as a formula, but never a number, negative ones included)."""
     question = answer.question
     if question.kind == QuestionKind.AGREEMENT and answer.value_int is not None:
         return AGREEMENT_LABELS.get(answer.value_int, str(answer.value_int))
     if question.kind == QuestionKind.YES_NO and answer.value_int is not None:
         return YES_NO_LABELS.get(answer.value_int, str(answer.value_int))
     if answer.value_int is not None:
-        return str(answer.value_int)
+        return answer.value_int
     if answer.value_number is not None:
-        return str(answer.value_number)
+        return answer.value_number
     if answer.option is not None:
         return answer.option.label
     return answer.value_text
 
 
-def survey_export_rows(*, survey: Survey) -> Iterator[list[str]]:
+def _joined(values: list[str | int | Decimal]) -> str | int | Decimal:
+    return values[0] if len(values) == 1 else "; ".join(str(value) for value in values)
+
+
+def survey_export_rows(*, survey: Survey) -> Iterator[list[Any]]:
     """A header, then one row per response: when, neighbourhood, and each question's answer
     (choices joined with "; "). No respondent: public responses hold none, and partners rate the
     partnership more honestly when their names are not exported.
@@ -315,7 +321,7 @@ def survey_export_rows(*, survey: Survey) -> Iterator[list[str]]:
     by_response = groupby(answers.iterator(chunk_size=2000), key=lambda a: a.response_id)
     pending = next(by_response, None)
     for response in responses.iterator(chunk_size=2000):
-        cells: list[list[str]] = [[] for _ in questions]
+        cells: list[list[str | int | Decimal]] = [[] for _ in questions]
         if pending is not None and pending[0] == response.pk:
             for answer in pending[1]:
                 cells[position[answer.question_id]].append(_cell(answer))
@@ -324,5 +330,5 @@ def survey_export_rows(*, survey: Survey) -> Iterator[list[str]]:
             str(response.pk),
             response.submitted_at.strftime("%Y-%m-%d %H:%M"),
             response.neighbourhood.name if response.neighbourhood else "",
-            *("; ".join(cell) for cell in cells),
+            *(_joined(cell) for cell in cells),
         ]

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import audit_record, recipient_of
 from core.queueing import QUEUE_UNAVAILABLE, queue_after_commit
 from evaluation.models import ReportFormat, ReportRun, ReportState
 from evaluation.selectors.impact import ReportScope, impact_scope_for
@@ -59,8 +59,22 @@ def impact_report_goes_to_background(scope: ReportScope) -> bool:
 @transaction.atomic
 def impact_report_exported(*, actor: User, scope: ReportScope, format: str) -> None:
     """Log that `actor` took the report away as a file (DPA 2018 s.62: an export is a
-    consultation of the records it counts)."""
-    audit_record(actor=actor, verb=EXPORTED_VERB, detail={"format": format, **scope.parameters})
+    consultation of the records it counts, and a disclosure to its recipient)."""
+    audit_record(
+        actor=actor, verb=EXPORTED_VERB, detail={"format": format, **scope.parameters, "recipient": recipient_of(actor)}
+    )
+
+
+@transaction.atomic
+def report_run_downloaded(*, actor: User, run: ReportRun) -> None:
+    """Log that `actor` took a background report's file away: the same export as a report made
+    within the request, naming the run."""
+    audit_record(
+        actor=actor,
+        verb=EXPORTED_VERB,
+        target=run,
+        detail={"format": run.format, **run.parameters, "recipient": recipient_of(actor)},
+    )
 
 
 @transaction.atomic

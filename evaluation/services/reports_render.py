@@ -6,7 +6,6 @@ URL in a template is refused, so a PDF never reaches outside the server."""
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import mimetypes
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from core.csv_export import csv_writer
 from evaluation.selectors import impact_sources
 from evaluation.selectors.impact_report import ImpactReport
 
@@ -92,7 +92,7 @@ def impact_report_context(report: ImpactReport) -> dict[str, Any]:
 def impact_report_csv(report: ImpactReport) -> str:
     """One row per figure: section, item, measure, value. Spreadsheet-friendly and stable."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     scope = report.scope
     writer.writerow(["section", "item", "measure", "value"])
     writer.writerow(["report", "area", "name", scope.area_label])

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record, changes
+from core.audit import audit_record, changes, recipient_of
 from evaluation.models.surveys import (
     Audience,
     Question,
@@ -24,9 +24,15 @@ from evaluation.models.surveys import (
     Survey,
     SurveyStatus,
 )
-from evaluation.selectors.surveys_access import can_build_surveys, can_change_survey
+from evaluation.selectors.surveys_access import (
+    can_build_surveys,
+    can_change_survey,
+    neighbourhood_list_usable_for_surveys,
+    partnership_list_usable_for_surveys,
+)
 from evaluation.services.survey_templates import TEMPLATES
 from partnerships.models import Neighbourhood, Partnership, SeldomHeardGroup
+from problems.selectors.access import problems_visible_to
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,6 +47,13 @@ AUDIENCE_FIXED = "The audience cannot change once the survey is published."
 NEIGHBOURHOOD_FIXED = (
     "Priorities were set from this survey's results in its neighbourhood: unlink them before moving the survey."
 )
+NEIGHBOURHOOD_NOT_USABLE = (
+    "Choose a neighbourhood from the list: a survey can cover only a neighbourhood your organisation works in."
+)
+PARTNERSHIP_NOT_USABLE = (
+    "Choose a partnership from the list: a survey can go only to a partnership your organisation is a member of."
+)
+PROBLEM_NOT_USABLE = "Choose a problem from the list: a survey can be about only a problem you can see."
 TEMPLATE_UNKNOWN = "Choose a template from the list."
 SURVEY_CLOSED = "This survey is closed: copy it to run it again."
 QUESTIONS_LOCKED = "This survey has responses, so its questions cannot change: make a new version instead."
@@ -81,6 +94,33 @@ def _check(survey: Survey) -> None:
         raise ValidationError(errors)
 
 
+def _check_usable(
+    actor: User,
+    *,
+    neighbourhood: Neighbourhood | None = None,
+    partnership: Partnership | None = None,
+    problem: Problem | None = None,
+) -> None:
+    """Refuse a neighbourhood, partnership or problem the actor may not address a survey to: the
+    same selectors give the form its choices (a partnership's members would answer, and the
+    actor's organisation would read their answers)."""
+    errors: dict[str, str] = {}
+    if (
+        neighbourhood is not None
+        and not neighbourhood_list_usable_for_surveys(user=actor).filter(pk=neighbourhood.pk).exists()
+    ):
+        errors["neighbourhood"] = NEIGHBOURHOOD_NOT_USABLE
+    if (
+        partnership is not None
+        and not partnership_list_usable_for_surveys(user=actor).filter(pk=partnership.pk).exists()
+    ):
+        errors["partnership"] = PARTNERSHIP_NOT_USABLE
+    if problem is not None and not problems_visible_to(actor).filter(pk=problem.pk).exists():
+        errors["problem"] = PROBLEM_NOT_USABLE
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require_change(actor: User, survey: Survey) -> None:
     if not can_change_survey(actor, survey):
         raise PermissionDenied(SURVEY_CANNOT_CHANGE)
@@ -116,6 +156,7 @@ def survey_create(
         raise PermissionDenied(SURVEY_CANNOT_BUILD)
     if template_key and template_key not in TEMPLATES:
         raise ValidationError({"template": TEMPLATE_UNKNOWN})
+    _check_usable(actor, neighbourhood=neighbourhood, partnership=partnership, problem=problem)
     survey = Survey(
         owner_id=actor.organisation_id,
         title=title.strip(),
@@ -190,6 +231,16 @@ def survey_update(*, actor: User, survey: Survey, **fields: Any) -> Survey:
         raise ValueError(f"Unknown survey fields: {sorted(unknown)}")
     if survey.status != SurveyStatus.DRAFT and fields.get("audience", survey.audience) != survey.audience:
         raise ValidationError({"audience": AUDIENCE_FIXED})
+    # A value the survey already has stays allowed (the builder's organisation may have left the
+    # partnership since); a new one must be usable now.
+    _check_usable(
+        actor,
+        **{
+            name: fields[name]
+            for name in ("neighbourhood", "partnership", "problem")
+            if name in fields and fields[name] is not None and fields[name].pk != getattr(survey, f"{name}_id")
+        },
+    )
     moved = "neighbourhood" in fields and fields["neighbourhood"] != survey.neighbourhood
     if moved and survey.priorities.exists():
         raise ValidationError({"neighbourhood": NEIGHBOURHOOD_FIXED})
@@ -213,6 +264,8 @@ def survey_publish(*, actor: User, survey: Survey) -> Survey:
         raise ValidationError(NOT_A_DRAFT)
     if not survey.questions.exists():
         raise ValidationError(NO_QUESTIONS)
+    # A copy, or a draft kept a while, may name a partnership the organisation has since left.
+    _check_usable(actor, neighbourhood=survey.neighbourhood, partnership=survey.partnership, problem=survey.problem)
     survey.status = SurveyStatus.PUBLISHED
     survey.published_at = timezone.now()
     if survey.audience == Audience.PUBLIC and not survey.public_token:
@@ -280,5 +333,10 @@ def survey_new_version(*, actor: User, survey: Survey) -> Survey:
 
 
 def survey_exported(*, actor: User, survey: Survey, rows: int) -> None:
-    """Record the disclosure of a survey's responses as CSV (DPA 2018 s.62)."""
-    audit_record(actor=actor, verb="evaluation.survey.exported", target=survey, detail={"rows": rows})
+    """Record the disclosure of a survey's responses as CSV, naming its recipient (DPA 2018 s.62)."""
+    audit_record(
+        actor=actor,
+        verb="evaluation.survey.exported",
+        target=survey,
+        detail={"rows": rows, "recipient": recipient_of(actor)},
+    )

@@ -27,6 +27,7 @@ from evaluation.selectors.impact_report import impact_chart_data, impact_report_
 from evaluation.services.reports import (
     impact_report_exported,
     impact_report_goes_to_background,
+    report_run_downloaded,
     report_run_request,
 )
 from evaluation.services.reports_render import (
@@ -194,6 +195,7 @@ def impact_report_run_download(request: HttpRequest, pk: int) -> FileResponse:
     run = _run_for(request, pk)
     if not run.is_ready:
         raise Http404
+    report_run_downloaded(actor=_user(request), run=run)
     content_type = "application/pdf" if run.format == ReportFormat.PDF else "text/csv; charset=utf-8"
     name = (run.result.name or "").rsplit("/", 1)[-1]
     return FileResponse(run.result.open("rb"), as_attachment=True, filename=name, content_type=content_type)

@@ -106,7 +106,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     survey = survey_get_for_user(user=user, pk=pk, action="change")
     if request.method == "POST":
-        form = SurveyForm(request.POST, user=user)
+        form = SurveyForm(request.POST, user=user, survey=survey)
         if form.is_valid():
             try:
                 survey_update(actor=user, survey=survey, **form.service_fields())
@@ -116,7 +116,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Survey details saved.")
                 return redirect("survey-detail", pk=survey.pk)
     else:
-        form = SurveyForm(initial=SurveyForm.initial_for(survey), user=user)
+        form = SurveyForm(initial=SurveyForm.initial_for(survey), user=user, survey=survey)
     return render(request, "evaluation/survey_form.html", {"form": form, "survey": survey, "template": None})
 
 

@@ -4,7 +4,6 @@ neighbourhood."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from core.csv_export import csv_writer
 from core.forms import form_add_service_errors
 from engagement.selectors.access import priorities_visible_to
 from evaluation.forms.surveys import ResultsFilterForm, SurveyPriorityForm
@@ -116,7 +116,7 @@ def survey_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     user = _user(request)
     survey = survey_get_for_user(user=user, pk=pk)
     survey_exported(actor=user, survey=survey, rows=survey.responses.count())
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in survey_export_rows(survey=survey)), content_type="text/csv"
     )

@@ -3,7 +3,6 @@ call one service, redirect or render."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from core.csv_export import csv_writer
 from core.forms import form_add_service_errors
 from partnerships.forms.agreements import (
     ActivateForm,
@@ -96,19 +96,13 @@ EXPORT_HEADINGS = [
 ]
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _export_row(agreement: Agreement) -> list[str]:
+def _export_row(agreement: Agreement) -> list[Any]:
     parties = list(agreement.parties.all())
 
     def each(render_party: Any) -> str:
         return "; ".join(f"{p.organisation.name}: {render_party(p)}" for p in parties)
 
-    row = [
+    return [
         agreement.reference,
         agreement.version,
         agreement.title,
@@ -138,7 +132,6 @@ def _export_row(agreement: Agreement) -> list[str]:
         timezone.localtime(agreement.ended_at).strftime("%Y-%m-%d %H:%M") if agreement.ended_at else "",
         agreement.end_reason,
     ]
-    return [_cell(value) for value in row]
 
 
 @require_http_methods(["GET"])
@@ -153,7 +146,7 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="agreements-{timezone.localdate():%Y-%m-%d}.csv"'
     response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(EXPORT_HEADINGS)
     for agreement in agreements:
         writer.writerow(_export_row(agreement))

@@ -7,6 +7,7 @@ them unchanged."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import uploads
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_each, recipient_of
 from problems.models import ActionStatus, Problem, ProblemAttachment, ProblemUpdate, ResponseAction
 from problems.selectors.access import can_contribute_to_problem
 from problems.services.notifications import UPDATE_ADDED, problem_notify
@@ -23,7 +24,11 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 CONSULTED_VERB = "problems.problem.consulted"
-CONSULTATION_WAYS = ("page", "print", "export", "attachment")
+CONSULTATION_WAYS = ("page", "print", "export", "attachment", "list")
+# The ways that carry the problem away from the system: their event names who received it.
+EXPORT_WAYS = frozenset({"print", "export", "attachment"})
+# The list pages that show a partner the titles of problems shared with their organisation.
+LIST_PAGES = ("shared_with_us", "home")
 
 NOT_CONTRIBUTOR = "You cannot add to this problem."
 
@@ -63,10 +68,25 @@ ATTACHMENT_KINDS = (
 def problem_consulted(*, actor: User, problem: Problem, how: str, detail: dict[str, Any] | None = None) -> None:
     """Record that `actor` saw the problem (its page, print view, an export or an attachment):
     one audit event per view, naming how. The audit event already holds who, their organisation,
-    when and from where."""
+    when and from where; a printable copy, an export or a download also names its recipient."""
     if how not in CONSULTATION_WAYS:
         raise ValueError(f"Unknown way of consulting a problem: {how!r}")
-    audit_record(actor=actor, verb=CONSULTED_VERB, target=problem, detail={"how": how, **(detail or {})})
+    extra = {"recipient": recipient_of(actor)} if how in EXPORT_WAYS else {}
+    audit_record(actor=actor, verb=CONSULTED_VERB, target=problem, detail={"how": how, **(detail or {}), **extra})
+
+
+def problem_list_consulted(*, actor: User, problems: Iterable[Problem], page: str) -> None:
+    """Record that a partner user saw the titles of these problems (shared with their
+    organisation) on a list page: one consultation per problem, all written in one INSERT (the
+    list's query count does not grow with its rows), each found by the problem's disclosure panel
+    like a view of its page. A police user's lists show their own force's records and are not
+    logged; the partner's are a disclosure under an agreement (DPA 2018 s.62)."""
+    if page not in LIST_PAGES:
+        raise ValueError(f"Unknown list page: {page!r}")
+    if not actor.is_partner:
+        return
+    shown = list({problem.pk: problem for problem in problems}.values())
+    audit_record_each(actor=actor, verb=CONSULTED_VERB, targets=shown, detail={"how": "list", "page": page})
 
 
 # --- updates ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record
-from partnerships.models import Agreement, DataCategory, Organisation
+from partnerships.models import Agreement, AgreementStatus, DataCategory, Organisation
 from partnerships.models.agreements import IN_FORCE_STATUSES
 from partnerships.selectors.agreements import agreement_coverage_gap, agreement_covering
 from partnerships.selectors.organisations import organisation_people_to_tell
@@ -144,7 +144,15 @@ def share_create(
     return share
 
 
-def _end_share(*, actor: User | None, share: ProblemShare, kind: str, reason: str, verb: str) -> ProblemShare:
+def _end_share(
+    *,
+    actor: User | None,
+    share: ProblemShare,
+    kind: str,
+    reason: str,
+    verb: str,
+    extra: dict[str, object] | None = None,
+) -> ProblemShare:
     share.ended_at = timezone.now()
     share.ended_by = actor
     share.end_kind = kind
@@ -154,7 +162,7 @@ def _end_share(*, actor: User | None, share: ProblemShare, kind: str, reason: st
     # permissions on this problem belong to this share alone.
     for perm in share_permissions(ShareAccess.CONTRIBUTE):
         remove_perm(perm, share.organisation.group, share.problem)
-    audit_record(actor=actor, verb=verb, target=share, detail=_disclosure_detail(share, reason=reason))
+    audit_record(actor=actor, verb=verb, target=share, detail=_disclosure_detail(share, reason=reason, **(extra or {})))
     return share
 
 
@@ -181,22 +189,40 @@ def share_revoke(*, actor: User, share: ProblemShare, reason: str) -> ProblemSha
     return _end_share(actor=actor, share=locked, kind=ShareEnd.REVOKED, reason=reason, verb="problems.share.revoked")
 
 
-def _suspend_for_agreement(*, agreement: Agreement, reason: str) -> list[ProblemShare]:
+def _suspend_for_agreement(
+    *, agreement: Agreement, reason: str, cause: str, ended_by: User | None = None
+) -> list[ProblemShare]:
+    """Suspend the agreement's active shares. The system does it, not a person, so the events have
+    no actor: they say so ("by": "system") and name the cause and, when a person ended the
+    agreement, who (DPA 2018 s.62: each end of a disclosure is logged with who caused it)."""
+    why: dict[str, object] = {
+        "by": "system",
+        "cause": cause,
+        "agreement_ended_by": ended_by.pk if ended_by is not None else None,
+    }
     suspended = []
     for pk in ProblemShare.objects.filter(agreement=agreement, ended_at__isnull=True).values_list("pk", flat=True):
         share = _lock_active(pk)
         if share is None:
             continue
-        _end_share(actor=None, share=share, kind=ShareEnd.SUSPENDED, reason=reason, verb="problems.share.suspended")
+        _end_share(
+            actor=None,
+            share=share,
+            kind=ShareEnd.SUSPENDED,
+            reason=reason,
+            verb="problems.share.suspended",
+            extra=why,
+        )
         suspended.append(share)
     return suspended
 
 
 @transaction.atomic
-def shares_suspend_for_agreement(*, agreement: Agreement, reason: str) -> int:
-    """The system suspends every active share relying on `agreement` (it ended), and tells each
-    affected problem's owner (after commit). Returns how many."""
-    suspended = _suspend_for_agreement(agreement=agreement, reason=reason)
+def shares_suspend_for_agreement(*, agreement: Agreement, reason: str, cause: str, ended_by: User | None = None) -> int:
+    """The system suspends every active share relying on `agreement` (it ended: `cause`, by
+    `ended_by` if a person ended it), and tells each affected problem's owner (after commit).
+    Returns how many."""
+    suspended = _suspend_for_agreement(agreement=agreement, reason=reason, cause=cause, ended_by=ended_by)
     notify_owners_of_suspended_shares(suspended)
     return len(suspended)
 
@@ -223,6 +249,17 @@ def shares_end_for_restricted_problem(*, actor: User, problem: Problem) -> int:
 SUSPENDED_LAPSED_REASON = "The agreement {reference} is no longer in force."
 
 
+def _lapse_cause(agreement: Agreement, on_date: datetime.date) -> str:
+    """Why the sweep found the agreement no longer in force on `on_date`, for the audit log."""
+    if agreement.status in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED):
+        return f"agreement_{agreement.status}"
+    if agreement.expiry_date is not None and agreement.expiry_date < on_date:
+        return "agreement_expired"
+    if agreement.start_date is not None and agreement.start_date > on_date:
+        return "agreement_not_started"
+    return "agreement_not_in_force"
+
+
 def _lapsed(on_date: datetime.date) -> QuerySet[Agreement]:
     return Agreement.objects.filter(
         Q(problem_shares__ended_at__isnull=True)
@@ -238,7 +275,7 @@ def shares_suspend_lapsed(*, on_date: datetime.date) -> int:
     suspended = []
     for agreement in _lapsed(on_date):
         reason = SUSPENDED_LAPSED_REASON.format(reference=agreement.reference)
-        suspended += _suspend_for_agreement(agreement=agreement, reason=reason)
+        suspended += _suspend_for_agreement(agreement=agreement, reason=reason, cause=_lapse_cause(agreement, on_date))
     # The owners are told once for the whole sweep (one batch of reminders, queued once).
     notify_owners_of_suspended_shares(suspended)
     return len(suspended)

@@ -19,6 +19,7 @@ from core.pagination import paginate
 from problems.forms.sharing import SharedWithUsFilterForm, ShareForm, ShareRevokeForm
 from problems.selectors.access import problem_get_for_user
 from problems.selectors.sharing import share_get_for_user, shared_with_us_list
+from problems.services.contributions import problem_list_consulted
 from problems.services.sharing import share_create, share_revoke
 
 PAGE_SIZE = 25
@@ -70,6 +71,8 @@ def shared_with_us(request: HttpRequest) -> HttpResponse:
     form = SharedWithUsFilterForm(request.GET or None)
     problems = shared_with_us_list(user=user, **form.filters())
     page = paginate(request, problems, PAGE_SIZE)
+    # Iterating the page loads its rows once (the template reuses them).
+    problem_list_consulted(actor=user, problems=page, page="shared_with_us")
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "is_partner": user.is_partner}

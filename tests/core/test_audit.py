@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_each, recipient_of
 from core.models import AuditEvent
 from tests.accounts.factories import PASSWORD, UserFactory
 
@@ -23,6 +23,31 @@ def test_audit_record_stores_actor_organisation_target_and_detail() -> None:
     assert (event.target_type, event.target_id) == ("accounts.user", str(user.pk))
     assert event.detail == {"role": {"before": 1}}
     assert event.created_at is not None
+
+
+def test_audit_record_each_writes_one_event_per_target_in_one_query(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    users = [UserFactory() for _ in range(3)]
+    with django_assert_num_queries(1):
+        events = audit_record_each(actor=users[0], verb="accounts.user.viewed", targets=users, detail={"how": "list"})
+    assert len(events) == 3
+    stored = AuditEvent.objects.filter(verb="accounts.user.viewed").order_by("id")
+    assert [event.target_id for event in stored] == [str(user.pk) for user in users]
+    assert {(e.actor_id, e.actor_organisation_id, e.target_type) for e in stored} == {
+        (users[0].pk, users[0].organisation_id, "accounts.user")
+    }
+    assert all(event.detail == {"how": "list"} and event.created_at is not None for event in stored)
+    with django_assert_num_queries(0):
+        assert audit_record_each(actor=users[0], verb="accounts.user.viewed", targets=[]) == []
+
+
+def test_recipient_of_names_the_user_and_their_organisation() -> None:
+    user = UserFactory(full_name="Dana Fields")
+    assert recipient_of(user) == {
+        "user": user.pk,
+        "name": "Dana Fields",
+        "organisation": user.organisation_id,
+        "organisation_name": user.organisation.name,
+    }
 
 
 def test_audit_verbs_must_name_app_entity_and_action() -> None:

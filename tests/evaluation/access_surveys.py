@@ -2,8 +2,9 @@
 
 A police survey (owned by the force, built by the officer) is seen and changed by the force's
 officers, supervisors and analysts; partners and the administrator get 404. A partner survey
-(owned by the council, in a neighbourhood of the force) is built by the council's lead, read by its
-member (403 on writes) and by the force's supervisor (403 on writes); other police users get 404.
+(owned by the council, in a neighbourhood of the force that the council's partnership works) is
+built by the council's lead, read by its member (403 on writes) and by the force's supervisor (403
+on writes); other police users get 404.
 The public form and its thank-you page are open to everyone, signed in or not."""
 
 from __future__ import annotations
@@ -41,14 +42,11 @@ def _draft_question(world: Any) -> dict[str, Any]:
 
 def _partner_survey(world: Any) -> Any:
     from evaluation.models import Audience
+    from tests.engagement.factories import neighbourhood_for
     from tests.evaluation.factories_surveys import make_survey
-    from tests.partnerships.factories import NeighbourhoodFactory
 
-    return make_survey(
-        world.users["partner_lead"],
-        audience=Audience.PARTNER,
-        neighbourhood=NeighbourhoodFactory(organisation=world.force),
-    )
+    # A neighbourhood worked by a partnership the council is in: one its lead may survey.
+    return make_survey(world.users["partner_lead"], audience=Audience.PARTNER, neighbourhood=neighbourhood_for(world))
 
 
 def _linked_priority(world: Any) -> dict[str, Any]:

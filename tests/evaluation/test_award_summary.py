@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from pypdf import PdfReader
 
+from core.audit import recipient_of
 from core.models import AuditEvent
 from evaluation.models import AwardDraft
 from evaluation.services.award import (
@@ -166,7 +167,13 @@ def test_pdf_is_a_real_pdf_holding_the_saved_entry(client: Client, world: Any) -
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Residents reclaimed the parade." in text
     assert "Scanning found nightly drinking." in text
-    assert AuditEvent.objects.filter(verb="problems.problem.consulted", target_id=str(problem.pk)).exists()
+    event = AuditEvent.objects.get(verb="problems.problem.consulted", target_id=str(problem.pk), detail__how="export")
+    # The PDF leaves the system: its event names who received it (DPA 2018 s.62).
+    assert event.detail == {
+        "how": "export",
+        "document": "award entry",
+        "recipient": recipient_of(world.users["supervisor"]),
+    }
 
 
 def test_closed_problem_query_count_is_fixed(client: Client, world: Any, django_assert_num_queries: Any) -> None:

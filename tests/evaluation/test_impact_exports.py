@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from core.audit import recipient_of
 from core.models import AuditEvent
 from evaluation.models import ReportRun, ReportState
 from evaluation.services.reports import EXPORTED_VERB, report_run_generate
@@ -42,7 +43,10 @@ def test_csv_export_carries_the_hand_counted_figures(client: Client, world: Any)
     assert figures[("reviews", "overdue reviews", "count")] == "2"
     assert figures[("objectives", "met", "count")] == "1"
     assert figures[("partner contributions", "Northshire City Council", "actions done")] == "2"
-    assert AuditEvent.objects.filter(verb=EXPORTED_VERB, actor=world.users["supervisor"]).count() == 1
+    event = AuditEvent.objects.get(verb=EXPORTED_VERB, actor=world.users["supervisor"])
+    # The export is a disclosure: its event names who received it (DPA 2018 s.62).
+    assert event.detail["format"] == "csv"
+    assert event.detail["recipient"] == recipient_of(world.users["supervisor"])
 
 
 def test_pdf_export_is_a_real_pdf_with_the_report_text(client: Client, world: Any) -> None:
@@ -142,6 +146,11 @@ def test_large_report_goes_to_the_background_and_is_made_by_the_service(
     assert download.status_code == 200
     body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
     assert b"problems,all categories,opened,5" in body
+    # Taking the file away is an export like a report made within the request, naming the run
+    # and who received it.
+    exported = AuditEvent.objects.get(verb=EXPORTED_VERB, target_id=str(run.pk))
+    assert exported.target_type == "evaluation.reportrun"
+    assert exported.detail == {"format": "csv", **run.parameters, "recipient": recipient_of(world.users["supervisor"])}
 
 
 def test_someone_elses_run_is_404(client: Client, world: Any) -> None:

@@ -37,6 +37,7 @@ from evaluation.services.surveys_questions import (
 )
 from partnerships.models import SeldomHeardGroup
 from tests.conftest import World, sign_in
+from tests.engagement.factories import neighbourhood_for
 from tests.evaluation.factories_surveys import add_response, make_survey
 from tests.partnerships.factories import NeighbourhoodFactory
 
@@ -383,7 +384,8 @@ def test_audience_cannot_change_once_published(world: World) -> None:
 
 
 def test_supervisor_cannot_change_a_partner_survey_they_can_read(world: World) -> None:
-    survey = make_survey(world.users["partner_lead"], neighbourhood=NeighbourhoodFactory(organisation=world.force))
+    # The council's partnership works the force's neighbourhood, so its lead may survey it.
+    survey = make_survey(world.users["partner_lead"], neighbourhood=neighbourhood_for(world))
     with pytest.raises(PermissionDenied):
         survey_update(actor=world.users["supervisor"], survey=survey, title="Taken over")
 

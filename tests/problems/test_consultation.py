@@ -14,10 +14,12 @@ from accounts.models import Role
 from core.audit import audit_record
 from core.models import AuditEvent
 from problems.selectors.contributions import disclosure_events_for_problem
-from problems.services.contributions import CONSULTED_VERB, problem_consulted
+from problems.services.contributions import CONSULTED_VERB, problem_consulted, problem_list_consulted
 from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
 from tests.problems.factories import ProblemFactory
+from tests.problems.factories_sara import ResponseActionFactory
+from tests.problems.factories_sharing import canary_problem, share
 
 pytestmark = pytest.mark.django_db
 
@@ -58,12 +60,22 @@ def test_each_view_of_the_page_is_a_separate_consultation(world: World) -> None:
     assert _consultations(problem).count() == 3
 
 
-def test_viewing_the_printable_summary_records_one_consultation_by_print(world: World) -> None:
+def _recipient(user: Any) -> dict[str, Any]:
+    return {
+        "user": user.pk,
+        "name": user.full_name,
+        "organisation": user.organisation_id,
+        "organisation_name": user.organisation.name,
+    }
+
+
+def test_viewing_the_printable_summary_records_one_consultation_by_print_naming_its_recipient(world: World) -> None:
     problem = _problem(world)
     response = _client(world, "supervisor").get(reverse("problem-summary", kwargs={"pk": problem.pk}))
     assert response.status_code == 200
     event = _consultations(problem).get()
-    assert event.detail == {"how": "print"}
+    # A printable copy leaves the system: its event names who received it (DPA 2018 s.62).
+    assert event.detail == {"how": "print", "recipient": _recipient(world.users["supervisor"])}
     assert event.actor == world.users["supervisor"]
 
 
@@ -167,3 +179,58 @@ def test_the_panel_takes_one_query_with_one_or_many_events(world: World, django_
         problem_consulted(actor=user, problem=problem, how="page")
     with django_assert_num_queries(1):
         template.render(Context({"problem": problem, "user": world.users["officer"]}))
+
+
+# --- list pages that show a partner shared problems' titles ----------------------------------------
+
+
+def _listed(problem: Any, page: str) -> Any:
+    return _consultations(problem).filter(detail__how="list", detail__page=page)
+
+
+def test_a_partner_viewing_shared_with_us_records_one_consultation_of_each_problem_on_the_page(world: World) -> None:
+    first = share(world, canary_problem(world))
+    second = share(world, canary_problem(world), agreement=first.agreement)
+    unshared = canary_problem(world)
+    response = _client(world, "partner_member").get(reverse("shared-with-us"))
+    assert response.status_code == 200
+    for shown in (first.problem, second.problem):
+        event = _consultations(shown).get()
+        assert event.actor == world.users["partner_member"]
+        assert event.actor_organisation_id == world.partner.pk
+        assert event.detail == {"how": "list", "page": "shared_with_us"}
+    assert not _consultations(unshared).exists()
+
+
+def test_a_partner_home_page_records_one_consultation_of_each_problem_its_panels_name(world: World) -> None:
+    in_both = share(world, canary_problem(world))
+    only_listed = share(world, canary_problem(world), agreement=in_both.agreement)
+    ResponseActionFactory(problem=in_both.problem, responsible_organisation=world.partner)
+    response = _client(world, "partner_lead").get(reverse("home"))
+    assert response.status_code == 200
+    assert in_both.problem.title in response.content.decode()
+    # The problem named by both panels is recorded once.
+    assert _listed(in_both.problem, "home").count() == 1
+    assert _listed(only_listed.problem, "home").count() == 1
+    assert _consultations(in_both.problem).count() == 1
+
+
+def test_police_list_pages_record_no_consultation(world: World) -> None:
+    _problem(world)
+    client = _client(world, "officer")
+    for name in ("problem-list", "shared-with-us", "home"):
+        assert client.get(reverse(name)).status_code == 200
+    assert not AuditEvent.objects.filter(verb=CONSULTED_VERB).exists()
+
+
+def test_the_owner_sees_that_a_partner_saw_the_title_in_their_list(world: World) -> None:
+    shared = share(world, canary_problem(world))
+    _client(world, "partner_member").get(reverse("shared-with-us"))
+    html = _client(world, "officer").get(reverse("problem-detail", kwargs={"pk": shared.problem_id})).content.decode()
+    assert world.users["partner_member"].full_name in html
+    assert "Consulted: its title, on “Shared with us”" in html
+
+
+def test_listing_on_an_unknown_page_is_refused(world: World) -> None:
+    with pytest.raises(ValueError, match="elsewhere"):
+        problem_list_consulted(actor=world.users["partner_member"], problems=[_problem(world)], page="elsewhere")

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
+from core.audit import recipient_of
 from core.models import AuditEvent
 from partnerships.models import Organisation
 from problems.models import ActionStatus, ProblemAttachment, ProblemUpdate
@@ -305,7 +306,13 @@ def test_download_is_an_attachment_with_the_original_name_stored_type_and_nosnif
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PNG_BYTES  # type: ignore[attr-defined]
     event = AuditEvent.objects.get(verb=CONSULTED_VERB)
-    assert event.detail == {"how": "attachment", "attachment": added.pk, "original_name": "Ward plan.png"}
+    assert event.detail == {
+        "how": "attachment",
+        "attachment": added.pk,
+        "original_name": "Ward plan.png",
+        # A downloaded copy leaves the system: the event names who received it (DPA 2018 s.62).
+        "recipient": recipient_of(world.users["analyst"]),
+    }
     assert event.target_id == str(problem.pk)
 
 

@@ -240,6 +240,53 @@ def test_access_ends_when_the_agreement_lapses_even_before_the_sweep(world):
     reconcile_check()
 
 
+# --- who suspended a share, and why (DPA 2018 s.62) -----------------------------------------------
+
+
+def _suspension(s: ProblemShare) -> AuditEvent:
+    return AuditEvent.objects.get(verb="problems.share.suspended", target_id=str(s.pk))
+
+
+def test_a_share_suspended_because_its_agreement_expired_records_the_system_and_the_cause(world):
+    s = share(world)
+    agreements_expire_lapsed(on_date=s.agreement.expiry_date + datetime.timedelta(days=1))
+    event = _suspension(s)
+    assert event.actor is None
+    assert event.detail["by"] == "system"
+    assert event.detail["cause"] == "agreement_expired"
+    assert event.detail["agreement"] == s.agreement.reference
+    assert event.detail["agreement_ended_by"] is None
+
+
+def test_a_share_suspended_because_its_agreement_was_terminated_names_who_terminated_it(world):
+    s = share(world)
+    supervisor = world.users["supervisor"]
+    agreement_terminate(actor=supervisor, agreement=s.agreement, reason="Council withdrew")
+    event = _suspension(s)
+    assert event.actor is None
+    assert {key: event.detail[key] for key in ("by", "cause", "agreement", "agreement_ended_by")} == {
+        "by": "system",
+        "cause": "agreement_terminated",
+        "agreement": s.agreement.reference,
+        "agreement_ended_by": supervisor.pk,
+    }
+
+
+def test_the_daily_sweep_records_the_system_and_why_the_agreement_is_no_longer_in_force(world):
+    s = share(world)
+    s.agreement.__class__.objects.filter(pk=s.agreement_id).update(
+        expiry_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert shares_suspend_lapsed(on_date=timezone.localdate()) == 1
+    event = _suspension(s)
+    assert event.actor is None
+    assert (event.detail["by"], event.detail["cause"], event.detail["agreement"]) == (
+        "system",
+        "agreement_expired",
+        s.agreement.reference,
+    )
+
+
 def test_reconcile_check_fails_when_a_permission_row_is_deleted_and_reconcile_repairs_it(world):
     s = share(world)
     ProblemGroupObjectPermission.objects.all().delete()

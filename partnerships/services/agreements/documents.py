@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from core.audit import audit_record
+from core.audit import audit_record, recipient_of
 from partnerships.models import (
     Agreement,
     AgreementStatus,
@@ -75,7 +75,7 @@ def agreement_attach_document(*, actor: User, agreement: Agreement, uploaded_fil
 
 @transaction.atomic
 def agreement_register_exported(*, actor: User, agreements: list[Agreement], filters: dict[str, Any]) -> None:
-    """Record the CSV export of the register as a disclosure (DPA 2018 s.62)."""
+    """Record the CSV export of the register as a disclosure naming its recipient (DPA 2018 s.62)."""
     audit_record(
         actor=actor,
         verb="partnerships.agreement.exported",
@@ -83,11 +83,18 @@ def agreement_register_exported(*, actor: User, agreements: list[Agreement], fil
             "count": len(agreements),
             "agreements": [f"{a.reference} v{a.version}" for a in agreements],
             "filters": filters,
+            "recipient": recipient_of(actor),
         },
     )
 
 
 @transaction.atomic
 def agreement_document_downloaded(*, actor: User, agreement: Agreement) -> None:
-    """Record that a user opened the signed document (a consultation, DPA 2018 s.62)."""
-    audit_record(actor=actor, verb="partnerships.agreement.document_downloaded", target=agreement)
+    """Record that a user downloaded the signed document (a consultation, DPA 2018 s.62), naming
+    who received the copy."""
+    audit_record(
+        actor=actor,
+        verb="partnerships.agreement.document_downloaded",
+        target=agreement,
+        detail={"recipient": recipient_of(actor)},
+    )

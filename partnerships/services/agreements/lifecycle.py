@@ -84,7 +84,13 @@ def _end(*, actor: User | None, agreement: Agreement, status: str, reason: str, 
         detail={"status": {"before": before, "after": status}, "reason": reason},
     )
     # Terminated, expired or superseded: whatever relies on the agreement stops now.
-    agreement_ended.send(sender=Agreement, agreement=agreement, reason=reason)
+    agreement_ended.send(
+        sender=Agreement,
+        agreement=agreement,
+        reason=reason,
+        cause=f"agreement_{verb.rsplit('.', 1)[-1]}",
+        ended_by=actor,
+    )
 
 
 @transaction.atomic
