@@ -449,6 +449,26 @@ def test_a_non_pdf_renamed_pdf_is_refused(world: World) -> None:
     assert not Agreement.objects.get(pk=agreement.pk).document
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # A PDF that is also a web page (outside security test, issue 15 item 9).
+        ("signed.pdf", PDF + b"<html><script>alert(document.cookie)</script></html>", "also"),
+        # A PDF whose name says otherwise.
+        ("signed.exe", PDF, "must end in .pdf"),
+    ],
+)
+def test_a_pdf_that_is_also_something_else_or_misnamed_is_refused(
+    world: World, name: str, content: bytes, message: str
+) -> None:
+    agreement = complete_agreement(parties=[world.force, world.partner], status=AgreementStatus.ACTIVE)
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    with pytest.raises(ValidationError) as error:
+        services.agreement_attach_document(actor=world.users["supervisor"], agreement=agreement, uploaded_file=upload)
+    assert message in " ".join(error.value.message_dict["document"])
+    assert not Agreement.objects.get(pk=agreement.pk).document
+
+
 def test_a_pdf_over_5_mb_is_refused(world: World) -> None:
     agreement = complete_agreement(parties=[world.force, world.partner], status=AgreementStatus.ACTIVE)
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * services.DOCUMENT_MAX_BYTES, content_type="application/pdf")

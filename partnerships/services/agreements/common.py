@@ -50,7 +50,6 @@ DOCUMENT_EMPTY = "The file is empty."
 DOCUMENT_AGREEMENT_ENDED = "A document cannot be added to an agreement that has ended."
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 AGREEMENT_TEXT_FIELDS = (
     "title",

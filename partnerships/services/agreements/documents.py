@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from core import uploads
 from core.audit import audit_record, recipient_of
 from partnerships.models import (
     Agreement,
@@ -23,7 +24,6 @@ from partnerships.services.agreements.common import (
     DOCUMENT_NOT_PDF,
     DOCUMENT_REQUIRED,
     DOCUMENT_TOO_BIG,
-    PDF_MAGIC,
     lock_agreement,
 )
 
@@ -33,7 +33,7 @@ def _human_size(size: int) -> str:
 
 
 def agreement_check_document(uploaded_file: UploadedFile | None) -> None:
-    """A PDF, checked by its content (not its name or the browser's content type), under 5 MB."""
+    """A PDF, checked by its content (not only its name or the browser's content type), under 5 MB."""
     if uploaded_file is None:
         raise ValidationError({"document": DOCUMENT_REQUIRED})
     size = uploaded_file.size or 0
@@ -41,11 +41,16 @@ def agreement_check_document(uploaded_file: UploadedFile | None) -> None:
         raise ValidationError({"document": DOCUMENT_EMPTY})
     if size > DOCUMENT_MAX_BYTES:
         raise ValidationError({"document": DOCUMENT_TOO_BIG.format(size=_human_size(size))})
-    uploaded_file.seek(0)
-    head = uploaded_file.read(len(PDF_MAGIC))
-    uploaded_file.seek(0)
-    if head != PDF_MAGIC:
-        raise ValidationError({"document": DOCUMENT_NOT_PDF})
+    # The same checks as every upload (core.uploads): the content is a PDF, the name ends in .pdf
+    # and hides nothing, and the file is not also a web page (a PDF/HTML polyglot).
+    try:
+        uploads.upload_check(
+            uploaded_file, name=uploaded_file.name or "", kinds=(uploads.PDF,), not_allowed=DOCUMENT_NOT_PDF
+        )
+    except ValidationError as error:
+        raise ValidationError({"document": error.messages}) from error
+    finally:
+        uploaded_file.seek(0)
 
 
 @transaction.atomic
