@@ -14,11 +14,20 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import formats
 from django.utils.html import format_html
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.invitations import invitation_expired
 from accounts.models import User
 from accounts.open_work import open_work_of
+
+# The second factor's devices hold each user's authenticator secret and backup codes: nobody
+# reads or edits them in the admin site. An administrator resets a lost second factor with the
+# "Reset second factor" action on users; the user enrols again at their next sign-in.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 INVITATION_SENT = "An invitation email was sent to {email}."
 INVITATIONS_SENT = "Sent an invitation to {count} account(s). Earlier links no longer work."

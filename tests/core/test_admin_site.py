@@ -174,3 +174,14 @@ def test_the_reminder_ledger_in_the_admin_shows_no_context(admin_client: Client,
     assert page.status_code == 200
     assert "SMTP 451" in page.text
     assert secret not in page.text
+
+
+def test_the_second_factor_devices_are_not_in_the_admin_site(admin_client: Client, world: World) -> None:
+    # They hold each user's authenticator secret and backup codes (found while fixing issue 15).
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+    assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert admin_client.get("/admin/otp_static/staticdevice/").status_code == 404
