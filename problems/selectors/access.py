@@ -129,6 +129,11 @@ def can_create_problem(user: User) -> bool:
     return user.is_authenticated and user.role in CONTRIBUTING_ROLES and user.organisation.is_police
 
 
+def can_reassign_problems(user: User) -> bool:
+    """Reassign several problems of the force at once (an officer's open problems): supervisors."""
+    return user.is_authenticated and user.role == Role.SUPERVISOR
+
+
 def can_change_problem(user: User, problem: Problem) -> bool:
     """Lead the problem: edit its record (restriction included), move it between stages, share
     it, hand it over. Its lead officer or a supervisor of the owning force."""

@@ -21,7 +21,7 @@ from accounts.models import Role
 from core.audit import audit_record
 from problems.models import Handover, HandoverKind, Problem, ProblemFollower, ProblemTeamMember
 from problems.reminders import reminders_withdraw_for_problems
-from problems.selectors.access import CANNOT_LEAD, CONTRIBUTING_ROLES, can_change_problem
+from problems.selectors.access import CANNOT_LEAD, CONTRIBUTING_ROLES, can_change_problem, can_reassign_problems
 from problems.services.following import problem_follow
 from problems.services.notifications import HANDED_OVER, problem_notify
 
@@ -199,7 +199,7 @@ def problems_reassign(
 ) -> list[Handover]:
     """A supervisor reassigns several problems of their force to one officer, with one note.
     All or nothing: if any problem cannot be reassigned, none is."""
-    if actor.role != Role.SUPERVISOR:
+    if not can_reassign_problems(actor):
         raise PermissionDenied(REASSIGN_NOT_SUPERVISOR)
     chosen = list(problems)
     if not chosen:

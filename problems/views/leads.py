@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.access import get_visible_or_404
 from core.forms import form_add_service_errors
 from problems.forms.leads import HandoverForm, ReassignForm, TeamAddForm
-from problems.selectors.access import problem_get_for_user
+from problems.selectors.access import can_reassign_problems, problem_get_for_user
 from problems.selectors.leads import (
     handover_get_for_user,
     problem_list_open_led_by,
@@ -69,7 +69,7 @@ def handover_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_reassign(request: HttpRequest) -> HttpResponse:
     """A supervisor picks an officer, then some or all of their open problems and the new lead."""
     user = _user(request)
-    if user.role != Role.SUPERVISOR:
+    if not can_reassign_problems(user):
         raise PermissionDenied(services.REASSIGN_NOT_SUPERVISOR)
     leads = reassignable_leads(user=user)
     lead_pk = request.POST.get("lead") or request.GET.get("lead")

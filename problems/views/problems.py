@@ -17,7 +17,7 @@ from core.forms import form_add_service_errors
 from core.pagination import paginate
 from problems.forms.problems import ProblemFilterForm, ProblemForm, ReviewForm
 from problems.models import Problem
-from problems.selectors.access import can_create_problem, problem_get_for_user
+from problems.selectors.access import can_create_problem, can_reassign_problems, problem_get_for_user
 from problems.selectors.problems import problem_list_visible_to, review_list_for_problem
 from problems.services.problems import problem_create, problem_review_record, problem_update
 
@@ -36,7 +36,13 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, problems, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "can_create": can_create_problem(user)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": can_create_problem(user),
+        "can_reassign": can_reassign_problems(user),
+    }
     return render(request, "problems/problem_list.html", context)
 
 

@@ -500,3 +500,9 @@ def test_the_old_lead_who_does_not_keep_following_is_not_told(world: World) -> N
     problem_advance_stage(actor=officer_b, problem=Problem.objects.get(pk=problem.pk))
     assert not ProblemFollower.objects.filter(user=officer_a).exists()
     assert not Notification.objects.filter(recipient=officer_a).exists()
+
+
+def test_the_problem_list_links_supervisors_to_reassignment(world: World) -> None:
+    link = reverse("problem-reassign")
+    assert link in _client(world.users["supervisor"]).get(reverse("problem-list")).text
+    assert link not in _client(world.users["officer"]).get(reverse("problem-list")).text

@@ -39,7 +39,7 @@ def test_officer_home_lists_own_open_problems_by_stage_with_links(world: World) 
     text = response.text
     groups = {g["stage"]: [p.pk for p in g["problems"]] for g in response.context["my_problems_by_stage"]}
     assert groups == {"scanning": [scanning.pk], "analysis": [], "response": [response_stage.pk], "assessment": []}
-    assert "You own 2 open problems." in text
+    assert "You lead 2 open problems." in text
     assert f'href="/problems/{scanning.pk}/"' in text
     assert "?owner=me&amp;stage=response" in text
     assert "Old closed one" not in text
@@ -61,7 +61,7 @@ def test_officer_home_lists_reviews_due_within_3_days_or_overdue(world: World) -
 
 def test_officer_home_says_when_nothing_is_due(world: World) -> None:
     response = _client(world, "officer").get(reverse("home"))
-    assert "You own no open problems." in response.text
+    assert "You lead no open problems." in response.text
     assert "None of your problems is due for review in the next 3 days." in response.text
 
 
