@@ -389,7 +389,12 @@ def _warn_if_not_shared(request: HttpRequest, problem: Problem, organisation: Or
     url = f"{reverse('problem-share', kwargs={'pk': problem.pk})}?organisation={organisation.pk}"
     messages.warning(
         request,
-        format_html('{} <a href="{}">{}</a>.', warning, url, SHARE_WITH.format(organisation=organisation.name)),
+        format_html(
+            '{} <a class="alert-link" href="{}">{}</a>.',
+            warning,
+            url,
+            SHARE_WITH.format(organisation=organisation.name),
+        ),
     )
 
 

@@ -107,7 +107,7 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     open_form(page, "Add a response action", "Add a response action")
     page.get_by_label("Description").fill("Weekly outreach sessions on the parade.")
     page.get_by_label("Kind of intervention").select_option(label="Support")
-    page.get_by_label("Responsible organisation").select_option(label=council.name)
+    page.get_by_label("Responsible organisation").select_option(label=f"{council.name} (no users yet)")
     page.get_by_label("Responsible person").fill("Outreach team leader")
     page.get_by_label("Due date").fill((today + datetime.timedelta(days=30)).isoformat())
     save(page, title)
