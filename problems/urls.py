@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from problems.views import contributions, decisions, following, leads, problems, sara, sharing
+from problems.views import contributions, decisions, following, leads, page, problems, sara, sharing
 
 urlpatterns = [
     *problems.urlpatterns,
+    *page.urlpatterns,
     *sara.urlpatterns,
     *decisions.urlpatterns,
     *sharing.urlpatterns,
