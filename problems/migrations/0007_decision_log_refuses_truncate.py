@@ -1,4 +1,4 @@
-"""TRUNCATE of the decision log is refused, as the audit log's is (core migration 0004, whose
+"""TRUNCATE of the decision log is refused, as the audit log's is (core migration 0005, whose
 function this trigger runs): on PostgreSQL only; SQLite has no TRUNCATE."""
 
 from __future__ import annotations

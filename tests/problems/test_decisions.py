@@ -168,6 +168,19 @@ def test_a_decision_entry_cannot_be_deleted_in_the_database(world: World) -> Non
     assert DecisionLogEntry.objects.filter(pk=entry.pk).exists()
 
 
+def test_the_partners_named_on_a_joint_decision_cannot_be_removed_in_the_database(world: World) -> None:
+    entry = decision(
+        problem=_problem(world), author=world.users["officer"], is_joint=True, partner_organisations=[world.partner]
+    )
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        entry.partner_organisations.remove(world.partner)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        entry.partner_organisations.through.objects.filter(decisionlogentry_id=entry.pk).update(
+            organisation_id=world.unrelated.pk
+        )
+    assert list(entry.partner_organisations.all()) == [world.partner]
+
+
 def test_there_is_no_url_to_edit_or_delete_a_decision() -> None:
     from problems.views.decisions import urlpatterns
 
