@@ -5,7 +5,7 @@ signed counts and intervals, the same on pages, in CSV files, in PDFs and in awa
 The rules:
 - one decimal place for percentages, two for ratios; halves round away from zero (ROUND_HALF_UP
   on the decimal value, not the binary float: 0.125 is "0.13");
-- a sign on every non-zero change ("+5.0%", "−72.5%"), none on zero ("0.0%", "0");
+- a sign on every non-zero change ("+5.0%", MINUS + "72.5%"), none on zero ("0.0%", "0");
 - the minus is the real minus sign, U+2212, everywhere: typographically right, read as "minus" by
   screen readers, present in the PDF's fonts, and not a character that starts a spreadsheet formula.
 
@@ -47,17 +47,17 @@ def percent(value: float | Decimal | int) -> Figure:
 
 
 def percent_change(value: float | Decimal | int) -> Figure:
-    """A change in percent, one decimal, signed: -72.45 -> "−72.5%", 5 -> "+5.0%", 0 -> "0.0%"."""
+    """A change in percent, one decimal, signed: -72.45 -> MINUS + "72.5%", 5 -> "+5.0%", 0 -> "0.0%"."""
     return Figure(_signed(_rounded(value, 1), always=True) + "%")
 
 
 def ratio(value: float | Decimal | int) -> Figure:
-    """A ratio or quotient, two decimals: 2.1 -> "2.10", -0.6 -> "−0.60"."""
+    """A ratio or quotient, two decimals: 2.1 -> "2.10", -0.6 -> MINUS + "0.60"."""
     return Figure(_signed(_rounded(value, 2), always=False))
 
 
 def signed_count(value: int) -> Figure:
-    """A change in a count: 1 -> "+1", -3 -> "−3", 0 -> "0"."""
+    """A change in a count: 1 -> "+1", -3 -> MINUS + "3", 0 -> "0"."""
     return Figure(_signed(Decimal(int(value)), always=True))
 
 

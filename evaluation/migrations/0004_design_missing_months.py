@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0003_crime_import_months'),
+        ("evaluation", "0003_crime_import_months"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluationdesign',
-            name='missing_months_are_zero',
-            field=models.BooleanField(default=False, help_text='Tick only if you know these months had no crime of the chosen types in these areas.', verbose_name='the months with no data held truly had no crime'),
+            model_name="evaluationdesign",
+            name="missing_months_are_zero",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick only if you know these months had no crime of the chosen types in these areas.",
+                verbose_name="the months with no data held truly had no crime",
+            ),
         ),
         migrations.AddField(
-            model_name='evaluationdesign',
-            name='missing_months_reason',
-            field=models.TextField(blank=True, verbose_name='why the months with no data held count as zero'),
+            model_name="evaluationdesign",
+            name="missing_months_reason",
+            field=models.TextField(blank=True, verbose_name="why the months with no data held count as zero"),
         ),
     ]

@@ -22,8 +22,8 @@ Definitions (each hand-computed in tests/evaluation/test_before_after.py):
 
 from __future__ import annotations
 
-from collections import defaultdict
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -211,6 +211,23 @@ def geometry_for(problem: Any, design: EvaluationDesign | None) -> AreaGeometry:
         comparison_inner_m=design.comparison_inner_m if design else None,
         comparison_outer_m=design.comparison_outer_m if design else None,
     )
+
+
+def missing_months_of_designs(designs: list[EvaluationDesign]) -> dict[int, list[date]]:
+    """By problem id, the months of each design's periods with no crime data held (the rule:
+    evaluation.selectors.coverage), for designs loaded with their problems' locations: one query
+    for any number of designs (the impact report's). Designs with no target area are left out."""
+    windows, periods = [], {}
+    for design in designs:
+        geometry = geometry_for(design.problem, design)
+        if not geometry.has_target:
+            continue
+        start = month_start(design.response_start)
+        first, end = add_months(start, -design.months_before), add_months(start, design.months_after)
+        windows.append(CoverageWindow(key=design.problem_id, geometry=geometry, first=first, end=end))
+        periods[design.problem_id] = month_list(first, design.months_before + design.months_after)
+    held = months_held(windows) if windows else {}
+    return {key: missing_months(window_months=months, held=held[key]) for key, months in periods.items()}
 
 
 def area_counts_queryset(*, geometry: AreaGeometry, first_month: date, end_month: date, crime_types: list[str]) -> Any:
