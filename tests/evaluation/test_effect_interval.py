@@ -100,5 +100,6 @@ def test_the_problem_page_figures_carry_the_interval(world: World) -> None:
     low, high = result.relative_effect_interval  # type: ignore[misc]
     half_width = 1.96 * math.sqrt(1 / 10 + 1 / 5 + 1 / 20 + 1 / 18)
     assert (low, high) == (pytest.approx(1.8 * math.exp(-half_width)), pytest.approx(1.8 * math.exp(half_width)))
-    assert any("95% confidence interval 0.52 to 6.27" in line and "could be chance" in line for line in result.reading())
+    reading = result.reading()
+    assert any("95% confidence interval 0.52 to 6.27" in line and "could be chance" in line for line in reading)
     assert any("The weighted displacement quotient is \u22120.60" in line for line in result.reading())
