@@ -5,7 +5,9 @@ spaces, and a tab or carriage return starts one too), so text that anyone typed 
 answer, a question, an agreement's purpose) could make the reader's spreadsheet fetch a URL with
 the sheet's data in it or run a command. Following OWASP's guidance on CSV injection, such a cell
 is written with a single quote before it, which the spreadsheet shows as text. Numbers the
-application itself produced (int, float, Decimal) are written as they are, so they stay numbers.
+application itself produced (int, float, Decimal) are written as they are, so they stay numbers,
+and so are figures formatted by core.numbers (a `Figure`: digits, a sign, a point, "%" or "to",
+made from a number, never typed), so that "+5.0%" reads in the CSV as it does on the page.
 
 Use `csv_writer` wherever the project writes CSV (tests/core/test_csv_export.py fails on any
 other `csv.writer` or `csv.DictWriter` in the application's code)."""
@@ -17,6 +19,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from core.numbers import Figure
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,7 +29,7 @@ def csv_safe_cell(value: Any) -> Any:
     that would start a formula (even after leading whitespace) prefixed with a single quote."""
     if value is None:
         return ""
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int | float | Decimal | Figure):
         return value
     text = str(value)
     if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS):

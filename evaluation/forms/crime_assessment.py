@@ -62,6 +62,15 @@ class DesignForm(forms.Form):
     maryland_reason = forms.CharField(
         label="Reason for the level you set", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    missing_months_are_zero = forms.BooleanField(
+        label="The months with no crime data held truly had no crime",
+        help_text="Only if you know it: otherwise shorten the periods to the months held. No effect size is "
+        "given while months with no data count as zero unconfirmed.",
+        required=False,
+    )
+    missing_months_reason = forms.CharField(
+        label="Why those months count as no crime", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, crime_types: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -56,6 +56,15 @@ class EvaluationDesign(models.Model):
         choices=MarylandLevel.choices, null=True, blank=True, help_text="Empty: the level the design suggests."
     )
     maryland_reason = models.TextField(blank=True)
+    # Months of the periods with no crime data held count as zero crimes. Until the analyst records
+    # that they truly were zero (with the reason), or shortens the periods, no effect size is given
+    # (evaluation.selectors.coverage).
+    missing_months_are_zero = models.BooleanField(
+        "the months with no data held truly had no crime",
+        default=False,
+        help_text="Tick only if you know these months had no crime of the chosen types in these areas.",
+    )
+    missing_months_reason = models.TextField("why the months with no data held count as zero", blank=True)
     # Costs of the response.
     officer_hours = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     officer_hourly_cost = _money()

@@ -14,12 +14,17 @@ Definitions (each hand-computed in tests/evaluation/test_before_after.py):
   target fell relative to the comparison (the denominator is negative). WDQ > 0: diffusion of
   benefits into the buffer; WDQ < 0: displacement into it (below -1, more than the direct benefit).
 - The Maryland level suggested by the design: 2 with no comparison area, 3 with one.
+- Data coverage (evaluation.selectors.coverage): months of the periods with no crime data held
+  count as zero crime. Until the design records that they truly were zero, with a reason, the
+  result withholds every effect figure (percent changes, RES and its interval, WDQ): the counts
+  are still shown, with the months missing.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -36,6 +41,10 @@ from evaluation.selectors.areas import (
     month_list,
     month_start,
 )
+from evaluation.selectors.coverage import CoverageWindow, missing_months, months_held
+
+# The two-sided 95% point of the standard normal distribution.
+Z_95 = 1.96
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,9 @@ class AreaCounts:
     before: int
     after: int
     by_type: dict[str, tuple[int, int]] = field(default_factory=dict)  # type -> (before, after)
+    # True when months of the periods have no data held (and are not recorded as zero): the counts
+    # stand, the percent change (an effect figure) is withheld.
+    withheld: bool = False
 
     @property
     def change(self) -> int:
@@ -55,7 +67,9 @@ class AreaCounts:
 
     @property
     def percent_change(self) -> float | None:
-        return None if self.before == 0 else (self.after - self.before) / self.before * 100
+        if self.withheld or self.before == 0:
+            return None
+        return (self.after - self.before) / self.before * 100
 
 
 @dataclass(frozen=True)
@@ -75,15 +89,38 @@ class BeforeAfter:
     target_description: str
     comparison_description: str
     buffer_description: str
+    # Months of the periods for which no crime data is held (evaluation.selectors.coverage), and
+    # what the design records about them.
+    missing_months: list[date] = field(default_factory=list)
+    missing_months_are_zero: bool = False
+    missing_months_reason: str = ""
 
     @property
-    def relative_effect(self) -> float | None:
-        return relative_effect_size(
+    def effect_withheld(self) -> bool:
+        """True while months with no data held are not recorded as zero: no effect size is given
+        (relative effect, its interval, percent changes, WDQ) until the periods are shortened to
+        the months held or the design records, with a reason, that the missing months were zero."""
+        return bool(self.missing_months) and not self.missing_months_are_zero
+
+    def _four_counts(self) -> tuple[int, int, int, int]:
+        return (
             self.target.before,
             self.target.after,
             self.comparison.before if self.comparison else 0,
             self.comparison.after if self.comparison else 0,
         )
+
+    @property
+    def relative_effect(self) -> float | None:
+        if self.effect_withheld:
+            return None
+        return relative_effect_size(*self._four_counts())
+
+    @property
+    def relative_effect_interval(self) -> tuple[float, float] | None:
+        if self.effect_withheld:
+            return None
+        return relative_effect_interval(*self._four_counts())
 
     @property
     def relative_change_percent(self) -> float | None:
@@ -93,7 +130,7 @@ class BeforeAfter:
 
     @property
     def wdq(self) -> float | None:
-        if self.comparison is None or self.buffer is None:
+        if self.effect_withheld or self.comparison is None or self.buffer is None:
             return None
         return weighted_displacement_quotient(
             target=(self.target.before, self.target.after),
@@ -134,6 +171,17 @@ def relative_effect_size(a: int, b: int, c: int, d: int) -> float | None:
     return (a * d) / (b * c)
 
 
+def relative_effect_interval(a: int, b: int, c: int, d: int) -> tuple[float, float] | None:
+    """The 95% confidence interval of `relative_effect_size(a, b, c, d)`: exp(ln(RES) ± 1.96 √V)
+    with V = 1/a + 1/b + 1/c + 1/d (see the module docstring). None when any count is zero."""
+    res = relative_effect_size(a, b, c, d)
+    if res is None:
+        return None
+    spread = Z_95 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    centre = math.log(res)
+    return math.exp(centre - spread), math.exp(centre + spread)
+
+
 def weighted_displacement_quotient(
     *, target: tuple[int, int], buffer: tuple[int, int], comparison: tuple[int, int]
 ) -> float | None:
@@ -163,6 +211,23 @@ def geometry_for(problem: Any, design: EvaluationDesign | None) -> AreaGeometry:
         comparison_inner_m=design.comparison_inner_m if design else None,
         comparison_outer_m=design.comparison_outer_m if design else None,
     )
+
+
+def missing_months_of_designs(designs: list[EvaluationDesign]) -> dict[int, list[date]]:
+    """By problem id, the months of each design's periods with no crime data held (the rule:
+    evaluation.selectors.coverage), for designs loaded with their problems' locations: one query
+    for any number of designs (the impact report's). Designs with no target area are left out."""
+    windows, periods = [], {}
+    for design in designs:
+        geometry = geometry_for(design.problem, design)
+        if not geometry.has_target:
+            continue
+        start = month_start(design.response_start)
+        first, end = add_months(start, -design.months_before), add_months(start, design.months_after)
+        windows.append(CoverageWindow(key=design.problem_id, geometry=geometry, first=first, end=end))
+        periods[design.problem_id] = month_list(first, design.months_before + design.months_after)
+    held = months_held(windows) if windows else {}
+    return {key: missing_months(window_months=months, held=held[key]) for key, months in periods.items()}
 
 
 def area_counts_queryset(*, geometry: AreaGeometry, first_month: date, end_month: date, crime_types: list[str]) -> Any:
@@ -219,9 +284,10 @@ def before_after_for_problem(
     months_after: int | None = None,
     crime_types: list[str] | None = None,
 ) -> BeforeAfter | None:
-    """The before/after of one problem (one grouped query). Arguments left out come from the
-    problem's `EvaluationDesign` (pass `design` to save its query). None when no response start
-    date is known or the problem has neither a location with a radius nor an LSOA code."""
+    """The before/after of one problem: one grouped query for the counts, one for the months held
+    (evaluation.selectors.coverage). Arguments left out come from the problem's `EvaluationDesign`
+    (pass `design` to save its query). None when no response start date is known or the problem
+    has neither a location with a radius nor an LSOA code."""
     if design is None:
         design = EvaluationDesign.objects.filter(problem_id=problem.pk).first()
     start = response_start or (design.response_start if design else None)
@@ -257,8 +323,18 @@ def before_after_for_problem(
             by_type={kind: (pair[0], pair[1]) for kind, pair in sorted(by_type[name].items())},
         )
 
+    held = months_held([CoverageWindow(key=0, geometry=geometry, first=first, end=add_months(start, after))])[0]
+    missing = missing_months(window_months=months, held=held)
+    zero = bool(design and design.missing_months_are_zero)
+    withheld = bool(missing) and not zero
+
+    def shown(area: AreaCounts | None) -> AreaCounts | None:
+        return replace(area, withheld=True) if area is not None and withheld else area
+
     suggested = MarylandLevel.LEVEL_3 if geometry.has_comparison else MarylandLevel.LEVEL_2
     target_text, comparison_text, buffer_text = _describe(geometry)
+    target = shown(counts(TARGET))
+    assert target is not None
     return BeforeAfter(
         problem_id=problem.pk,
         response_start=start,
@@ -266,13 +342,16 @@ def before_after_for_problem(
         months_after=after,
         months=months,
         crime_types=types,
-        target=counts(TARGET),
-        buffer=counts(BUFFER) if geometry.has_buffer else None,
-        comparison=counts(COMPARISON) if geometry.has_comparison else None,
+        target=target,
+        buffer=shown(counts(BUFFER)) if geometry.has_buffer else None,
+        comparison=shown(counts(COMPARISON)) if geometry.has_comparison else None,
         suggested_level=int(suggested),
         level=int(design.maryland_level) if design and design.maryland_level else int(suggested),
         level_reason=design.maryland_reason if design and design.maryland_level else "",
         target_description=target_text,
         comparison_description=comparison_text,
         buffer_description=buffer_text,
+        missing_months=missing,
+        missing_months_are_zero=zero and bool(missing),
+        missing_months_reason=design.missing_months_reason if design and zero and missing else "",
     )

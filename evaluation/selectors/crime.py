@@ -176,7 +176,15 @@ def designs_and_crime_change(
 ) -> tuple[dict[int, EvaluationDesign], dict[int, CrimeChange]]:
     """The designs (with their problems' locations) and the crime change, by problem id (each
     change also carries its design, which is how cost-benefit reuses both)."""
-    location = ("problem__latitude", "problem__longitude", "problem__radius_m", "problem__lsoa_code")
+    # The reference and title name a problem whose periods lack crime data (the impact report).
+    location = (
+        "problem__latitude",
+        "problem__longitude",
+        "problem__radius_m",
+        "problem__lsoa_code",
+        "problem__reference",
+        "problem__title",
+    )
     own = [field.name for field in EvaluationDesign._meta.concrete_fields if field.name != "problem"]
     designs = {
         design.problem_id: design

@@ -6,7 +6,8 @@ the part that owns it (and so its access rules), with no query per problem:
   one query for the areas, one for the groups, one per reach source);
 - trust and confidence (evaluation.selectors.surveys_results.trust_trend: two queries): the
   rounds in the area that opened in the period, with net agreement per item;
-- crime (evaluation.selectors.crime.crime_change_for_problems: two queries) and costs and
+- crime (evaluation.selectors.crime.crime_change_for_problems: two queries, and one for the months
+  of crime data held in each problem's areas: evaluation.selectors.coverage) and costs and
   benefits (evaluation.selectors.cost_benefit.cost_benefit_for_problems: one, the unit costs,
   reusing the crime panel's counts): over the report's problems whose evaluated response started
   in the period.
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from core.numbers import interval, percent_change, ratio
 from evaluation.selectors.impact import ReportScope
 from problems.models import Problem
 
@@ -135,6 +137,17 @@ def evaluated_problems(scope: ReportScope) -> QuerySet[Problem]:
 
 
 @dataclass(frozen=True)
+class MissingCrimeData:
+    """An evaluated problem whose periods include months with no crime data held."""
+
+    reference: str
+    title: str
+    months: list[Any]
+    recorded_as_zero: bool
+    reason: str
+
+
+@dataclass(frozen=True)
 class CrimePanel:
     problems: int
     target_before: int
@@ -145,22 +158,44 @@ class CrimePanel:
     compared_target_after: int
     comparison_before: int
     comparison_after: int
+    # The problems whose periods include months with no crime data held.
+    missing: list[MissingCrimeData] = field(default_factory=list)
+
+    @property
+    def effect_withheld(self) -> bool:
+        """True when any problem counted has months with no data held not recorded as zero: its
+        zeros are in the totals, so no change or effect size is given for them."""
+        return any(not m.recorded_as_zero for m in self.missing)
 
     @property
     def target_change(self) -> float | None:
-        return _change(self.target_before, self.target_after)
+        return None if self.effect_withheld else _change(self.target_before, self.target_after)
 
     @property
     def comparison_change(self) -> float | None:
-        return _change(self.comparison_before, self.comparison_after)
+        return None if self.effect_withheld else _change(self.comparison_before, self.comparison_after)
+
+    def _four(self) -> tuple[int, int, int, int]:
+        return (self.compared_target_before, self.compared_target_after, self.comparison_before, self.comparison_after)
 
     @property
     def relative_effect(self) -> float | None:
         from evaluation.selectors.before_after import relative_effect_size
 
-        return relative_effect_size(
-            self.compared_target_before, self.compared_target_after, self.comparison_before, self.comparison_after
-        )
+        return None if self.effect_withheld else relative_effect_size(*self._four())
+
+    @property
+    def relative_effect_interval(self) -> tuple[float, float] | None:
+        from evaluation.selectors.before_after import relative_effect_interval
+
+        return None if self.effect_withheld else relative_effect_interval(*self._four())
+
+    def reading(self) -> str:
+        from evaluation.selectors.readings import relative_effect_reading
+
+        return relative_effect_reading(
+            self.relative_effect, self.relative_effect_interval, against="their comparison areas"
+        ).replace("the target area", "the problem areas")
 
 
 def _change(before: int, after: int) -> float | None:
@@ -169,6 +204,7 @@ def _change(before: int, after: int) -> float | None:
 
 def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> CrimePanel:
     """`found`, if given, receives the crime change of each problem (for `cost_panel` to reuse)."""
+    from evaluation.selectors.before_after import missing_months_of_designs
     from evaluation.selectors.crime import crime_change_for_problems
 
     by_problem = crime_change_for_problems(problems_qs=evaluated_problems(scope))
@@ -176,6 +212,19 @@ def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> C
         found.update(by_problem)
     changes = list(by_problem.values())
     compared = [c for c in changes if c.has_comparison]
+    designs = [c.design for c in changes if c.design is not None]
+    gaps = missing_months_of_designs(designs)
+    missing = [
+        MissingCrimeData(
+            reference=design.problem.reference,
+            title=design.problem.title,
+            months=gaps[design.problem_id],
+            recorded_as_zero=design.missing_months_are_zero,
+            reason=design.missing_months_reason if design.missing_months_are_zero else "",
+        )
+        for design in sorted(designs, key=lambda d: d.problem.reference)
+        if gaps.get(design.problem_id)
+    ]
     return CrimePanel(
         problems=len(changes),
         target_before=sum(c.target_before for c in changes),
@@ -185,6 +234,7 @@ def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> C
         compared_target_after=sum(c.target_after for c in compared),
         comparison_before=sum(c.comparison_before or 0 for c in compared),
         comparison_after=sum(c.comparison_after or 0 for c in compared),
+        missing=missing,
     )
 
 
@@ -282,10 +332,45 @@ def csv_rows(sources: dict[str, Any]) -> list[list[Any]]:
             ["crime", "comparison areas", "after", crime.comparison_after],
             [
                 "crime",
+                "problem areas",
+                "change",
+                "" if crime.target_change is None else percent_change(crime.target_change),
+            ],
+            [
+                "crime",
+                "comparison areas",
+                "change",
+                "" if crime.comparison_change is None else percent_change(crime.comparison_change),
+            ],
+            [
+                "crime",
                 "relative effect size",
                 "value",
-                "" if crime.relative_effect is None else f"{crime.relative_effect:.2f}",
+                "" if crime.relative_effect is None else ratio(crime.relative_effect),
             ],
+            [
+                "crime",
+                "relative effect size",
+                "95% confidence interval",
+                "" if (bounds := crime.relative_effect_interval) is None else interval(*bounds),
+            ],
+            ["crime", "relative effect size", "reading", "" if crime.effect_withheld else crime.reading()],
+            [
+                "crime",
+                "effect size",
+                "withheld",
+                "yes: months with no crime data held" if crime.effect_withheld else "no",
+            ],
+        ]
+        rows += [
+            [
+                "crime",
+                f"{m.reference}: {m.title}",
+                "months with no crime data held",
+                "; ".join(f"{month:%Y-%m}" for month in m.months)
+                + (f" (recorded as no crime: {m.reason})" if m.recorded_as_zero else ""),
+            ]
+            for m in crime.missing
         ]
     engagement: EngagementPanel | None = sources.get("engagement")
     if engagement is not None:

@@ -31,6 +31,10 @@ RING_OVERLAPS = "The comparison ring must start beyond the displacement buffer (
 LOCATION_NEEDED = "A ring or buffer needs the problem's location and radius; give comparison LSOA codes instead."
 NO_TARGET = "The problem has neither a location with a radius nor an LSOA code: list the target LSOA codes."
 BAD_LSOA = "Not LSOA codes (E01 or W01 and six digits): {codes}."
+MISSING_ZERO_REASON_REQUIRED = (
+    "Give the reason the months with no crime data held truly had no crime (for example, the force "
+    "confirmed no crime was recorded there), or untick the box and shorten the periods to the months held."
+)
 UNIT_COST_NEGATIVE = "A unit cost cannot be negative."
 SOURCE_REQUIRED = "Say where the unit cost of {crime_type} comes from."
 EMMIE_FIELDS = tuple(name for part, _ in EMMIE_PARTS for name in (part, f"{part}_rating"))
@@ -46,6 +50,8 @@ DESIGN_FIELDS = (
     "buffer_m",
     "maryland_level",
     "maryland_reason",
+    "missing_months_are_zero",
+    "missing_months_reason",
 )
 COST_FIELDS = (
     "officer_hours",
@@ -89,6 +95,14 @@ def _clean_design(problem: Problem, fields: dict[str, Any]) -> dict[str, Any]:
         errors["maryland_reason"] = REASON_REQUIRED
     if not fields.get("maryland_level"):
         fields["maryland_level"], fields["maryland_reason"] = None, ""
+    # Months with no data held count as zero only on the analyst's word, with the reason (the
+    # effect size is withheld otherwise: evaluation.selectors.coverage).
+    fields["missing_months_are_zero"] = bool(fields.get("missing_months_are_zero"))
+    fields["missing_months_reason"] = (fields.get("missing_months_reason") or "").strip()
+    if fields["missing_months_are_zero"] and not fields["missing_months_reason"]:
+        errors["missing_months_reason"] = MISSING_ZERO_REASON_REQUIRED
+    if not fields["missing_months_are_zero"]:
+        fields["missing_months_reason"] = ""
     if errors:
         raise ValidationError(errors)
     return fields

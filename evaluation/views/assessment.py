@@ -49,7 +49,15 @@ def _problem_to_assess(request: HttpRequest, pk: int) -> Problem:
 
 
 def _page(
-    request: HttpRequest, problem: Problem, form: forms.BaseForm, *, heading: str, intro: str, success: str, call: Any
+    request: HttpRequest,
+    problem: Problem,
+    form: forms.BaseForm,
+    *,
+    heading: str,
+    intro: str,
+    success: str,
+    call: Any,
+    coverage: BeforeAfter | None = None,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +67,7 @@ def _page(
         else:
             messages.success(request, success)
             return redirect(reverse("problem-detail", kwargs={"pk": problem.pk}) + "#evaluation-heading")
-    context = {"problem": problem, "form": form, "heading": heading, "intro": intro}
+    context = {"problem": problem, "form": form, "heading": heading, "intro": intro, "coverage": coverage}
     return render(request, "evaluation/assessment_form.html", context)
 
 
@@ -69,6 +77,8 @@ def assessment_design(request: HttpRequest, pk: int) -> HttpResponse:
     design = EvaluationDesign.objects.filter(problem=problem).first()
     initial = {name: getattr(design, name) for name in DESIGN_FIELDS} if design else {}
     form = DesignForm(request.POST or None, initial=initial, crime_types=crime_types_held())
+    # The saved design's months with no crime data held, warned about above the form.
+    saved = before_after_for_problem(problem=problem, design=design) if design else None
     return _page(
         request,
         problem,
@@ -77,6 +87,7 @@ def assessment_design(request: HttpRequest, pk: int) -> HttpResponse:
         intro="Which crimes to count, where, and over how many months either side of the response.",
         success="The before/after design is saved.",
         call=lambda data: evaluation_design_save(actor=_user(request), problem=problem, **data),
+        coverage=saved if saved is not None and saved.missing_months else None,
     )
 
 
@@ -136,9 +147,11 @@ def _evaluation(problem: Problem) -> dict[str, Any]:
         "design": design,
         "result": result,
         "reading": result.reading() if result else [],
+        # Crimes prevented are an effect estimate: withheld with the effect size.
         "cost_benefit": cost_benefit_for_problem(problem=problem, design=design, before_after=result)
-        if result
+        if result and not result.effect_withheld
         else None,
+        "cost_benefit_withheld": bool(result and result.effect_withheld),
         "emmie": emmie,
     }
 

@@ -25,6 +25,7 @@ from evaluation.services.award import (
     SARA_MAX_WORDS,
     SUMMARY_MAX_WORDS,
     award_draft_save,
+    award_evaluation_lines,
     award_text_drafted,
     word_count,
 )
@@ -41,7 +42,9 @@ def _user(request: HttpRequest) -> User:
 def _award_queryset() -> QuerySet[Problem]:
     """The problem with what the draft is written from: one query for the problem (and its draft),
     one each for objectives, actions (with organisations) and hypotheses."""
-    return Problem.objects.select_related("category", "owning_organisation", "owner", "award_draft").prefetch_related(
+    return Problem.objects.select_related(
+        "category", "owning_organisation", "owner", "award_draft", "evaluation_design"
+    ).prefetch_related(
         "objectives",
         "hypotheses",
         Prefetch("actions", queryset=ResponseAction.objects.select_related("responsible_organisation")),
@@ -53,6 +56,17 @@ def _saved_draft(problem: Problem) -> AwardDraft | None:
         return problem.award_draft
     except AwardDraft.DoesNotExist:
         return None
+
+
+def _evaluation_lines(problem: Problem) -> list[str]:
+    """The measured evaluation, from the records (two queries when the problem has a design:
+    its counts and the months of crime data held; none otherwise)."""
+    from evaluation.selectors.before_after import before_after_for_problem
+
+    design = getattr(problem, "evaluation_design", None)
+    if design is None:
+        return []
+    return award_evaluation_lines(before_after_for_problem(problem=problem, design=design))
 
 
 def _entry_texts(problem: Problem) -> tuple[str, str, AwardDraft | None]:
@@ -82,6 +96,7 @@ def award_summary(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("award-summary", pk=problem.pk)
         return render(request, "evaluation/award_summary.html", context)
     summary, sara, draft = _entry_texts(problem)
+    context["evaluation_lines"] = _evaluation_lines(problem)
     if request.method == "POST":
         form = AwardEntryForm(request.POST)
         if form.is_valid():
@@ -116,7 +131,13 @@ def award_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     problem_consulted(actor=_user(request), problem=problem, how="export", detail={"document": "award entry"})
     html = render_to_string(
         "evaluation/award_summary_pdf.html",
-        {"problem": problem, "summary": summary, "sara": sara, "draft": draft},
+        {
+            "problem": problem,
+            "summary": summary,
+            "sara": sara,
+            "draft": draft,
+            "evaluation_lines": _evaluation_lines(problem),
+        },
     )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     filename = f"award-entry-{slugify(problem.reference)}.pdf"

@@ -58,7 +58,7 @@ def test_the_problem_page_shows_the_before_after_panel_with_chart_and_table(worl
     assert 'id="before-after-chart"' in page
     assert "js/before_after_chart.js" in page
     assert '<tr data-area="target">' in page
-    assert "1.80 (target -44% against the comparison area)" in page
+    assert "1.80 (target \u221244.4% against the comparison area)" in page
     assert "Level 3, as the design suggests" in page
     assert "Change the before/after design" in page
     assert "£300.00" in page  # officer costs: 10 h x £30
@@ -216,8 +216,9 @@ def test_the_panel_queries_do_not_depend_on_the_number_of_crimes(world: World, d
     problem = _designed(world)
 
     # 1 the design and EMMIE (one query, two LEFT JOINs), 2 the grouped before/after counts, 3 the
-    # unit costs (the access checks use the problem's own fields).
-    with django_assert_num_queries(3):
+    # months of crime data held in the design's areas (evaluation.selectors.coverage), 4 the unit
+    # costs (the access checks use the problem's own fields).
+    with django_assert_num_queries(4):
         context = assessment_panel_context(problem=problem, user=world.users["analyst"])
 
     assert context is not None

@@ -1,0 +1,70 @@
+"""Data coverage: which months of crime data are held for a before/after design's areas, and so
+which months of its periods would silently count as zero crime.
+
+The rule for "a month is held" (documented here, applied everywhere a before/after figure is shown):
+a month is held for a design when at least one crime row, of any crime type, is held for that month
+in the design's areas, that is among the rows the counts are read from: within the bounding box
+around the problem's location that reaches out to its furthest circle or ring (target, buffer,
+comparison ring), or in its listed LSOAs (target and comparison).
+
+Why by area, and not by force or by import run: police.uk rows carry a force name ("Reported by",
+"Falls within") that no organisation in the app is matched to, and an import run records only its
+file's first and last month, not whose area it covered. The rows themselves are what the counts
+are made of: a month with not one row of any type anywhere in (or around) the areas is a month
+whose file was never imported, or whose force's data is not published yet. An area so quiet that it
+truly had no crime of any type in a month is flagged too: the analyst then records on the design
+that those months are zero, with the reason, which is the check the warning asks for.
+
+One query for one design (on the indexes the counts use); one query for any number of designs
+(the impact report), a UNION of one branch per design."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import IntegerField, QuerySet, Value
+
+from evaluation.models import CrimeRecord
+from evaluation.selectors.areas import AreaGeometry
+
+# SQLite allows at most 500 terms in one compound SELECT; PostgreSQL has no such limit, but one
+# statement of thousands of branches helps nobody. Designs beyond this go in a further query.
+BRANCHES_PER_QUERY = 400
+
+
+@dataclass(frozen=True)
+class CoverageWindow:
+    """One design's areas and the months [first, end) of its periods."""
+
+    key: int
+    geometry: AreaGeometry
+    first: date
+    end: date
+
+
+def _months_query(window: CoverageWindow) -> QuerySet[Any]:
+    return (
+        CrimeRecord.objects.filter(window.geometry.prefilter(), month__gte=window.first, month__lt=window.end)
+        .annotate(window=Value(window.key, output_field=IntegerField()))
+        .values_list("window", "month")
+        .order_by()
+    )
+
+
+def months_held(windows: list[CoverageWindow]) -> dict[int, set[date]]:
+    """The months held (see the module docstring) within each window, by its key: one query per
+    `BRANCHES_PER_QUERY` windows."""
+    held: dict[int, set[date]] = {window.key: set() for window in windows}
+    for start in range(0, len(windows), BRANCHES_PER_QUERY):
+        chunk = [_months_query(window) for window in windows[start : start + BRANCHES_PER_QUERY]]
+        query = chunk[0].distinct() if len(chunk) == 1 else chunk[0].union(*chunk[1:])  # UNION removes repeats
+        for key, month in query:
+            held[key].add(month)
+    return held
+
+
+def missing_months(*, window_months: list[date], held: set[date]) -> list[date]:
+    """The months of a window with no data held, in order."""
+    return [month for month in window_months if month not in held]
