@@ -9,7 +9,8 @@ the part that owns it (and so its access rules), with no query per problem:
 - crime (evaluation.selectors.crime.crime_change_for_problems: two queries) and costs and
   benefits (evaluation.selectors.cost_benefit.cost_benefit_for_problems: one, the unit costs,
   reusing the crime panel's counts): over the report's problems whose evaluated response started
-  in the period.
+  in the period. The crime panel also lists each of those problems with its target, displacement
+  buffer and comparison counts and its weighted displacement quotient (from the same two queries).
 """
 
 from __future__ import annotations
@@ -135,6 +136,48 @@ def evaluated_problems(scope: ReportScope) -> QuerySet[Problem]:
 
 
 @dataclass(frozen=True)
+class ProblemCrimeLine:
+    """One evaluated problem's counts in each area, its relative effect size and its weighted
+    displacement quotient (None where its design has no such area, or the figure is not computed)."""
+
+    problem_id: int
+    reference: str
+    title: str
+    target_before: int
+    target_after: int
+    buffer_before: int | None
+    buffer_after: int | None
+    comparison_before: int | None
+    comparison_after: int | None
+    relative_effect: float | None
+    wdq: float | None
+
+    @property
+    def has_buffer(self) -> bool:
+        return self.buffer_before is not None
+
+    @property
+    def has_comparison(self) -> bool:
+        return self.comparison_before is not None
+
+    @property
+    def wdq_missing(self) -> str:
+        """Why there is no quotient, in a few words for the table ("" when there is one)."""
+        if self.wdq is not None:
+            return ""
+        if not (self.has_buffer and self.has_comparison):
+            return "Needs a buffer and a comparison area"
+        if not (self.comparison_before and self.comparison_after):
+            return "Not computed: no crimes in the comparison area before or after"
+        return "Not computed: the target did not fall against the comparison"
+
+    @property
+    def wdq_rounded(self) -> Decimal | None:
+        """The quotient to two places as a number (a CSV cell stays a number, even when negative)."""
+        return None if self.wdq is None else Decimal(str(self.wdq)).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
 class CrimePanel:
     problems: int
     target_before: int
@@ -145,6 +188,16 @@ class CrimePanel:
     compared_target_after: int
     comparison_before: int
     comparison_after: int
+    # Over the problems that have a displacement buffer only.
+    buffered: int = 0
+    buffer_before: int = 0
+    buffer_after: int = 0
+    # Each evaluated problem, by reference.
+    lines: list[ProblemCrimeLine] = field(default_factory=list)
+
+    @property
+    def buffer_change(self) -> float | None:
+        return _change(self.buffer_before, self.buffer_after)
 
     @property
     def target_change(self) -> float | None:
@@ -176,6 +229,7 @@ def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> C
         found.update(by_problem)
     changes = list(by_problem.values())
     compared = [c for c in changes if c.has_comparison]
+    buffered = [c for c in changes if c.has_buffer]
     return CrimePanel(
         problems=len(changes),
         target_before=sum(c.target_before for c in changes),
@@ -185,6 +239,28 @@ def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> C
         compared_target_after=sum(c.target_after for c in compared),
         comparison_before=sum(c.comparison_before or 0 for c in compared),
         comparison_after=sum(c.comparison_after or 0 for c in compared),
+        buffered=len(buffered),
+        buffer_before=sum(c.buffer_before or 0 for c in buffered),
+        buffer_after=sum(c.buffer_after or 0 for c in buffered),
+        lines=sorted((_line(c) for c in changes), key=lambda line: line.reference),
+    )
+
+
+def _line(change: Any) -> ProblemCrimeLine:
+    # The design's problem carries its reference and title (loaded with the designs' query).
+    problem = change.design.problem
+    return ProblemCrimeLine(
+        problem_id=change.problem_id,
+        reference=problem.reference,
+        title=problem.title,
+        target_before=change.target_before,
+        target_after=change.target_after,
+        buffer_before=change.buffer_before,
+        buffer_after=change.buffer_after,
+        comparison_before=change.comparison_before,
+        comparison_after=change.comparison_after,
+        relative_effect=change.relative_effect,
+        wdq=change.wdq,
     )
 
 
@@ -286,7 +362,28 @@ def csv_rows(sources: dict[str, Any]) -> list[list[Any]]:
                 "value",
                 "" if crime.relative_effect is None else f"{crime.relative_effect:.2f}",
             ],
+            ["crime", "problems with a displacement buffer", "count", crime.buffered],
+            ["crime", "displacement buffers", "before", crime.buffer_before],
+            ["crime", "displacement buffers", "after", crime.buffer_after],
         ]
+        # One block per evaluated problem; a figure its design cannot give is an empty cell.
+        for line in crime.lines:
+            rows += [
+                ["crime by problem", line.reference, "title", line.title],
+                ["crime by problem", line.reference, "target before", line.target_before],
+                ["crime by problem", line.reference, "target after", line.target_after],
+                ["crime by problem", line.reference, "buffer before", line.buffer_before],
+                ["crime by problem", line.reference, "buffer after", line.buffer_after],
+                ["crime by problem", line.reference, "comparison before", line.comparison_before],
+                ["crime by problem", line.reference, "comparison after", line.comparison_after],
+                [
+                    "crime by problem",
+                    line.reference,
+                    "relative effect size",
+                    "" if line.relative_effect is None else f"{line.relative_effect:.2f}",
+                ],
+                ["crime by problem", line.reference, "weighted displacement quotient", line.wdq_rounded],
+            ]
     engagement: EngagementPanel | None = sources.get("engagement")
     if engagement is not None:
         rows += [["engagement", k.label, "events", k.events] for k in engagement.by_kind] + [

@@ -27,7 +27,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from evaluation.models import CrimeRecord, CrimeUnitCost, EmmieAssessment
+from evaluation.models import CrimeUnitCost, EmmieAssessment
 from evaluation.selectors.award import (
     EFFECT_NO_COMPARISON,
     LEVEL_NOT_SET,
@@ -45,27 +45,20 @@ from evaluation.selectors.award import (
 )
 from problems.models import Problem, Stage
 from tests.conftest import sign_in
-from tests.evaluation.factories_crime import LAT, LON, design_for, north
+from tests.evaluation.factories_crime import (
+    EXAMPLE_COMPARISON_LSOA,
+    LAT,
+    LON,
+    crimes_at,
+    design_for,
+    published_example_crimes,
+)
 from tests.problems.factories_sara import ObjectiveFactory, problem_at
 
 pytestmark = pytest.mark.django_db
 
 DEC, JAN = date(2025, 12, 1), date(2026, 1, 1)
-COMPARISON_LSOA = "E01000009"
-
-
-def _crimes(count: int, month: date, *, latitude: float, longitude: float, lsoa: str, tag: str) -> None:
-    CrimeRecord.objects.bulk_create(
-        CrimeRecord(
-            key=f"award-{tag}-{month:%Y%m}-{n}",
-            month=month,
-            latitude=latitude,
-            longitude=longitude,
-            lsoa_code=lsoa,
-            crime_type="Burglary",
-        )
-        for n in range(count)
-    )
+COMPARISON_LSOA = EXAMPLE_COMPARISON_LSOA
 
 
 def _published_example(world: Any) -> Problem:
@@ -99,12 +92,7 @@ def _published_example(world: Any) -> Problem:
         partner_hourly_cost=20,
         money_spent=100,
     )
-    _crimes(69, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
-    _crimes(19, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
-    _crimes(30, DEC, latitude=north(300), longitude=LON, lsoa="E01000005", tag="buffer")
-    _crimes(24, JAN, latitude=north(300), longitude=LON, lsoa="E01000005", tag="buffer")
-    _crimes(60, DEC, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
-    _crimes(58, JAN, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
+    published_example_crimes(before=DEC, after=JAN)
     CrimeUnitCost.objects.update_or_create(crime_type="Burglary", defaults={"cost": Decimal("1000.00")})
     EmmieAssessment.objects.create(
         problem=problem,
@@ -218,8 +206,8 @@ def test_missing_figures_are_said_in_plain_words_on_the_page_and_in_the_pdf(clie
 def test_a_design_without_comparison_or_buffer_says_which_figures_cannot_be_given(client: Client, world: Any) -> None:
     problem = problem_at(Stage.CLOSED, force=world.force, owner=world.users["officer"], lsoa_code="E01000005")
     design_for(problem, actor=world.users["analyst"], response_start=JAN, crime_types=["Burglary"])
-    _crimes(5, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
-    _crimes(3, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
+    crimes_at(5, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
+    crimes_at(3, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
     evidence = award_evidence_for(award_problem_queryset().get(pk=problem.pk))
     assert (evidence.relative_effect_missing, evidence.wdq_missing) == (EFFECT_NO_COMPARISON, WDQ_NO_COMPARISON)
     assert evidence.maryland_level == 2
@@ -237,10 +225,10 @@ def test_a_design_without_comparison_or_buffer_says_which_figures_cannot_be_give
 def test_a_comparison_without_a_buffer_has_an_effect_size_but_no_quotient(world: Any) -> None:
     problem = problem_at(Stage.CLOSED, force=world.force, owner=world.users["officer"], lsoa_code="E01000005")
     design_for(problem, actor=world.users["analyst"], response_start=JAN, comparison_lsoa_codes=COMPARISON_LSOA)
-    _crimes(10, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
-    _crimes(5, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
-    _crimes(10, DEC, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
-    _crimes(10, JAN, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
+    crimes_at(10, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
+    crimes_at(5, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
+    crimes_at(10, DEC, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
+    crimes_at(10, JAN, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
     evidence = award_evidence_for(award_problem_queryset().get(pk=problem.pk))
     assert evidence.relative_effect == pytest.approx(2.0)  # (10 x 10) / (5 x 10)
     assert evidence.wdq is None
