@@ -19,7 +19,11 @@ from django.db.models import QuerySet
 
 from evaluation.models import CrimeImportRun, CrimeRecord, EvaluationDesign
 from evaluation.selectors.areas import BUFFER, COMPARISON, METRES_PER_DEGREE, TARGET
-from evaluation.selectors.before_after import before_after_for_problem, relative_effect_size
+from evaluation.selectors.before_after import (
+    before_after_for_problem,
+    relative_effect_size,
+    weighted_displacement_quotient,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -70,10 +74,30 @@ class CrimeChange:
         return self.counts[COMPARISON][1] if self.has_comparison else None
 
     @property
+    def buffer_before(self) -> int | None:
+        return self.counts[BUFFER][0] if self.has_buffer else None
+
+    @property
+    def buffer_after(self) -> int | None:
+        return self.counts[BUFFER][1] if self.has_buffer else None
+
+    @property
     def relative_effect(self) -> float | None:
         if not self.has_comparison:
             return None
         return relative_effect_size(self.target_before, self.target_after, *self.counts[COMPARISON])
+
+    @property
+    def wdq(self) -> float | None:
+        """The weighted displacement quotient (evaluation.selectors.before_after), None without a
+        buffer and a comparison area, or where the target did not fall against the comparison."""
+        if not (self.has_buffer and self.has_comparison):
+            return None
+        return weighted_displacement_quotient(
+            target=(self.target_before, self.target_after),
+            buffer=(self.counts[BUFFER][0], self.counts[BUFFER][1]),
+            comparison=(self.counts[COMPARISON][0], self.counts[COMPARISON][1]),
+        )
 
 
 M2 = METRES_PER_DEGREE
@@ -176,7 +200,8 @@ def designs_and_crime_change(
 ) -> tuple[dict[int, EvaluationDesign], dict[int, CrimeChange]]:
     """The designs (with their problems' locations) and the crime change, by problem id (each
     change also carries its design, which is how cost-benefit reuses both)."""
-    # The reference and title name a problem whose periods lack crime data (the impact report).
+    # The problem's location draws its areas; its reference and title name it in the impact
+    # report's table of problems (read here, in the same query, never one query per problem).
     location = (
         "problem__latitude",
         "problem__longitude",

@@ -10,7 +10,8 @@ the part that owns it (and so its access rules), with no query per problem:
   of crime data held in each problem's areas: evaluation.selectors.coverage) and costs and
   benefits (evaluation.selectors.cost_benefit.cost_benefit_for_problems: one, the unit costs,
   reusing the crime panel's counts): over the report's problems whose evaluated response started
-  in the period.
+  in the period. The crime panel also lists each of those problems with its target, displacement
+  buffer and comparison counts and its weighted displacement quotient (from the same two queries).
 """
 
 from __future__ import annotations
@@ -148,6 +149,52 @@ class MissingCrimeData:
 
 
 @dataclass(frozen=True)
+class ProblemCrimeLine:
+    """One evaluated problem's counts in each area, its relative effect size and its weighted
+    displacement quotient (None where its design has no such area, or the figure is not computed)."""
+
+    problem_id: int
+    reference: str
+    title: str
+    target_before: int
+    target_after: int
+    buffer_before: int | None
+    buffer_after: int | None
+    comparison_before: int | None
+    comparison_after: int | None
+    relative_effect: float | None
+    wdq: float | None
+    # Months with no crime data held in its periods, not recorded as no crime: no effect figures.
+    withheld: bool = False
+
+    @property
+    def has_buffer(self) -> bool:
+        return self.buffer_before is not None
+
+    @property
+    def has_comparison(self) -> bool:
+        return self.comparison_before is not None
+
+    @property
+    def wdq_missing(self) -> str:
+        """Why there is no quotient, in a few words for the table ("" when there is one)."""
+        if self.wdq is not None:
+            return ""
+        if self.withheld:
+            return "Withheld: months with no crime data held"
+        if not (self.has_buffer and self.has_comparison):
+            return "Needs a buffer and a comparison area"
+        if not (self.comparison_before and self.comparison_after):
+            return "Not computed: no crimes in the comparison area before or after"
+        return "Not computed: the target did not fall against the comparison"
+
+    @property
+    def wdq_rounded(self) -> Decimal | None:
+        """The quotient to two places as a number (a CSV cell stays a number, even when negative)."""
+        return None if self.wdq is None else Decimal(str(self.wdq)).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
 class CrimePanel:
     problems: int
     target_before: int
@@ -166,6 +213,17 @@ class CrimePanel:
         """True when any problem counted has months with no data held not recorded as zero: its
         zeros are in the totals, so no change or effect size is given for them."""
         return any(not m.recorded_as_zero for m in self.missing)
+
+    # Over the problems that have a displacement buffer only.
+    buffered: int = 0
+    buffer_before: int = 0
+    buffer_after: int = 0
+    # Each evaluated problem, by reference.
+    lines: list[ProblemCrimeLine] = field(default_factory=list)
+
+    @property
+    def buffer_change(self) -> float | None:
+        return _change(self.buffer_before, self.buffer_after)
 
     @property
     def target_change(self) -> float | None:
@@ -225,6 +283,10 @@ def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> C
         for design in sorted(designs, key=lambda d: d.problem.reference)
         if gaps.get(design.problem_id)
     ]
+    withheld = {
+        design.problem_id for design in designs if gaps.get(design.problem_id) and not design.missing_months_are_zero
+    }
+    buffered = [c for c in changes if c.has_buffer]
     return CrimePanel(
         problems=len(changes),
         target_before=sum(c.target_before for c in changes),
@@ -235,6 +297,29 @@ def crime_panel(scope: ReportScope, *, found: dict[int, Any] | None = None) -> C
         comparison_before=sum(c.comparison_before or 0 for c in compared),
         comparison_after=sum(c.comparison_after or 0 for c in compared),
         missing=missing,
+        buffered=len(buffered),
+        buffer_before=sum(c.buffer_before or 0 for c in buffered),
+        buffer_after=sum(c.buffer_after or 0 for c in buffered),
+        lines=sorted((_line(c, withheld=c.problem_id in withheld) for c in changes), key=lambda line: line.reference),
+    )
+
+
+def _line(change: Any, *, withheld: bool) -> ProblemCrimeLine:
+    # The design's problem carries its reference and title (loaded with the designs' query).
+    problem = change.design.problem
+    return ProblemCrimeLine(
+        problem_id=change.problem_id,
+        reference=problem.reference,
+        title=problem.title,
+        target_before=change.target_before,
+        target_after=change.target_after,
+        buffer_before=change.buffer_before,
+        buffer_after=change.buffer_after,
+        comparison_before=change.comparison_before,
+        comparison_after=change.comparison_after,
+        relative_effect=None if withheld else change.relative_effect,
+        wdq=None if withheld else change.wdq,
+        withheld=withheld,
     )
 
 
@@ -361,6 +446,9 @@ def csv_rows(sources: dict[str, Any]) -> list[list[Any]]:
                 "withheld",
                 "yes: months with no crime data held" if crime.effect_withheld else "no",
             ],
+            ["crime", "problems with a displacement buffer", "count", crime.buffered],
+            ["crime", "displacement buffers", "before", crime.buffer_before],
+            ["crime", "displacement buffers", "after", crime.buffer_after],
         ]
         rows += [
             [
@@ -372,6 +460,24 @@ def csv_rows(sources: dict[str, Any]) -> list[list[Any]]:
             ]
             for m in crime.missing
         ]
+        # One block per evaluated problem; a figure its design cannot give is an empty cell.
+        for line in crime.lines:
+            rows += [
+                ["crime by problem", line.reference, "title", line.title],
+                ["crime by problem", line.reference, "target before", line.target_before],
+                ["crime by problem", line.reference, "target after", line.target_after],
+                ["crime by problem", line.reference, "buffer before", line.buffer_before],
+                ["crime by problem", line.reference, "buffer after", line.buffer_after],
+                ["crime by problem", line.reference, "comparison before", line.comparison_before],
+                ["crime by problem", line.reference, "comparison after", line.comparison_after],
+                [
+                    "crime by problem",
+                    line.reference,
+                    "relative effect size",
+                    "" if line.relative_effect is None else f"{line.relative_effect:.2f}",
+                ],
+                ["crime by problem", line.reference, "weighted displacement quotient", line.wdq_rounded],
+            ]
     engagement: EngagementPanel | None = sources.get("engagement")
     if engagement is not None:
         rows += [["engagement", k.label, "events", k.events] for k in engagement.by_kind] + [

@@ -13,14 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core.audit import audit_record
-from core.numbers import percent_change, signed_count
 from evaluation.models import AwardDraft
 from problems.models import Problem, Stage
 from problems.selectors.access import can_change_problem
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from evaluation.selectors.before_after import AreaCounts, BeforeAfter
 
 SUMMARY_MAX_WORDS = 400
 SARA_MAX_WORDS = 4000
@@ -128,47 +126,6 @@ def award_text_drafted(problem: Problem) -> tuple[str, str]:
     )
     sara = _paragraphs(scanning, analysis, response, assessment)
     return _limit(summary, SUMMARY_MAX_WORDS), _limit(sara, SARA_MAX_WORDS)
-
-
-def _area_line(area: AreaCounts) -> str:
-    change = f"{signed_count(area.change)}"
-    if area.percent_change is not None:
-        change += f", {percent_change(area.percent_change)}"
-    return f"{area.label}: {area.before} before, {area.after} after ({change})."
-
-
-def award_evaluation_lines(result: BeforeAfter | None) -> list[str]:
-    """The measured before/after of the entry, drawn from the records each time it is shown (never
-    frozen into the typed draft, so a gap in the crime data held is always told): the counts, the
-    relative effect size with its interval and the displacement quotient, each with its reading,
-    or the months with no data held and why no effect size is given. Figures are written by
-    core.numbers, as on the problem page and in the impact report."""
-    from evaluation.selectors.readings import coverage_reading, displacement_reading, relative_effect_reading
-
-    if result is None:
-        return []
-    lines = [
-        f"Before and after the response began in {result.response_start:%B %Y} "
-        f"({result.months_before} months before, {result.months_after} after; "
-        f"{', '.join(result.crime_types) if result.crime_types else 'all crime types'}).",
-        *(_area_line(area) for area in result.areas),
-    ]
-    if result.missing_months:
-        lines.append(
-            coverage_reading(
-                result.missing_months, zero=result.missing_months_are_zero, reason=result.missing_months_reason
-            )
-        )
-    if result.comparison is not None and not result.effect_withheld:
-        lines.append(
-            relative_effect_reading(
-                result.relative_effect, result.relative_effect_interval, against="the comparison area"
-            )
-        )
-        if result.buffer is not None:
-            lines.append(displacement_reading(result.wdq))
-    lines.append(f"Maryland Scientific Methods Scale: level {result.level}.")
-    return lines
 
 
 def award_word_errors(*, summary: str, sara_description: str) -> dict[str, str]:

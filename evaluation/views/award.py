@@ -1,6 +1,8 @@
 """Views: the award-ready summary of a closed problem (Tilley Award shape): read and edit it, and
 download it as a PDF. Whoever may see the problem may read the entry; its owner and the force's
-supervisors edit it. An open problem shows why there is no entry yet, never an error page."""
+supervisors edit it. The typed narrative sits beside the measured evaluation, drawn from the
+records (evaluation.selectors.award), the same on the page and in the PDF. An open problem shows
+why there is no entry yet, never an error page."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,17 +21,17 @@ from accounts.models import User
 from core.forms import form_add_service_errors
 from evaluation.forms.award import AwardEntryForm
 from evaluation.models import AwardDraft
+from evaluation.selectors.award import award_evidence_for, award_problem_queryset
 from evaluation.services.award import (
     AWARD_PROBLEM_OPEN,
     SARA_MAX_WORDS,
     SUMMARY_MAX_WORDS,
     award_draft_save,
-    award_evaluation_lines,
     award_text_drafted,
     word_count,
 )
 from evaluation.services.reports_render import html_to_pdf
-from problems.models import Problem, ResponseAction, Stage
+from problems.models import Problem, Stage
 from problems.selectors.access import can_change_problem, problem_get_for_user
 from problems.services.contributions import problem_consulted
 
@@ -39,34 +40,11 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _award_queryset() -> QuerySet[Problem]:
-    """The problem with what the draft is written from: one query for the problem (and its draft),
-    one each for objectives, actions (with organisations) and hypotheses."""
-    return Problem.objects.select_related(
-        "category", "owning_organisation", "owner", "award_draft", "evaluation_design"
-    ).prefetch_related(
-        "objectives",
-        "hypotheses",
-        Prefetch("actions", queryset=ResponseAction.objects.select_related("responsible_organisation")),
-    )
-
-
 def _saved_draft(problem: Problem) -> AwardDraft | None:
     try:
         return problem.award_draft
     except AwardDraft.DoesNotExist:
         return None
-
-
-def _evaluation_lines(problem: Problem) -> list[str]:
-    """The measured evaluation, from the records (two queries when the problem has a design:
-    its counts and the months of crime data held; none otherwise)."""
-    from evaluation.selectors.before_after import before_after_for_problem
-
-    design = getattr(problem, "evaluation_design", None)
-    if design is None:
-        return []
-    return award_evaluation_lines(before_after_for_problem(problem=problem, design=design))
 
 
 def _entry_texts(problem: Problem) -> tuple[str, str, AwardDraft | None]:
@@ -81,7 +59,7 @@ def _entry_texts(problem: Problem) -> tuple[str, str, AwardDraft | None]:
 def award_summary(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     action = "change" if request.method == "POST" else "view"
-    problem = problem_get_for_user(user=user, pk=pk, action=action, queryset=_award_queryset())
+    problem = problem_get_for_user(user=user, pk=pk, action=action, queryset=award_problem_queryset())
     context: dict[str, Any] = {
         "problem": problem,
         "is_closed": problem.stage == Stage.CLOSED,
@@ -96,7 +74,6 @@ def award_summary(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("award-summary", pk=problem.pk)
         return render(request, "evaluation/award_summary.html", context)
     summary, sara, draft = _entry_texts(problem)
-    context["evaluation_lines"] = _evaluation_lines(problem)
     if request.method == "POST":
         form = AwardEntryForm(request.POST)
         if form.is_valid():
@@ -115,6 +92,7 @@ def award_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "summary_words": word_count(summary),
             "sara_words": word_count(sara),
+            "evidence": award_evidence_for(problem),
         }
     )
     return render(request, "evaluation/award_summary.html", context)
@@ -122,7 +100,7 @@ def award_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def award_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = problem_get_for_user(user=_user(request), pk=pk, queryset=_award_queryset())
+    problem = problem_get_for_user(user=_user(request), pk=pk, queryset=award_problem_queryset())
     if problem.stage != Stage.CLOSED:
         messages.error(request, AWARD_PROBLEM_OPEN)
         return redirect("award-summary", pk=problem.pk)
@@ -136,7 +114,7 @@ def award_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": summary,
             "sara": sara,
             "draft": draft,
-            "evaluation_lines": _evaluation_lines(problem),
+            "evidence": award_evidence_for(problem),
         },
     )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")

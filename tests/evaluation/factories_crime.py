@@ -139,3 +139,34 @@ def build_fixed_data() -> None:
     _put(1, date(2025, 9, 1), **target)
     _put(1, date(2026, 4, 1), **target)
     _put(2, NOV, crime_type="Drugs", **target)
+
+
+# --- the issue's published example -------------------------------------------------------------
+# Target 69 -> 19, displacement buffer 30 -> 24, comparison 60 -> 58 (burglaries), for a problem at
+# (LAT, LON) with a 200 m radius and a 200 m buffer, and the comparison LSOA 100 km away:
+# RES = (69 x 58) / (19 x 60) = 3.51; WDQ = (24/58 - 30/60) / (19/58 - 69/60) = 0.10.
+
+EXAMPLE_COMPARISON_LSOA = "E01000009"
+
+
+def crimes_at(count: int, month: date, *, latitude: float, longitude: float, lsoa: str, tag: str) -> None:
+    """`count` burglaries at one point in one month, in one query (keys unique per tag and month)."""
+    CrimeRecord.objects.bulk_create(
+        CrimeRecord(
+            key=f"{tag}-{month:%Y%m}-{latitude}-{longitude}-{n}",
+            month=month,
+            latitude=latitude,
+            longitude=longitude,
+            lsoa_code=lsoa,
+            crime_type="Burglary",
+        )
+        for n in range(count)
+    )
+
+
+def published_example_crimes(*, before: date, after: date, tag: str = "example") -> None:
+    """The example's crimes: every "before" crime in month `before`, every "after" one in `after`."""
+    for month, target, buffer, comparison in ((before, 69, 30, 60), (after, 19, 24, 58)):
+        crimes_at(target, month, latitude=LAT, longitude=LON, lsoa="E01000005", tag=f"{tag}-target")
+        crimes_at(buffer, month, latitude=north(300), longitude=LON, lsoa="E01000005", tag=f"{tag}-buffer")
+        crimes_at(comparison, month, latitude=53.0, longitude=-2.0, lsoa=EXAMPLE_COMPARISON_LSOA, tag=f"{tag}-comp")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from evaluation.models import EvaluationDesign
 from evaluation.selectors.areas import add_months
+from evaluation.selectors.award import EFFECT_WITHHELD
 from evaluation.selectors.before_after import before_after_for_problem, missing_months_of_designs
 from evaluation.services.assessment import MISSING_ZERO_REASON_REQUIRED
 from problems.models import Problem, Stage
@@ -239,7 +240,11 @@ def test_the_award_entry_tells_the_gap_and_gives_no_effect_size(client: Client, 
 
     page = client.get(f"/problems/{problem.pk}/award-entry/").content.decode()
 
-    assert "data-award-evaluation" in page
+    assert "data-coverage-warning" in page
     assert "No crime data is held for 6 months of the periods (July 2026" in page
-    assert "Target area: 24 before, 6 after (\u221218)." in page
-    assert "relative effect size" not in page
+    target_row = page[page.index('data-area="target"') :].split("</tr>")[0]
+    assert ">24<" in target_row
+    assert ">6<" in target_row
+    assert "\u221218" in target_row
+    assert EFFECT_WITHHELD in page
+    assert "95% confidence interval" not in page

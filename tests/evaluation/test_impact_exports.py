@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,8 +18,25 @@ from core.models import AuditEvent
 from evaluation.models import ReportRun, ReportState
 from evaluation.services.reports import EXPORTED_VERB, report_run_generate
 from evaluation.services.reports_render import REFUSED, static_only_url_fetcher
+from problems.models import Problem
 from tests.conftest import sign_in
-from tests.evaluation.factories_impact import d, done_action, impact_world, moves, report_params, report_problem
+from tests.evaluation.factories_crime import (
+    EXAMPLE_COMPARISON_LSOA,
+    LAT,
+    LON,
+    crimes_at,
+    design_for,
+    published_example_crimes,
+)
+from tests.evaluation.factories_impact import (
+    ImpactWorld,
+    d,
+    done_action,
+    impact_world,
+    moves,
+    report_params,
+    report_problem,
+)
 from tests.partnerships.factories import NeighbourhoodFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +250,131 @@ def test_a_background_report_asked_for_with_the_queue_down_fails_with_a_message(
     assert response.status_code == 302
     assert (run.state, run.error) == (ReportState.FAILED, QUEUE_UNAVAILABLE)
     assert QUEUE_UNAVAILABLE in client.get(response["Location"]).text
+
+
+# --- buffer counts and the displacement quotient of each evaluated problem -----------------------
+
+
+def _at_the_example_location(problem: Problem) -> None:
+    Problem.objects.filter(pk=problem.pk).update(latitude=Decimal(str(LAT)), longitude=Decimal(str(LON)), radius_m=200)
+    problem.refresh_from_db()
+
+
+def _evaluated(world: Any, data: ImpactWorld) -> tuple[Problem, Problem]:
+    """P2 holds the issue's published example (tests/evaluation/factories_crime.py): response in
+    March 2026, one month either side; target 69 -> 19, buffer 30 -> 24, comparison 60 -> 58;
+    RES (69 x 58) / (19 x 60) = 3.51, WDQ (24/58 - 30/60) / (19/58 - 69/60) = 0.10. P3 is
+    evaluated by LSOA alone (target E01000007, 4 -> 2): no buffer, no comparison."""
+    p2, p3 = data.problems["P2"], data.problems["P3"]
+    _at_the_example_location(p2)
+    common = {"response_start": d(2026, 3, 1), "months_before": 1, "months_after": 1, "crime_types": ["Burglary"]}
+    design_for(p2, actor=world.users["analyst"], buffer_m=200, comparison_lsoa_codes=EXAMPLE_COMPARISON_LSOA, **common)
+    design_for(p3, actor=world.users["analyst"], target_lsoa_codes="E01000007", **common)
+    published_example_crimes(before=d(2026, 2, 1), after=d(2026, 3, 1))
+    crimes_at(4, d(2026, 2, 1), latitude=52.5, longitude=-1.5, lsoa="E01000007", tag="p3")
+    crimes_at(2, d(2026, 3, 1), latitude=52.5, longitude=-1.5, lsoa="E01000007", tag="p3")
+    return p2, p3
+
+
+def _words(markup: str) -> str:
+    """The text a reader sees: links kept inline, other tags as spaces, whitespace collapsed."""
+    inline = re.sub(r"</?a\b[^>]*>", "", markup)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", inline))).strip()
+
+
+def test_report_csv_gives_each_evaluated_problems_buffer_counts_and_displacement_quotient(
+    client: Client, world: Any
+) -> None:
+    data = impact_world(world)
+    p2, p3 = _evaluated(world, data)
+    sign_in(client, world.users["supervisor"])
+    figures = _csv(client.get("/reports/impact/csv/", report_params(data.eastgate)))
+    by_problem = "crime by problem"
+    assert figures[(by_problem, p2.reference, "title")] == p2.title
+    assert figures[(by_problem, p2.reference, "target before")] == "69"
+    assert figures[(by_problem, p2.reference, "target after")] == "19"
+    assert figures[(by_problem, p2.reference, "buffer before")] == "30"
+    assert figures[(by_problem, p2.reference, "buffer after")] == "24"
+    assert figures[(by_problem, p2.reference, "comparison before")] == "60"
+    assert figures[(by_problem, p2.reference, "comparison after")] == "58"
+    assert figures[(by_problem, p2.reference, "relative effect size")] == "3.51"
+    assert figures[(by_problem, p2.reference, "weighted displacement quotient")] == "0.10"
+    # P3's design has neither a buffer nor a comparison: empty cells, not zeros.
+    assert figures[(by_problem, p3.reference, "target before")] == "4"
+    assert figures[(by_problem, p3.reference, "buffer before")] == ""
+    assert figures[(by_problem, p3.reference, "weighted displacement quotient")] == ""
+    # The buffers over every problem that has one.
+    assert figures[("crime", "problems with a displacement buffer", "count")] == "1"
+    assert figures[("crime", "displacement buffers", "before")] == "30"
+    assert figures[("crime", "displacement buffers", "after")] == "24"
+
+
+def test_a_negative_displacement_quotient_stays_a_number_in_the_csv(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    p2, _ = _evaluated(world, data)
+    # Six more burglaries in the buffer after: (30/58 - 30/60) / (19/58 - 69/60) = -0.02.
+    crimes_at(6, d(2026, 3, 1), latitude=LAT + 300 / 111_320, longitude=LON, lsoa="E01000005", tag="more")
+    sign_in(client, world.users["supervisor"])
+    figures = _csv(client.get("/reports/impact/csv/", report_params(data.eastgate)))
+    assert figures[("crime by problem", p2.reference, "buffer after")] == "30"
+    # Written as a number, not as text with a quote before it (core.csv_export guards text only).
+    assert figures[("crime by problem", p2.reference, "weighted displacement quotient")] == "-0.02"
+
+
+EXAMPLE_ROW = "{ref}: {title} 69 19 30 24 60 58 3.51 0.10"
+LSOA_ONLY_ROW = (
+    "{ref}: {title} 4 2 No buffer set No comparison area Not measurable Needs a buffer and a comparison area"
+)
+
+
+def test_report_page_and_pdf_show_each_evaluated_problems_buffer_and_displacement_quotient(
+    client: Client, world: Any
+) -> None:
+    data = impact_world(world)
+    p2, p3 = _evaluated(world, data)
+    sign_in(client, world.users["supervisor"])
+    page = client.get("/reports/impact/", report_params(data.eastgate)).content.decode()
+    pdf = client.get("/reports/impact/pdf/", report_params(data.eastgate))
+    assert pdf["Content-Type"] == "application/pdf"
+    pdf_text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
+    for text in (_words(page), pdf_text):
+        assert EXAMPLE_ROW.format(ref=p2.reference, title=p2.title) in text
+        assert LSOA_ONLY_ROW.format(ref=p3.reference, title=p3.title) in text
+        assert "Displacement buffers (1 problem with one) 30 24 -20.0%" in text
+    assert f'href="/problems/{p2.pk}/"' in page
+
+
+def _evaluated_area(world: Any, count: int) -> Any:
+    area = NeighbourhoodFactory(name=f"Evaluated area of {count}", organisation=world.force)
+    for index in range(count):
+        problem = report_problem(world, opened=d(2026, 2, 1 + index), neighbourhood=area.name)
+        _at_the_example_location(problem)
+        design_for(
+            problem,
+            actor=world.users["analyst"],
+            response_start=d(2026, 3, 1),
+            months_before=1,
+            months_after=1,
+            buffer_m=200,
+            comparison_lsoa_codes=EXAMPLE_COMPARISON_LSOA,
+        )
+    return area
+
+
+def test_report_query_count_with_evaluated_problems_does_not_grow_with_their_number(
+    client: Client, world: Any, django_assert_num_queries: Any
+) -> None:
+    published_example_crimes(before=d(2026, 2, 1), after=d(2026, 3, 1))
+    one, five = _evaluated_area(world, 1), _evaluated_area(world, 5)
+    sign_in(client, world.users["supervisor"])
+    client.get("/reports/impact/")  # warm the session
+    # The 20 queries of test_report_query_count_does_not_grow_with_the_number_of_problems, and
+    # 21 the grouped crime count (it runs once some evaluation designs exist). Each problem's
+    # reference and title for its line come with the designs (13), not a query each.
+    with django_assert_num_queries(21):
+        response = client.get("/reports/impact/", report_params(one, d(2026, 1, 1), d(2026, 6, 30)))
+    assert [line.wdq_rounded for line in response.context["report"].sources["crime"].lines] == [Decimal("0.10")]
+    with django_assert_num_queries(21):
+        response = client.get("/reports/impact/", report_params(five, d(2026, 1, 1), d(2026, 6, 30)))
+    lines = response.context["report"].sources["crime"].lines
+    assert [(line.buffer_before, line.buffer_after) for line in lines] == [(30, 24)] * 5
