@@ -8,7 +8,7 @@ comparison area, and 30 -> 24 in the displacement buffer (burglaries; three mont
 a response that began in January 2026):
 - RES = (69 x 58) / (19 x 60) = 4002 / 1140 = 3.51; relative change 1/3.5105 - 1 = -72%.
 - WDQ = (24/58 - 30/60) / (19/58 - 69/60) = -0.0862 / -0.8224 = 0.10 (diffusion of benefits).
-- Target change -50 (-72%), buffer -6 (-20%), comparison -2 (-3%).
+- Target change -50 (-72.5%), buffer -6 (-20.0%), comparison -2 (-3.3%).
 - Cost-benefit: expected after = 69 x 58/60 = 66.70; prevented 66.70 - 19 = 47.70; at £1,000 a
   burglary £47,700.00. Costs 10 h x £30 + 5 h x £20 + £100 = £500.00; net £47,200.00;
   £95.40 for each £1.
@@ -79,10 +79,14 @@ def _published_example(world: Any) -> Problem:
         result="19 burglaries in the three months after",
         met=True,
     )
+    # One month either side: the example's crimes are all in December and January, so the periods
+    # hold no month without crime data (which would withhold the effect size).
     design_for(
         problem,
         actor=world.users["analyst"],
         response_start=JAN,
+        months_before=1,
+        months_after=1,
         crime_types=["Burglary"],
         buffer_m=200,
         comparison_lsoa_codes=COMPARISON_LSOA,
@@ -110,19 +114,24 @@ def _text(markup: str) -> str:
 
 
 def _pdf_text(content: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+    """The PDF's text on one line, without the "Page n of m" footers (a page break may fall inside a
+    figure's line)."""
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+    return re.sub(r" ?Page \d+ of \d+ ?", " ", text)
 
 
 # Each figure as the entry words it, the same on the page and in the PDF.
+MINUS = "\u2212"
 WORKED_EXAMPLE_FIGURES = (
     "Cut burglary on the estate",
     "69 burglaries in the three months before",  # the objective's baseline
     "Fewer than 35 in three months",  # its target
     "Met: 19 burglaries in the three months after",  # its result
-    "Target area within 200 metres of the problem's location 69 19 -50 (-72%)",
-    "Displacement buffer from 200 to 400 metres 30 24 -6 (-20%)",
-    f"Comparison area LSOA {COMPARISON_LSOA} 60 58 -2 (-3%)",
-    "Relative effect size 3.51 (crime in the target area changed by -72% against the comparison area)",
+    # Figures as core.numbers writes them everywhere (a real minus sign, percentages to one place).
+    f"Target area within 200 metres of the problem's location 69 19 {MINUS}50 ({MINUS}72.5%)",
+    f"Displacement buffer from 200 to 400 metres 30 24 {MINUS}6 ({MINUS}20.0%)",
+    f"Comparison area LSOA {COMPARISON_LSOA} 60 58 {MINUS}2 ({MINUS}3.3%)",
+    "Relative effect size 3.51, 95% confidence interval 1.88 to 6.55 (crime in the target area changed by",
     "Weighted displacement quotient 0.10",
     "Level 3: before and after in target and comparison areas",
     "Burglary fell by more than two thirds against the comparison area.",
@@ -205,7 +214,14 @@ def test_missing_figures_are_said_in_plain_words_on_the_page_and_in_the_pdf(clie
 
 def test_a_design_without_comparison_or_buffer_says_which_figures_cannot_be_given(client: Client, world: Any) -> None:
     problem = problem_at(Stage.CLOSED, force=world.force, owner=world.users["officer"], lsoa_code="E01000005")
-    design_for(problem, actor=world.users["analyst"], response_start=JAN, crime_types=["Burglary"])
+    design_for(
+        problem,
+        actor=world.users["analyst"],
+        response_start=JAN,
+        months_before=1,
+        months_after=1,
+        crime_types=["Burglary"],
+    )
     crimes_at(5, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
     crimes_at(3, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
     evidence = award_evidence_for(award_problem_queryset().get(pk=problem.pk))
@@ -214,7 +230,7 @@ def test_a_design_without_comparison_or_buffer_says_which_figures_cannot_be_give
 
     sign_in(client, world.users["officer"])
     page = _text(client.get(f"/problems/{problem.pk}/award-entry/").content.decode())
-    assert "Target area LSOA E01000005 5 3 -2 (-40%)" in page
+    assert f"Target area LSOA E01000005 5 3 {MINUS}2 ({MINUS}40.0%)" in page
     assert f"Displacement buffer {NO_BUFFER}" in page
     assert f"Comparison area {NO_COMPARISON}" in page
     assert f"Relative effect size {EFFECT_NO_COMPARISON}" in page
@@ -224,7 +240,14 @@ def test_a_design_without_comparison_or_buffer_says_which_figures_cannot_be_give
 
 def test_a_comparison_without_a_buffer_has_an_effect_size_but_no_quotient(world: Any) -> None:
     problem = problem_at(Stage.CLOSED, force=world.force, owner=world.users["officer"], lsoa_code="E01000005")
-    design_for(problem, actor=world.users["analyst"], response_start=JAN, comparison_lsoa_codes=COMPARISON_LSOA)
+    design_for(
+        problem,
+        actor=world.users["analyst"],
+        response_start=JAN,
+        months_before=1,
+        months_after=1,
+        comparison_lsoa_codes=COMPARISON_LSOA,
+    )
     crimes_at(10, DEC, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
     crimes_at(5, JAN, latitude=LAT, longitude=LON, lsoa="E01000005", tag="target")
     crimes_at(10, DEC, latitude=53.0, longitude=-2.0, lsoa=COMPARISON_LSOA, tag="comparison")
@@ -243,16 +266,17 @@ def test_evidence_query_count_is_fixed_in_the_number_of_objectives(
     client.get(f"/problems/{problem.pk}/award-entry/")
     # session, user, OTP device, problem (with category, organisation, owner, draft, design and
     # EMMIE), objectives, hypotheses, actions (with organisations), the grouped crime count, the
-    # unit costs.
-    with django_assert_num_queries(9):
+    # months of crime data held in the periods, the unit costs.
+    with django_assert_num_queries(10):
         first = client.get(f"/problems/{problem.pk}/award-entry/")
     assert len(first.context["evidence"].objectives) == 1
     for _ in range(4):
         ObjectiveFactory(problem=problem)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         fifth = client.get(f"/problems/{problem.pk}/award-entry/")
     assert len(fifth.context["evidence"].objectives) == 5
-    # The selector alone, given the problem from its queryset: the crime count and the unit costs.
+    # The selector alone, given the problem from its queryset: the crime count, the months held and
+    # the unit costs.
     loaded = award_problem_queryset().get(pk=problem.pk)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         award_evidence_for(loaded)
