@@ -24,9 +24,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
     seq, prev_hash, last_id = 0, GENESIS_HASH, 0
     while True:
-        rows = list(
-            event_model.objects.filter(id__gt=last_id).order_by("id").values("id", *CONTENT_FIELDS)[:BATCH]
-        )
+        rows = list(event_model.objects.filter(id__gt=last_id).order_by("id").values("id", *CONTENT_FIELDS)[:BATCH])
         if not rows:
             break
         events = []
@@ -34,9 +32,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
             seq += 1
             digest = content_hash(**{name: row[name] for name in CONTENT_FIELDS})
             chained = link_hash(seq=seq, prev_hash=prev_hash, content_hash=digest)
-            events.append(
-                event_model(id=row["id"], seq=seq, prev_hash=prev_hash, content_hash=digest, hash=chained)
-            )
+            events.append(event_model(id=row["id"], seq=seq, prev_hash=prev_hash, content_hash=digest, hash=chained))
             prev_hash = chained
         event_model.objects.bulk_update(events, ["seq", "prev_hash", "content_hash", "hash"])
         last_id = rows[-1]["id"]

@@ -39,15 +39,15 @@ from tests.processes import run_python
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
 
 
-def _verify() -> str:
+def _verify(*args: str) -> str:
     out = StringIO()
-    call_command("verify_audit", stdout=out)
+    call_command("verify_audit", *args, stdout=out)
     return out.getvalue()
 
 
-def _verify_fails() -> str:
+def _verify_fails(*args: str) -> str:
     with pytest.raises(CommandError) as raised:
-        call_command("verify_audit")
+        call_command("verify_audit", *args)
     return str(raised.value)
 
 
@@ -136,8 +136,18 @@ def test_a_fresh_chain_verifies_and_names_its_head() -> None:
     events = _events(4)
     total = AuditEvent.objects.count()  # the factory's user's own events too
     assert total >= 4
-    out = _verify()
-    assert f"Verified {total} audit event(s): the chain is intact. Head: position {total}, hash {events[-1].hash}." in out
+    out = _verify("--chunk-size", "2")
+    assert (
+        f"Verified {total} audit event(s): the chain is intact. Head: position {total}, hash {events[-1].hash}" in out
+    )
+    assert f"--head {total}:{events[-1].hash}" in out
+
+
+@pytest.mark.django_db
+def test_bad_options_are_refused_with_a_message() -> None:
+    assert "at least 1" in _verify_fails("--chunk-size", "0")
+    assert "POSITION:HASH" in _verify_fails("--head", "forty-one")
+    assert "POSITION:HASH" in _verify_fails("--head", "0:" + "a" * 64)
 
 
 @pytest.mark.django_db
@@ -172,7 +182,9 @@ def test_an_event_changed_by_a_superuser_with_the_triggers_off_is_the_first_mism
 
     message = _verify_fails()
     assert f"{events[2].seq - 1} event(s) matched; the first that does not is event {events[2].pk}" in message
-    assert f"(chain position {events[2].seq}, core.test.recorded, recorded {events[2].created_at.isoformat()})" in message
+    assert (
+        f"(chain position {events[2].seq}, core.test.recorded, recorded {events[2].created_at.isoformat()})" in message
+    )
     assert CONTENT_CHANGED in message
     report = audit_chain_verify()
     assert report.mismatch is not None
@@ -232,13 +244,30 @@ def test_a_deleted_event_renumbered_over_shows_as_a_broken_link() -> None:
 
 @postgresql_only
 @pytest.mark.django_db
+def test_removing_the_newest_events_is_found_against_the_head_noted_earlier() -> None:
+    events = _events(3)
+    noted = f"{events[-1].seq}:{events[-1].hash.upper()}"
+    assert "the chain is intact" in _verify("--head", noted)
+    with _triggers_off() as cursor:
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [events[-1].pk])
+
+    assert "the chain is intact" in _verify()  # the chain alone cannot tell
+    message = _verify_fails("--head", noted)
+    assert f"no longer passes through the head noted earlier (position {events[-1].seq}" in message
+
+
+@postgresql_only
+@pytest.mark.django_db
 def test_deleting_the_first_events_is_found() -> None:
     events = _events(3)
     with _triggers_off() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE seq <= %s", [events[0].seq])
 
     message = _verify_fails()
-    assert f"0 event(s) matched; the first that does not is event {events[1].pk} (chain position {events[1].seq}," in message
+    assert (
+        f"0 event(s) matched; the first that does not is event {events[1].pk} (chain position {events[1].seq},"
+        in message
+    )
     assert "the events before it were deleted" in message
 
 
