@@ -1,4 +1,6 @@
-"""The one way to record an audit event. Services call `audit_record` inside their transaction."""
+"""The one way to record an audit event. Services call `audit_record` inside their transaction,
+as late in it as they can: on PostgreSQL the event takes the audit chain's lock, held until the
+transaction ends (core.audit_chain)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
+from core.audit_chain import CONTENT_FIELDS, GENESIS_HASH, content_hash, link_hash
 from core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -37,7 +41,7 @@ def _event(*, actor: User | None, verb: str, target: models.Model | None, detail
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-    return AuditEvent(
+    event = AuditEvent(
         actor=actor,
         actor_organisation_id=getattr(actor, "organisation_id", None),
         verb=verb,
@@ -45,7 +49,29 @@ def _event(*, actor: User | None, verb: str, target: models.Model | None, detail
         target_id=target_id,
         detail=_jsonable(detail or {}),
         ip=current_ip.get(),
+        created_at=timezone.now(),
     )
+    event.content_hash = content_hash(**{name: getattr(event, name) for name in CONTENT_FIELDS})
+    return event
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Insert `events` at the end of the chain, in one INSERT."""
+    if connection.vendor == "postgresql":
+        # The trigger takes the chain's lock and sets seq, prev_hash and hash; RETURNING brings
+        # them back (their database defaults make them returned fields).
+        return AuditEvent.objects.bulk_create(events)
+    # SQLite: transactions are IMMEDIATE (config.settings.base), so this one holds the database's
+    # write lock from its start: no other writer can extend the chain between the read and the
+    # INSERT. The newest event is one index probe on seq.
+    with transaction.atomic():
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = last or (0, GENESIS_HASH)
+        for event in events:
+            seq += 1
+            event.seq, event.prev_hash = seq, prev_hash
+            event.hash = prev_hash = link_hash(seq=seq, prev_hash=prev_hash, content_hash=event.content_hash)
+        return AuditEvent.objects.bulk_create(events)
 
 
 def audit_record(
@@ -56,9 +82,7 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `verb` to `target`; `detail` holds before/after or other facts."""
-    event = _event(actor=actor, verb=verb, target=target, detail=detail)
-    event.save(force_insert=True)
-    return event
+    return _append([_event(actor=actor, verb=verb, target=target, detail=detail)])[0]
 
 
 def audit_record_each(
@@ -66,9 +90,10 @@ def audit_record_each(
 ) -> list[AuditEvent]:
     """Record that `actor` did `verb` to each of `targets` (the same `detail` for each), in one
     INSERT whatever their number: a list page that shows many records logs each of them in one
-    query. Nothing is written when there are no targets."""
+    query. Each event is a link of the chain, in the order of `targets`. Nothing is written when
+    there are no targets."""
     events = [_event(actor=actor, verb=verb, target=target, detail=detail) for target in targets]
-    return AuditEvent.objects.bulk_create(events) if events else []
+    return _append(events) if events else []
 
 
 def recipient_of(user: User) -> dict[str, Any]:

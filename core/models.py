@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEvent(models.Model):
@@ -11,6 +12,11 @@ class AuditEvent(models.Model):
 
     Append-only: on PostgreSQL a trigger (migration 0002) makes UPDATE and DELETE raise. Actors are
     protected from deletion for the same reason: deactivate a user instead of deleting them.
+
+    Tamper-evident: `seq`, `prev_hash`, `content_hash` and `hash` chain every event to the one
+    before it (core.audit_chain, which documents the recipe; `manage.py verify_audit` checks it).
+    On PostgreSQL a trigger sets `seq`, `prev_hash` and `hash` at INSERT (migration 0008); their
+    database defaults make Django read them back in the INSERT's RETURNING clause.
     """
 
     actor = models.ForeignKey(
@@ -25,7 +31,14 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the event is built, not at save, because content_hash covers it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # The position in the hash chain: 1, 2, 3, ... in commit order (ids are handed out before the
+    # chain's lock is taken, so id order can differ). Unique: two events can never extend the same one.
+    seq = models.BigIntegerField(unique=True, db_default=0, editable=False)
+    prev_hash = models.CharField(max_length=64, db_default="", editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, db_default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
