@@ -3,8 +3,10 @@
 Both see "Shared problems" (what the police share with their organisation, latest first) and
 "Your actions" (open actions assigned to their organisation or to them). The lead also signs
 information-sharing agreements and manages the organisation's contacts (DESIGN.md section 1), so
-their page adds "Agreements" (drafts awaiting the organisation's signature, agreements due for
-review) and "Contacts" (current contacts, single points of contact first). Everything comes
+their page adds "Joint decisions to confirm" (entries of a decision log that name their
+organisation and that it has not confirmed yet), "Agreements" (drafts awaiting the organisation's
+signature, agreements due for review) and "Contacts" (current contacts, single points of contact
+first). Everything comes
 through the access selectors: a partner sees only what their organisation may see."""
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from partnerships.selectors.partner_home import (
     agreement_list_review_due_for,
     contact_list_current_for,
 )
+from problems.models import Problem
+from problems.selectors.decisions import decision_list_awaiting_confirmation_by
 from problems.selectors.partner_home import partner_action_list_open, shared_problem_list_recent
 from problems.services.contributions import problem_list_consulted
 
@@ -30,18 +34,21 @@ SHARED_PANEL_SIZE = 10
 ACTIONS_PANEL_SIZE = 10
 AGREEMENTS_PANEL_SIZE = 10
 CONTACTS_PANEL_SIZE = 10
+CONFIRMATIONS_PANEL_SIZE = 10
 # "Due for review" looks as far ahead as the first review reminder email (30 days), so the panel
 # lists every agreement a lead has already been emailed about.
 AGREEMENT_REVIEW_WITHIN_DAYS = REVIEW_NOTICE_DAYS[0]
 
 
-def _shared_and_actions(user: User) -> dict[str, Any]:
+def _shared_and_actions(user: User, also_named: list[Problem] | None = None) -> dict[str, Any]:
     """Three queries: the shared problems, the open actions with their problems, and the
-    consultation of the problems both panels name (one INSERT, DPA 2018 s.62)."""
+    consultation of the problems both panels name, and `also_named` (the other panels' problems),
+    in one INSERT (DPA 2018 s.62)."""
     today = timezone.localdate()
     shared, more_shared = first_rows(shared_problem_list_recent(user=user), SHARED_PANEL_SIZE)
     actions, more_actions = first_rows(partner_action_list_open(user=user, today=today), ACTIONS_PANEL_SIZE)
-    problem_list_consulted(actor=user, problems=[*shared, *(action.problem for action in actions)], page="home")
+    named = [*shared, *(action.problem for action in actions), *(also_named or [])]
+    problem_list_consulted(actor=user, problems=named, page="home")
     return {
         "shared_problems": shared,
         "more_shared_problems": more_shared,
@@ -79,10 +86,14 @@ def partner_member_panels(user: User) -> dict[str, Any]:
 
 
 def partner_lead_panels(user: User) -> dict[str, Any]:
-    """The member's two panels, then "Agreements" and "Contacts": eight queries whatever the
-    number of rows (see the query-count test for the list)."""
+    """The member's two panels, then "Joint decisions to confirm", "Agreements" and "Contacts":
+    nine queries whatever the number of rows (see the query-count test for the list)."""
     today = timezone.localdate()
-    context = _shared_and_actions(user)
+    to_confirm, more_to_confirm = first_rows(
+        decision_list_awaiting_confirmation_by(user=user), CONFIRMATIONS_PANEL_SIZE
+    )
+    context = _shared_and_actions(user, also_named=[entry.problem for entry in to_confirm])
+    context["decisions_to_confirm"], context["more_decisions_to_confirm"] = to_confirm, more_to_confirm
     context["awaiting_signature"], context["more_awaiting_signature"] = _awaiting_signature(user)
     review_due = agreement_list_review_due_for(user=user, within_days=AGREEMENT_REVIEW_WITHIN_DAYS, today=today)
     context["review_due"], context["more_review_due"] = first_rows(review_due, AGREEMENTS_PANEL_SIZE)

@@ -127,12 +127,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # "Database roles").
 MIGRATION_DATABASE = env.db("MIGRATION_DATABASE_URL") if env.str("MIGRATION_DATABASE_URL", default="") else None
 # Tables the application may only read and add to: on PostgreSQL, triggers refuse UPDATE, DELETE
-# and TRUNCATE of them (core migrations 0002, 0005; problems 0002, 0007, 0008), and the application's
-# role is granted SELECT and INSERT only (core.db_roles.app_role_grant).
+# and TRUNCATE of them (core migrations 0002, 0005; problems 0002, 0007, 0008, 0009), and the
+# application's role is granted SELECT and INSERT only (core.db_roles.app_role_grant).
 APPEND_ONLY_TABLES = (
     "core_auditevent",
     "problems_decisionlogentry",
     "problems_decisionlogentry_partner_organisations",
+    "problems_decisionconfirmation",
 )
 # Tables the application's role owns: the crime import drops and rebuilds this one's indexes and
 # primary key around a large load (evaluation.services.crime_import_copy.loading), which only an

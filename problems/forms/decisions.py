@@ -84,3 +84,25 @@ class DecisionForm(forms.Form):
         partners = Organisation.objects.filter(active=True).exclude(pk=problem.owning_organisation_id)
         self.fields["partner_organisations"].queryset = partners.order_by("name")  # type: ignore[attr-defined]
         self.fields["corrects"].queryset = DecisionLogEntry.objects.filter(problem=problem)  # type: ignore[attr-defined]
+
+
+CONFIRM_NOTE_MAX_LENGTH = 2000
+CONFIRM_NOTE_TOO_LONG = f"Keep the note to {CONFIRM_NOTE_MAX_LENGTH} characters or fewer."
+
+
+class DecisionConfirmForm(forms.Form):
+    """A partner lead confirms a joint decision, with an optional note. Bound for one entry: its
+    field's id names the entry, so the error summary links to the note of the entry refused."""
+
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=CONFIRM_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": CONFIRM_NOTE_TOO_LONG},
+    )
+
+    def __init__(self, *args: Any, entry: DecisionLogEntry, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"decision-{entry.pk}-confirm-%s")
+        super().__init__(*args, **kwargs)
+        self.entry_pk = entry.pk

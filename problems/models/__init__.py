@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from problems.models.decisions import DecisionLogEntry
+from problems.models.decisions import DecisionConfirmation, DecisionLogEntry
 from problems.models.following import ProblemFollower
 from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
 from problems.models.problems import (
@@ -39,6 +39,7 @@ __all__ = [
     "OPEN_ACTION_STATUSES",
     "ActionStatus",
     "Controller",
+    "DecisionConfirmation",
     "DecisionLogEntry",
     "Handover",
     "HandoverKind",

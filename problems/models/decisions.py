@@ -32,3 +32,25 @@ class DecisionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Decision on {self.problem.reference} at {self.created_at:%d %b %Y %H:%M}"
+
+
+class DecisionConfirmation(models.Model):
+    """A partner organisation named on a joint decision confirms it (the Joint Decision Model):
+    its lead, by name and time, once per organisation. The entry itself is never changed (it is
+    append-only), so the confirmation is its own record, append-only too (on PostgreSQL a trigger
+    refuses UPDATE, DELETE and TRUNCATE: problems migration 0009)."""
+
+    entry = models.ForeignKey(DecisionLogEntry, on_delete=models.PROTECT, related_name="confirmations")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["confirmed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "organisation"], name="decision_confirmed_once_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"Confirmation of decision {self.entry_id} by organisation {self.organisation_id}"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import PARTNER_ROLES, POLICE_ROLES, Role
 from core.access import get_visible_or_404
 from partnerships.models.agreements import IN_FORCE_STATUSES
-from problems.models import Problem, ProblemTeamMember
+from problems.models import DecisionLogEntry, Problem, ProblemTeamMember
 from problems.models.sharing import ProblemGroupObjectPermission, ProblemShare, ShareAccess
 
 if TYPE_CHECKING:
@@ -176,6 +176,20 @@ def can_record_decision(user: User, problem: Problem) -> bool:
     return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
+def decision_confirm_refusal(user: User, entry: DecisionLogEntry) -> str | None:
+    """Why `user` may not confirm the joint decision `entry` (None: they may), the problem being
+    one they can see: only a lead of a partner organisation named on it confirms it, for their
+    organisation (DESIGN.md section 4). Reads the entry's partner organisations through
+    `.all()`, so a prefetched log asks nothing more of the database."""
+    if user.role == Role.PARTNER_MEMBER:
+        return CANNOT_CONFIRM_MEMBER
+    if user.role != Role.PARTNER_LEAD:
+        return CANNOT_CONFIRM_NOT_PARTNER_LEAD
+    if not entry.is_joint or all(o.pk != user.organisation_id for o in entry.partner_organisations.all()):
+        return CANNOT_CONFIRM_NOT_NAMED
+    return None
+
+
 def can_review_problem(user: User, problem: Problem) -> bool:
     """Record a review: police supervision of the force's own problem, so officers and supervisors
     of the owning force only (a partner with contribute access adds updates instead)."""
@@ -202,6 +216,14 @@ CANNOT_EDIT = "Only the lead officer, the problem team and supervisors can edit 
 CANNOT_LEAD = "Only the lead officer and supervisors of its force can do this to the problem."
 CANNOT_CONTRIBUTE = "Your organisation can read this problem but not add to it."
 CANNOT_DECIDE = "Only officers and supervisors of the owning force can add to this decision log."
+# Confirming a joint decision (decision_confirm_refusal).
+CANNOT_CONFIRM_MEMBER = (
+    "Only your organisation's lead can confirm a joint decision. Add your views to the problem as an update."
+)
+CANNOT_CONFIRM_NOT_PARTNER_LEAD = (
+    "A joint decision is confirmed by the lead of each partner organisation named on it, not by the force."
+)
+CANNOT_CONFIRM_NOT_NAMED = "Your organisation is not named on this joint decision, so it cannot confirm it."
 CANNOT_REVIEW = "Only officers and supervisors of the owning force can record a review."
 CANNOT_SIGN_OFF = "Only a supervisor of the owning force can sign off this problem."
 DENIED_MESSAGES = {

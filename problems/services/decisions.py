@@ -1,7 +1,11 @@
 """The decision log (National Decision Model): entries are only ever added. There is no edit or
 delete service on purpose: a decision log is the record of what was decided and why, and on
 PostgreSQL a trigger (problems migration 0002) refuses UPDATE and DELETE. A mistake is put right
-by a new entry that refers to the one it corrects."""
+by a new entry that refers to the one it corrects.
+
+The log is recorded by the police. A partner takes part in a joint decision through its lead, who
+confirms an entry that names their organisation: a confirmation of its own (who, when), append-only
+as the entry is; partner members give their views in updates."""
 
 from __future__ import annotations
 
@@ -9,11 +13,20 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import dateformat, timezone
 
 from core.audit import audit_record
-from problems.models import DecisionLogEntry, Problem
-from problems.selectors.access import CANNOT_DECIDE, can_record_decision
+from problems.models import DecisionConfirmation, DecisionLogEntry, Problem
+from problems.selectors.access import (
+    CANNOT_CONFIRM_MEMBER,
+    CANNOT_CONFIRM_NOT_NAMED,
+    CANNOT_CONFIRM_NOT_PARTNER_LEAD,
+    CANNOT_DECIDE,
+    can_record_decision,
+    decision_confirm_refusal,
+    problems_visible_to,
+)
 from problems.services.notifications import DECISION_RECORDED, problem_notify
 
 if TYPE_CHECKING:
@@ -43,6 +56,11 @@ DECISION_JOINT_NEEDS_PARTNERS = "Choose at least one partner organisation that m
 DECISION_PARTNERS_ONLY_IF_JOINT = "Partner organisations are named only on a joint decision: tick joint decision."
 DECISION_PARTNER_IS_OWNER = "Choose partner organisations other than the force that owns the problem."
 DECISION_CORRECTS_OTHER_PROBLEM = "A correction must refer to an entry in this problem's decision log."
+DECISION_CONFIRM_MEMBER = CANNOT_CONFIRM_MEMBER
+DECISION_CONFIRM_NOT_PARTNER_LEAD = CANNOT_CONFIRM_NOT_PARTNER_LEAD
+DECISION_CONFIRM_NOT_NAMED = CANNOT_CONFIRM_NOT_NAMED
+DECISION_CONFIRM_CANNOT_SEE = "You can no longer see this problem, so you cannot confirm its decisions."
+DECISION_CONFIRM_ALREADY = "{organisation} has already confirmed this joint decision: {name} on {when}."
 
 
 @transaction.atomic
@@ -106,3 +124,54 @@ def decision_record(
     )
     problem_notify(problem=problem, event=DECISION_RECORDED, actor=actor)
     return entry
+
+
+def _earlier_confirmation(entry: DecisionLogEntry, organisation_id: int) -> DecisionConfirmation | None:
+    return (
+        DecisionConfirmation.objects.filter(entry=entry, organisation_id=organisation_id)
+        .select_related("organisation", "confirmed_by")
+        .first()
+    )
+
+
+def decision_confirmation_already(confirmation: DecisionConfirmation) -> str:
+    """DECISION_CONFIRM_ALREADY for `confirmation`: which organisation, who and when."""
+    return DECISION_CONFIRM_ALREADY.format(
+        organisation=confirmation.organisation.name,
+        name=confirmation.confirmed_by.full_name,
+        when=dateformat.format(timezone.localtime(confirmation.confirmed_at), "j F Y, H:i"),
+    )
+
+
+@transaction.atomic
+def decision_confirm(*, actor: User, entry: DecisionLogEntry, note: str = "") -> DecisionConfirmation:
+    """The actor, a lead of a partner organisation named on the joint decision `entry`, confirms
+    it for their organisation: once per organisation, recorded with their name and the time. The
+    entry is not touched (it is append-only); the confirmation is a record of its own."""
+    if not problems_visible_to(actor).filter(pk=entry.problem_id).exists():
+        raise PermissionDenied(DECISION_CONFIRM_CANNOT_SEE)
+    refusal = decision_confirm_refusal(actor, entry)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    earlier = _earlier_confirmation(entry, actor.organisation_id)
+    if earlier is not None:
+        raise ValidationError(decision_confirmation_already(earlier))
+    try:
+        # A savepoint: a lead of the same organisation confirming at the same moment makes the
+        # unique constraint refuse the second, and the first one's record answers it.
+        with transaction.atomic():
+            confirmation = DecisionConfirmation.objects.create(
+                entry=entry, organisation_id=actor.organisation_id, confirmed_by=actor, note=(note or "").strip()
+            )
+    except IntegrityError:
+        winner = DecisionConfirmation.objects.select_related("organisation", "confirmed_by").get(
+            entry=entry, organisation_id=actor.organisation_id
+        )
+        raise ValidationError(decision_confirmation_already(winner)) from None
+    audit_record(
+        actor=actor,
+        verb="problems.decision.confirmed",
+        target=confirmation,
+        detail={"problem": entry.problem_id, "entry": entry.pk, "organisation": actor.organisation_id},
+    )
+    return confirmation

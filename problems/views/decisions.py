@@ -1,6 +1,7 @@
-"""Views: the decision log (National Decision Model) and the printable summary of a problem. Thin:
-fetch with the access helper, bind a form, call one service, redirect or render. There is no view
-to edit or delete a decision: entries are only ever added (a correction is a new entry)."""
+"""Views: the decision log (National Decision Model), a partner lead's confirmation of a joint
+decision, and the printable summary of a problem. Thin: fetch with the access helper, bind a form,
+call one service, redirect or render. There is no view to edit or delete a decision: entries are
+only ever added (a correction is a new entry), and so are confirmations."""
 
 from __future__ import annotations
 
@@ -9,19 +10,24 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from core.forms import form_add_service_errors
-from problems.forms.decisions import DecisionForm
+from problems.forms.decisions import DecisionConfirmForm, DecisionForm
 from problems.selectors.access import problem_get_for_user
 from problems.selectors.decisions import (
     decision_get_for_problem,
+    decision_get_for_user,
     decision_list_for_problem,
+    decision_log_rows,
     problem_summary_queryset,
 )
 from problems.services.contributions import problem_consulted
-from problems.services.decisions import decision_record
+from problems.services.decisions import decision_confirm, decision_record
+from problems.views.page import problem_page_refused
+
+CONFIRMED = "You confirmed the joint decision for {organisation}."
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,16 +53,35 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "problems/decision_form.html", context)
 
 
+@require_POST
+def decision_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    entry = decision_get_for_user(user=user, pk=pk, action="confirm")
+    form = DecisionConfirmForm(request.POST, entry=entry)
+    if form.is_valid():
+        try:
+            decision_confirm(actor=user, entry=entry, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, CONFIRMED.format(organisation=user.organisation.name))
+            return redirect(reverse("problem-detail", kwargs={"pk": entry.problem_id}) + f"#decision-{entry.pk}")
+    # Refused (confirmed already, or a note too long): the problem page, its error summary saying
+    # why and the entry's form keeping the note typed.
+    return problem_page_refused(request, entry.problem_id, form)
+
+
 @require_GET
 def problem_summary(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     problem = problem_get_for_user(user=user, pk=pk, queryset=problem_summary_queryset())
     problem_consulted(actor=user, problem=problem, how="print")
-    context = {"problem": problem, "decisions": decision_list_for_problem(problem=problem)}
+    context = {"problem": problem, "rows": decision_log_rows(entries=decision_list_for_problem(problem=problem))}
     return render(request, "problems/problem_summary.html", context)
 
 
 urlpatterns: list[URLPattern] = [
     path("problems/<int:pk>/decisions/new/", decision_new, name="decision-create"),
+    path("decisions/<int:pk>/confirm/", decision_confirm_view, name="decision-confirm"),
     path("problems/<int:pk>/summary/", problem_summary, name="problem-summary"),
 ]

@@ -84,6 +84,14 @@ def _problem_for_page(request: HttpRequest, pk: int) -> Problem:
     return problem_get_for_user(user=_user(request), pk=pk, queryset=selectors.problem_detail_queryset())
 
 
+def problem_page_refused(request: HttpRequest, pk: int, form: forms.Form) -> HttpResponse:
+    """The problem page again after an action on it was refused, its error summary listing why
+    (`form` carries the errors and what was typed)."""
+    return render(
+        request, "problems/problem_detail.html", _detail_context(request, _problem_for_page(request, pk), form)
+    )
+
+
 @require_http_methods(["GET"])
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_for_page(request, pk)
@@ -106,9 +114,7 @@ def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{problem.reference} moved to {problem.get_stage_display().lower()}.")
             return redirect("problem-detail", pk=problem.pk)
     # Refused: the problem page again, its error summary listing everything missing.
-    return render(
-        request, "problems/problem_detail.html", _detail_context(request, _problem_for_page(request, pk), form)
-    )
+    return problem_page_refused(request, pk, form)
 
 
 @require_POST
@@ -120,9 +126,7 @@ def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         form = EmptyForm(data={})
         form.is_valid()
         form_add_service_errors(form, error)
-        return render(
-            request, "problems/problem_detail.html", _detail_context(request, _problem_for_page(request, pk), form)
-        )
+        return problem_page_refused(request, pk, form)
     messages.success(request, "You signed off the assessment. The problem can now be closed.")
     return redirect("problem-detail", pk=problem.pk)
 

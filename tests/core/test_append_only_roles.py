@@ -20,16 +20,22 @@ from django.db import DatabaseError, connection, transaction
 from core.audit import audit_record
 from core.db_roles import ALLOW_TRUNCATE_SQL, ROLE_IS_SUPERUSER, ROLE_NAME_INVALID, app_role_grant
 from core.models import AuditEvent
-from problems.models import DecisionLogEntry
+from problems.models import DecisionConfirmation, DecisionLogEntry
+from problems.services.decisions import decision_confirm
 from tests.conftest import World
 from tests.problems.factories import ProblemFactory
 from tests.problems.factories_decisions import decision
+from tests.problems.factories_sharing import share
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers and roles are PostgreSQL's"),
 ]
 
-APPEND_ONLY = {"core_auditevent": AuditEvent, "problems_decisionlogentry": DecisionLogEntry}
+APPEND_ONLY = {
+    "core_auditevent": AuditEvent,
+    "problems_decisionlogentry": DecisionLogEntry,
+    "problems_decisionconfirmation": DecisionConfirmation,
+}
 
 
 def _refused(sql: str, match: str) -> None:
@@ -39,10 +45,14 @@ def _refused(sql: str, match: str) -> None:
 
 def _rows(world: World) -> None:
     """One row in each append-only table."""
-    problem = ProblemFactory(force=world.force, owner=world.users["officer"])
-    decision(problem=problem, author=world.users["officer"])
+    problem = share(world).problem
+    entry = decision(
+        problem=problem, author=world.users["officer"], is_joint=True, partner_organisations=[world.partner]
+    )
+    decision_confirm(actor=world.users["partner_lead"], entry=entry)
     assert AuditEvent.objects.exists()
     assert DecisionLogEntry.objects.exists()
+    assert DecisionConfirmation.objects.exists()
     # The test's transaction holds the rows' deferred foreign-key checks, and PostgreSQL will not
     # TRUNCATE a table with pending trigger events: run them now, so that only our trigger decides.
     with connection.cursor() as cursor:
@@ -120,7 +130,7 @@ def as_app_role(world: World) -> Iterator[str]:
         cursor.execute("RESET ROLE")
 
 
-def _assert_append_only_for_this_role(table: str) -> None:
+def _assert_append_only_for_this_role(table: str, column: str = "created_at") -> None:
     for sql, match in (
         (f"TRUNCATE {table}", "permission denied"),
         (f"TRUNCATE {table} CASCADE", "permission denied"),
@@ -128,7 +138,7 @@ def _assert_append_only_for_this_role(table: str) -> None:
         (f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only", "must be owner"),
         (f"DROP TRIGGER {table}_refuse_truncate ON {table}", "must be owner"),
         ("SET session_replication_role = replica", "permission denied"),
-        (f"UPDATE {table} SET created_at = now()", "permission denied"),  # noqa: S608  (our own table names)
+        (f"UPDATE {table} SET {column} = now()", "permission denied"),  # noqa: S608  (our own table names)
         (f"DELETE FROM {table}", "permission denied"),  # noqa: S608
     ):
         _refused(sql, match)
@@ -156,6 +166,19 @@ def test_the_app_role_cannot_empty_or_rewrite_the_decision_log_but_reads_and_add
         problem=problem, author=world.users["officer"], is_joint=True, partner_organisations=[world.partner]
     )
     assert DecisionLogEntry.objects.get(pk=entry.pk).partner_organisations.get() == world.partner
+
+
+@pytest.mark.django_db
+def test_the_app_role_cannot_rewrite_a_joint_decisions_confirmations_but_reads_and_adds(
+    world: World, as_app_role: str
+) -> None:
+    _assert_append_only_for_this_role("problems_decisionconfirmation", column="confirmed_at")
+    problem = share(world).problem
+    entry = decision(
+        problem=problem, author=world.users["officer"], is_joint=True, partner_organisations=[world.partner]
+    )
+    confirmation = decision_confirm(actor=world.users["partner_lead"], entry=entry)
+    assert DecisionConfirmation.objects.get(pk=confirmation.pk).confirmed_by == world.users["partner_lead"]
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from tests.conftest import World, sign_in
 from tests.partnerships.factories_agreements import complete_agreement
 from tests.partnerships.factories_contacts import ContactFactory, SpocFactory, days_ago
 from tests.problems.factories import ProblemFactory
+from tests.problems.factories_decisions import decision
 from tests.problems.factories_sara import ResponseActionFactory
 from tests.problems.factories_sharing import canary, share
 
@@ -335,18 +336,26 @@ def test_lead_home_keeps_the_same_query_count_with_1_and_with_5_of_everything(
         while ProblemShare.objects.count() < rows:
             shared = share(world, agreement=agreement)
             ResponseActionFactory(problem=shared.problem, responsible_organisation=world.partner)
+            decision(
+                problem=shared.problem,
+                author=world.users["officer"],
+                is_joint=True,
+                partner_organisations=[world.partner],
+            )
             complete_agreement(parties=parties, signed=False)
             complete_agreement(parties=parties, status=AgreementStatus.ACTIVE, review_date=_days(10))
             SpocFactory(organisation=world.partner)
         client.get(reverse("home"))  # the session's last-seen time is written once
-        # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the shared
-        # problems, 5 the open actions with their problems, 6 the consultation of the problems
-        # both panels name (one INSERT), 7 the drafts awaiting signature, 8 their parties with
-        # organisations, 9 their data categories, 10 the agreements due for review, 11 the
+        # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the joint
+        # decisions awaiting the organisation's confirmation with their problems, 5 the shared
+        # problems, 6 the open actions with their problems, 7 the consultation of the problems
+        # the panels name (one INSERT), 8 the drafts awaiting signature, 9 their parties with
+        # organisations, 10 their data categories, 11 the agreements due for review, 12 the
         # current contacts.
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = client.get(reverse("home"))
         context = response.context
+        assert len(context["decisions_to_confirm"]) == rows
         assert len(context["shared_problems"]) == rows
         assert len(context["partner_actions"]) == rows
         assert len(context["awaiting_signature"]) == rows

@@ -24,6 +24,7 @@ from problems.services.decisions import (
     DECISION_PARTNER_IS_OWNER,
     DECISION_PARTNERS_ONLY_IF_JOINT,
     REQUIRED_FIELDS,
+    decision_confirm,
 )
 from tests.conftest import World, sign_in
 from tests.partnerships.factories import OrganisationFactory
@@ -184,14 +185,20 @@ def test_the_partners_named_on_a_joint_decision_cannot_be_removed_in_the_databas
 def test_there_is_no_url_to_edit_or_delete_a_decision() -> None:
     from problems.views.decisions import urlpatterns
 
-    assert [pattern.name for pattern in urlpatterns if "decision" in str(pattern.name)] == ["decision-create"]
+    # Adding an entry, and a partner lead's confirmation of one (a record of its own).
+    assert [pattern.name for pattern in urlpatterns if "decision" in str(pattern.name)] == [
+        "decision-create",
+        "decision-confirm",
+    ]
 
 
 # --- The selector --------------------------------------------------------------------------------
 
 
 def _log_with(world: World, count: int) -> Any:
-    problem = _problem(world)
+    """`count` joint decisions, each confirmed by the council's lead (the problem is shared with
+    the council) and awaiting another partner, and a correction of each."""
+    problem = share(world).problem
     for _ in range(count):
         entry = decision(
             problem=problem,
@@ -199,6 +206,7 @@ def _log_with(world: World, count: int) -> Any:
             is_joint=True,
             partner_organisations=[world.partner, OrganisationFactory()],
         )
+        decision_confirm(actor=world.users["partner_lead"], entry=entry)
         decision(problem=problem, author=world.users["supervisor"], corrects=entry)
     return problem
 
@@ -207,14 +215,15 @@ def test_the_log_selector_uses_the_same_queries_for_one_and_five_entries(
     world: World, django_assert_num_queries: Any
 ) -> None:
     # 1 entries with authors and corrected entries (JOINs), 2 their partner organisations, 3 the
-    # corrections of each.
+    # corrections of each, 4 the partners' confirmations with who confirmed.
     for count in (1, 5):
         problem = _log_with(world, count)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             entries = list(decision_list_for_problem(problem=problem))
             for entry in entries:
                 _ = (entry.author.full_name, list(entry.partner_organisations.all()), list(entry.corrections.all()))
                 _ = entry.corrects.created_at if entry.corrects_id else None
+                _ = [confirmation.confirmed_by.full_name for confirmation in entry.confirmations.all()]
         assert len(entries) == count * 2
 
 
@@ -280,13 +289,17 @@ def test_the_panel_says_when_nothing_is_recorded(world: World) -> None:
 
 
 def test_the_panel_uses_the_same_queries_for_one_and_five_entries(world: World, django_assert_num_queries: Any) -> None:
-    # 1 entries with authors and corrected entries, 2 partner organisations, 3 corrections.
+    # 1 entries with authors and corrected entries, 2 partner organisations, 3 corrections, 4 the
+    # partners' confirmations with who confirmed. Whether the user may confirm an entry is worked
+    # out from these (the partner lead's page asks nothing more).
     for count in (1, 5):
         problem = _log_with(world, count)
-        user = world.users["officer"]
-        with django_assert_num_queries(3):
-            html = _render_panel(problem, user)
-        assert html.count('class="card mb-3 decision-entry"') == count * 2
+        for persona in ("officer", "partner_lead"):
+            with django_assert_num_queries(4):
+                html = _render_panel(problem, world.users[persona])
+            assert html.count('class="card mb-3 decision-entry"') == count * 2
+            assert html.count(": Confirmed by ") == count
+            assert html.count("Awaiting confirmation by ") == count
 
 
 # --- The form page -------------------------------------------------------------------------------

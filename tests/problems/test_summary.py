@@ -163,13 +163,14 @@ def test_the_summary_query_count_is_the_same_for_one_and_five_rows(
     # (access filter and JOINs), 5 controllers, 6 hypotheses, 7 objectives, 8 actions with their
     # organisations and people, 9 reviews with reviewers, 10 stage moves with who moved, 11 decision
     # entries with authors and corrected entries, 12 their partner organisations, 13 corrections,
-    # 14 the consultation (an audit INSERT), 15 the evaluation panel's design and EMMIE
-    # (problems.panels; one query, none set here).
+    # 14 the partners' confirmations of joint decisions with who confirmed, 15 the consultation (an
+    # audit INSERT), 16 the evaluation panel's design and EMMIE (problems.panels; one query, none
+    # set here).
     client = _client(world, "officer")
     small, big = _worked_problem(world, 1), _worked_problem(world, 5)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(reverse("problem-summary", kwargs={"pk": small.pk}))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(reverse("problem-summary", kwargs={"pk": big.pk}))
     assert response.text.count("Outreach sessions, action") == 5
 
