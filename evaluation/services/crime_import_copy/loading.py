@@ -72,6 +72,10 @@ class LoadResult:
     # (line, problem, month) of the first MAX_ERRORS_KEPT malformed rows, and how many in all.
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     problem_count: int = 0
+    # (line, Crime ID, its first line) of the first MAX_ERRORS_KEPT rows repeating a Crime ID given
+    # earlier in the file, and how many in all.
+    repeats: list[tuple[int, str, int]] = field(default_factory=list)
+    repeat_count: int = 0
     # The earliest and latest months (YYYY-MM) of the rows loaded.
     months: list[str] = field(default_factory=list)
     # Seconds of each step, summed over the chunks (the benchmark's breakdown).
@@ -127,6 +131,19 @@ def insert_crimes_sql(tables: list[str], *, fresh: bool) -> str:
         f"INSERT INTO {CRIMES} ({TARGET_COLUMNS}) "  # noqa: S608
         f"SELECT DISTINCT ON (crime_id) crime_id, {CONVERTED}, %s FROM ({staged}) AS s "
         f"WHERE crime_id <> ''{NOT_HELD.format(key='s.crime_id')} ORDER BY crime_id, line_no"
+    )
+
+
+def repeats_sql(tables: list[str]) -> str:
+    """The rows repeating a Crime ID given on an earlier line of the file (line, Crime ID, the
+    first line, and how many in all), the first MAX_ERRORS_KEPT by line. A hashed grouping of the
+    Crime IDs: only those given more than once are sorted."""
+    staged = " UNION ALL ".join(f'SELECT crime_id, line_no FROM "{table}"' for table in tables)  # noqa: S608
+    return (
+        "SELECT line_no, crime_id, lines[1], count(*) OVER () FROM ("  # noqa: S608
+        f"SELECT crime_id, array_agg(line_no ORDER BY line_no) AS lines FROM ({staged}) AS s "
+        "WHERE crime_id <> '' GROUP BY crime_id HAVING count(*) > 1) AS r, "
+        f"unnest(lines[2:]) AS line_no ORDER BY line_no LIMIT {MAX_ERRORS_KEPT}"
     )
 
 
@@ -231,6 +248,14 @@ class ChunkLoader:
         """Insert the ASB rows and build the indexes dropped; IntegrityError when a Crime ID was
         given twice into an empty table."""
         if not self.fresh and self._tables:
+            # The insert takes each Crime ID once; the rows it leaves out as repeats are reported
+            # (not counted as held).
+            began = time.perf_counter()
+            self.cursor.execute(repeats_sql(self._tables))
+            found = self.cursor.fetchall()
+            self.result.repeats = [(line, crime_id, first) for line, crime_id, first, _ in found]
+            self.result.repeat_count = found[0][3] if found else 0
+            self.result.timings["repeats"] = time.perf_counter() - began
             sql = insert_crimes_sql(self._tables, fresh=False)
             self.result.inserted += self._run("insert_crimes", sql, [self.run_id])
         self.result.inserted += self._run("insert_asb", insert_asb_sql(fresh=self.fresh), [self.run_id])
