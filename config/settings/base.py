@@ -130,8 +130,8 @@ MIGRATION_DATABASE = env.db("MIGRATION_DATABASE_URL") if env.str("MIGRATION_DATA
 # and TRUNCATE of them (core migrations 0002, 0004; problems 0002, 0005), and the application's
 # role is granted SELECT and INSERT only (core.db_roles.app_role_grant).
 APPEND_ONLY_TABLES = ("core_auditevent", "problems_decisionlogentry")
-# Tables the application's role owns: the crime import drops and rebuilds this one's indexes and
-# primary key around a large load (evaluation.services.crime_import_copy.loading), which only an
+# Tables the application's role owns: the crime import replaces this one by a table it loads and
+# indexes itself around a large load (evaluation.services.crime_import_copy.loading), which only an
 # owner may do. The migration role must be a member of the application's role (README).
 APP_ROLE_OWNED_TABLES = ("evaluation_crimerecord",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
