@@ -9,7 +9,7 @@ and the usual SELECT, INSERT, UPDATE and DELETE elsewhere; a separate owner role
 migrations (settings.MIGRATION_DATABASE, used by core's `migrate` command). `app_role_grant` gives
 the application role exactly that, and refuses a role for which it would mean nothing. The one
 exception: it hands the application's role the tables it must restructure itself
-(settings.APP_ROLE_OWNED_TABLES: the crime records, whose indexes an import rebuilds).
+(settings.APP_ROLE_OWNED_TABLES: the crime records, which a large import replaces by a table it loads).
 
 TRUNCATE is refused by a statement trigger even for the owner, unless the transaction has set
 ALLOW_TRUNCATE_SETTING: the test harness does, for its flush of a throwaway database

@@ -135,8 +135,8 @@ APPEND_ONLY_TABLES = (
     "problems_decisionlogentry_partner_organisations",
     "problems_decisionconfirmation",
 )
-# Tables the application's role owns: the crime import drops and rebuilds this one's indexes and
-# primary key around a large load (evaluation.services.crime_import_copy.loading), which only an
+# Tables the application's role owns: the crime import replaces this one by a table it loads and
+# indexes itself around a large load (evaluation.services.crime_import_copy.loading), which only an
 # owner may do. The migration role must be a member of the application's role (README).
 APP_ROLE_OWNED_TABLES = ("evaluation_crimerecord",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

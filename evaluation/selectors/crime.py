@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from evaluation.models import CrimeImportRun, CrimeRecord, EvaluationDesign
 from evaluation.selectors.areas import BUFFER, COMPARISON, METRES_PER_DEGREE, TARGET
@@ -32,11 +32,15 @@ if TYPE_CHECKING:
 RUN_LIST_LIMIT = 20
 
 
+def crime_import_runs_visible_to(*, user: User) -> QuerySet[CrimeImportRun]:
+    """The import runs an analyst may see: those of their organisation, and those run from the
+    command line (no organisation: they load the crime every police user reads)."""
+    return CrimeImportRun.objects.filter(Q(organisation_id=user.organisation_id) | Q(organisation__isnull=True))
+
+
 def crime_import_runs_for(*, user: User) -> QuerySet[CrimeImportRun]:
-    """The recent import runs of the user's organisation (the upload page's list)."""
-    return CrimeImportRun.objects.filter(organisation_id=user.organisation_id).select_related("started_by")[
-        :RUN_LIST_LIMIT
-    ]
+    """The recent import runs the user may see (the upload page's "Recent imports")."""
+    return crime_import_runs_visible_to(user=user).select_related("started_by")[:RUN_LIST_LIMIT]
 
 
 def crime_types_held() -> list[str]:

@@ -26,8 +26,16 @@ The natural key (re-importing a file changes nothing): a row's Crime ID; for a r
 identical rows of the file (1, 2, ...); evaluation.models.crime has the whole rule.
 `asb_key` is the rule; the PostgreSQL statement computes the same value (a test holds them equal).
 
-A file that stops being readable part-way (not UTF-8, a NUL byte) keeps the rows before that point
-and reports the line where reading stopped.
+A file that stops being readable part-way (bytes that are not UTF-8, a field the csv module refuses)
+keeps the rows before that point and reports the line where reading stopped and how many lines,
+from there to the end, were not read.
+
+A Crime ID given on more than one line of the file goes in once, from its first line; each later
+line is reported with the line it repeats (not as "already held", which is what is in the crime
+table from earlier files).
+
+A run in which no row could be read (every row malformed, or none at all) has failed; a run whose
+rows were all held already has not (nothing new, but the file was good).
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -54,12 +62,21 @@ from evaluation.services.crime_rows import (
     sql_problem_message,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 WRONG_HEADER = (
     "The first line is not the data.police.uk street-level header, so nothing was imported. Expected: {expected}"
 )
 EMPTY_FILE = "The file is empty, so nothing was imported. Expected the header: {expected}"
-UNREADABLE = "Line {line}: the file cannot be read from here on ({reason}); the rows before it were imported."
+UNREADABLE = (
+    "Line {line}: the file cannot be read from here on ({reason}); {unread:,} line{s} from here to the end "
+    "{were} not read. The rows before it were imported."
+)
 WRONG_FIELD_COUNT = "Line {line}: expected 12 fields, found {count}."
+REPEATED_CRIME_ID = "Line {line}: the Crime ID {crime_id} is repeated from line {first}; this row was not imported."
+NO_ROW_READ = "Import failed: none of the {count:,} rows could be read, so nothing was imported."
+NO_ROWS = "Import failed: the file has no rows after its header, so nothing was imported."
 
 
 Progress = Callable[[CrimeImportRun], None]
@@ -76,11 +93,20 @@ class _Reading:
     run: CrimeImportRun
     rows_done: int = 0
     rows_valid: int = 0
+    # Rows repeating a Crime ID given earlier in the file (reported among the errors).
+    repeated: int = 0
+    # Where the file stopped being readable (its line, and why), and the lines not read from there.
+    stopped: tuple[int, str] | None = None
+    unread: int = 0
 
     def error(self, line: int, message: str) -> None:
         self.run.error_count += 1
         if len(self.run.errors) < MAX_ERRORS_KEPT:
             self.run.errors.append({"line": line, "message": message})
+
+    def repeat(self, line: int, crime_id: str, first: int) -> None:
+        self.repeated += 1
+        self.error(line, REPEATED_CRIME_ID.format(line=line, crime_id=crime_id, first=first))
 
 
 def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int, list[Any]]]:
@@ -88,14 +114,18 @@ def _rows(reader: Any, reading: _Reading, *, check: bool) -> Iterator[tuple[int,
     `row_problem`. Without it (PostgreSQL's row-by-row staging, where the other checks run in SQL over
     the whole staging table at once), the rows whose coordinates are numbers, read into floats."""
     width = len(POLICE_CSV_HEADER)
+    reading.stopped = None
     while True:
+        read_before = reader.line_num
         try:
             row = next(reader)
         except StopIteration:
             return
         except (UnicodeDecodeError, csv.Error) as error:
+            # Reported once the lines left are counted (`_report_unread`). A csv error may come
+            # after several lines of one record: reading stopped at the record's first line.
             reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
-            reading.error(reader.line_num + 1, UNREADABLE.format(line=reader.line_num + 1, reason=reason))
+            reading.stopped = (read_before + 1, reason)
             return
         reading.rows_done += 1
         if len(row) != width:
@@ -127,6 +157,26 @@ def _lines(stream: IO[bytes]) -> Iterator[str]:
         if first:
             line, first = line.removeprefix("\ufeff"), False
         yield line
+
+
+def _report_unread(run: CrimeImportRun, stream: IO[bytes], reading: _Reading) -> None:
+    """When the file stopped being readable, count the lines from there to its end (the line that
+    could not be read among them) and report them at that line."""
+    if reading.stopped is None:
+        return
+    line, reason = reading.stopped
+    if stream.seekable():
+        stream.seek(0)
+        lines = count_lines(stream)
+    else:
+        lines = run.rows_total + 1
+    reading.unread = max(lines - line + 1, 1)
+    plural = reading.unread != 1
+    message = UNREADABLE.format(
+        line=line, reason=reason, unread=reading.unread, s="s" if plural else "", were="were" if plural else "was"
+    )
+    run.error_count += 1
+    run.errors = [*run.errors[: MAX_ERRORS_KEPT - 1], {"line": line, "message": message}]
 
 
 def count_lines(stream: IO[bytes]) -> int:
@@ -191,14 +241,19 @@ def _load_postgresql(
     if staged is not None:
         reading.rows_valid = staged
     reading.rows_valid -= loaded.problem_count
+    reading.repeated += loaded.repeat_count
     _note_months(run, loaded.months)
-    if loaded.problem_count:
+    if loaded.problem_count or loaded.repeat_count:
         merged = run.errors + [
             {"line": line, "message": sql_problem_message(line, problem, month)}
             for line, problem, month in loaded.problems
         ]
+        merged += [
+            {"line": line, "message": REPEATED_CRIME_ID.format(line=line, crime_id=crime_id, first=first)}
+            for line, crime_id, first in loaded.repeats
+        ]
         run.errors = sorted(merged, key=lambda error: error["line"])[:MAX_ERRORS_KEPT]
-        run.error_count += loaded.problem_count
+        run.error_count += loaded.problem_count + loaded.repeat_count
     # Not stored: for the benchmark's breakdown of where the time goes.
     run.phase_seconds = loaded.timings  # type: ignore[attr-defined]
     return loaded.inserted
@@ -222,13 +277,26 @@ def _record(run: CrimeImportRun, line: int, row: list[str], key: str) -> CrimeRe
     )
 
 
-def _load_portable(run: CrimeImportRun, rows: Iterator[tuple[int, list[str]]], save: Callable[[], None]) -> int:
+def _load_portable(
+    run: CrimeImportRun,
+    rows: Iterator[tuple[int, list[str]]],
+    save: Callable[[], None],
+    reading: _Reading | None = None,
+) -> int:
     """bulk_create in batches. Holds one counter entry per distinct row without a Crime ID (for
-    the occurrence numbers), which the PostgreSQL path does in SQL instead."""
+    the occurrence numbers) and the first line of each Crime ID (to report a repeat), which the
+    PostgreSQL path does in SQL instead."""
+    reading = reading or _Reading(run=run)
     seen: Counter[str] = Counter()
+    first_lines: dict[str, int] = {}
     batch: list[CrimeRecord] = []
     months: set[str] = set()
     for line, row in rows:
+        if row[0]:
+            first = first_lines.setdefault(row[0], line)
+            if first != line:
+                reading.repeat(line, row[0], first)
+                continue
         months.add(row[1])
         if row[0]:
             key = row[0]
@@ -244,6 +312,25 @@ def _load_portable(run: CrimeImportRun, rows: Iterator[tuple[int, list[str]]], s
     CrimeRecord.objects.bulk_create(batch, ignore_conflicts=True)
     _note_months(run, months)
     return CrimeRecord.objects.filter(import_run=run).count()
+
+
+@transaction.atomic
+def crime_import_record(
+    *, actor: User | None, file_name: str, rows_total: int, stored_path: str = "", queued: bool = False
+) -> CrimeImportRun:
+    """Record the run of one file before it is imported: by an analyst on the upload page (`actor`,
+    whose organisation's analysts see it; `queued` for the worker), or from the command line
+    (`actor` None: no organisation, seen by every police analyst, as the crime it loads is)."""
+    run = CrimeImportRun.objects.create(
+        organisation=actor.organisation if actor is not None else None,
+        started_by=actor,
+        file_name=file_name[:255],
+        stored_path=stored_path,
+        rows_total=rows_total,
+    )
+    verb = "evaluation.crime_import.queued" if queued else "evaluation.crime_import.started"
+    audit_record(actor=actor, verb=verb, target=run, detail={"file": run.file_name})
+    return run
 
 
 def crime_import_run(*, run: CrimeImportRun, stream: IO[bytes], progress: Progress | None = None) -> CrimeImportRun:
@@ -267,19 +354,45 @@ def crime_import_run(*, run: CrimeImportRun, stream: IO[bytes], progress: Progre
     if connection.vendor == "postgresql":
         inserted = _load_postgresql(run, stream, _rows(reader, reading, check=False), save, reading)
     else:
-        inserted = _load_portable(run, _rows(reader, reading, check=True), save)
+        inserted = _load_portable(run, _rows(reader, reading, check=True), save, reading)
+    _report_unread(run, stream, reading)
     run.rows_done = reading.rows_done
     run.rows_loaded = inserted
-    run.rows_skipped = reading.rows_valid - inserted
+    run.rows_skipped = reading.rows_valid - reading.repeated - inserted
     if progress is not None:
         progress(run)
-    return crime_import_finish(run, state=ImportState.DONE, message=_summary(run))
+    if reading.rows_valid <= 0:
+        # Not one good row: a failure, not "0 new rows imported" (which is what a file already
+        # held in full says).
+        rows = reading.rows_done + reading.unread
+        message = NO_ROW_READ.format(count=rows) if rows else NO_ROWS
+        return crime_import_finish(run, state=ImportState.FAILED, message=_summary(run, reading, failed=message))
+    return crime_import_finish(run, state=ImportState.DONE, message=_summary(run, reading))
 
 
-def _summary(run: CrimeImportRun) -> str:
-    parts = [f"{run.rows_loaded:,} new rows imported", f"{run.rows_skipped:,} already held"]
-    if run.error_count:
-        parts.append(f"{run.error_count:,} malformed row{'s' if run.error_count != 1 else ''} not imported")
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _summary(run: CrimeImportRun, reading: _Reading, *, failed: str = "") -> str:
+    """The run's result in a sentence, the same on the command line and the web."""
+    if failed:
+        parts = [failed.removesuffix(".")]
+    else:
+        parts = [f"{run.rows_loaded:,} new rows imported", f"{run.rows_skipped:,} already held"]
+    if reading.repeated:
+        parts.append(
+            _plural(reading.repeated, "row repeating", "rows repeating")
+            + " a Crime ID given earlier in the file not imported"
+        )
+    malformed = run.error_count - reading.repeated - (1 if reading.stopped else 0)
+    if malformed:
+        parts.append(_plural(malformed, "malformed row", "malformed rows") + " not imported")
+    if reading.stopped:
+        parts.append(
+            _plural(reading.unread, "line", "lines")
+            + f" not read (the file cannot be read from line {reading.stopped[0]:,})"
+        )
     return "; ".join(parts) + "."
 
 

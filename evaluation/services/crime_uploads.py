@@ -11,10 +11,9 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from core.audit import audit_record
 from core.queueing import QUEUE_UNAVAILABLE, queue_after_commit
 from evaluation.models import CrimeImportRun, ImportState
-from evaluation.services.crime_import import count_lines, crime_import_finish, crime_import_run
+from evaluation.services.crime_import import count_lines, crime_import_finish, crime_import_record, crime_import_run
 
 IMPORT_ERROR = "The import stopped with an error and added nothing. Try again, or tell your system administrator."
 logger = logging.getLogger(__name__)
@@ -34,14 +33,13 @@ def crime_import_start(*, actor: Any, upload: Any) -> CrimeImportRun:
         total = max(count_lines(stream) - 1, 0)
     finally:
         stream.close()
-    run = CrimeImportRun.objects.create(
-        organisation=actor.organisation,
-        started_by=actor,
-        file_name=(getattr(upload, "name", "") or "upload.csv")[:255],
-        stored_path=name,
+    run = crime_import_record(
+        actor=actor,
+        file_name=getattr(upload, "name", "") or "upload.csv",
         rows_total=total,
+        stored_path=name,
+        queued=True,
     )
-    audit_record(actor=actor, verb="evaluation.crime_import.queued", target=run, detail={"file": run.file_name})
     queue_after_commit(crime_import_task, run.pk, on_unavailable=lambda: _not_queued(run))
     return run
 

@@ -3,8 +3,9 @@ costs of crime. Thin: check who may, bind a form, call one service, redirect or 
 
 Who: imports are for the police analysts (officers and supervisors get 403); partner users and
 administrators are outsiders to crime data (404). An import run is seen by the analysts of the
-organisation that started it. Unit costs: every police user reads them; analysts and supervisors
-change them (officers get 403 on a change)."""
+organisation that started it; one run from the command line (no organisation), by every police
+analyst. Unit costs: every police user reads them; analysts and supervisors change them (officers
+get 403 on a change)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from evaluation.forms.crime import CrimeUploadForm, UnitCostForm
 from evaluation.models import CrimeImportRun, CrimeUnitCost
 from evaluation.selectors.assessment_access import can_edit_unit_costs
 from evaluation.selectors.cost_benefit import unit_cost_rows
-from evaluation.selectors.crime import crime_import_runs_for
+from evaluation.selectors.crime import crime_import_runs_for, crime_import_runs_visible_to
 from evaluation.services.assessment import unit_cost_save
 from evaluation.services.crime_import import expected_header
 from evaluation.services.crime_uploads import crime_import_start
@@ -48,7 +49,7 @@ def _require_analyst(user: User) -> None:
 def _run_for(user: User, pk: int) -> CrimeImportRun:
     if not (user.is_police and user.role == Role.ANALYST):
         raise Http404
-    return get_visible_or_404(CrimeImportRun.objects.filter(organisation_id=user.organisation_id), pk=pk)
+    return get_visible_or_404(crime_import_runs_visible_to(user=user), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

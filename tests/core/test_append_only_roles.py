@@ -201,6 +201,29 @@ def test_the_app_role_owns_the_crime_records_whose_indexes_an_import_rebuilds(as
 
 
 @pytest.mark.django_db
+def test_the_app_role_runs_an_import_that_switches_a_new_crime_table_in_and_owns_it(as_app_role: str) -> None:
+    import io
+
+    from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
+    from evaluation.services.crime_import import crime_import_run
+    from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'evaluation_crimerecord'::regclass::oid")
+        before = cursor.fetchone()[0]
+    run = CrimeImportRun.objects.create(file_name="street.csv")
+
+    run = crime_import_run(run=run, stream=io.BytesIO(police_csv([crime_row(crime_id=crime_id(1)), crime_row()])))
+
+    assert (run.state, CrimeRecord.objects.count()) == (ImportState.DONE, 2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'evaluation_crimerecord'::regclass::oid")
+        assert cursor.fetchone()[0] != before  # a first import loads a new table and switches it in
+        cursor.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'evaluation_crimerecord'")
+        assert cursor.fetchone()[0] == as_app_role
+
+
+@pytest.mark.django_db
 def test_a_superuser_or_a_bad_name_is_refused_as_the_app_role() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user")

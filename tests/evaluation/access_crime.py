@@ -1,7 +1,8 @@
 """Access matrix entries for crime data and problem assessment. Joined into tests/access_matrix.py.
 
 Crime imports are the police analysts' (officers and supervisors 403; partner users and the
-administrator are outsiders, 404); an import run is seen by its organisation's analysts only.
+administrator are outsiders, 404); an import run is seen by its organisation's analysts only (one
+from the command line, by every police analyst).
 Unit costs are read by every police user and changed by analysts and supervisors (officers 403).
 A problem's evaluation (design, costs, EMMIE) is changed by its owner (the officer persona), the
 force's supervisors and analysts; the problem here is shared with the council (view), so the

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
 from evaluation.services import crime_rows as row_rules
-from evaluation.services.crime_import import WRONG_FIELD_COUNT, crime_import_run
+from evaluation.services.crime_import import REPEATED_CRIME_ID, WRONG_FIELD_COUNT, crime_import_run
 from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,11 @@ def test_a_crime_id_given_twice_in_a_file_goes_in_once_from_its_first_line(held_
         run = _import(io.BytesIO(content))
 
     assert run.state == ImportState.DONE
-    assert (run.rows_loaded, run.rows_skipped) == (2, 1)
+    # The repeat is reported as such, with its line and the line it repeats; not as "held".
+    assert (run.rows_loaded, run.rows_skipped, run.error_count) == (2, 0, 1)
+    assert run.errors == [
+        {"line": 3, "message": REPEATED_CRIME_ID.format(line=3, crime_id=crime_id(1), first=2)},
+    ]
     assert CrimeRecord.objects.get(key=crime_id(1)).location == "On or near First Street"
     assert CrimeRecord.objects.count() == held_before + 2
     # Which way the rows went in: a first import tries every row unsorted, the rebuilt key finds

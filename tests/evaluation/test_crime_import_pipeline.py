@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluation.models import CrimeImportRun, CrimeRecord, ImportState
 from evaluation.services import crime_rows as row_rules
-from evaluation.services.crime_import import WRONG_FIELD_COUNT, crime_import_run
+from evaluation.services.crime_import import REPEATED_CRIME_ID, WRONG_FIELD_COUNT, crime_import_run
 from evaluation.services.crime_import_copy import staging
 from tests.evaluation.factories_crime import crime_id, crime_row, police_csv
 
@@ -125,7 +125,9 @@ def test_a_crime_id_repeated_in_a_later_chunk_goes_in_once_from_its_first_line()
         run = _import(police_csv(rows))
 
     assert run.state == ImportState.DONE
-    assert (run.rows_loaded, run.rows_skipped) == (ROWS - 3, 1)
+    assert (run.rows_loaded, run.rows_skipped) == (ROWS - 3, 0)
+    assert {"line": 3202, "message": REPEATED_CRIME_ID.format(line=3202, crime_id=crime_id(1), first=3)} in run.errors
+    assert "1 row repeating a Crime ID given earlier in the file not imported" in run.message
     assert CrimeRecord.objects.get(key=crime_id(1)).location == "On or near Eastgate Parade"
     assert _crime_inserts(queries) == 2  # the crimes of all chunks at once, then the ASB rows
 

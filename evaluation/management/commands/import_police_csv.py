@@ -1,5 +1,10 @@
 """`python manage.py import_police_csv FILE...`: import data.police.uk street-level files, with a
-progress bar on the terminal. Re-importing a file adds nothing (see evaluation.services.crime_import)."""
+progress bar on the terminal. Re-importing a file adds nothing (see evaluation.services.crime_import).
+
+Each file is recorded as an import run by the same service as an upload (`crime_import_record`),
+so it is listed in "Recent imports" (as from the command line) with the same result as the web
+shows: the run's message, and each row not imported with its line, here on standard error. A file
+of which no row could be read fails the command (a non-zero exit), as a wrong header does."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from evaluation.models import CrimeImportRun, ImportState
-from evaluation.services.crime_import import count_lines, crime_import_run
+from evaluation.services.crime_import import count_lines, crime_import_record, crime_import_run
 
 BAR_WIDTH = 30
 
@@ -28,7 +33,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: no such file")
             with path.open("rb") as stream:
                 total = max(count_lines(stream) - 1, 0)
-            run = CrimeImportRun.objects.create(file_name=path.name[:255], rows_total=total)
+            run = crime_import_record(actor=None, file_name=path.name, rows_total=total)
             with path.open("rb") as stream:
                 run = crime_import_run(run=run, stream=stream, progress=None if no_progress else self._bar)
             if not no_progress:
@@ -36,9 +41,11 @@ class Command(BaseCommand):
             for error in run.errors:
                 self.stderr.write(f"{path.name}: {error['message']}")
             if run.error_count > len(run.errors):
-                self.stderr.write(f"{path.name}: ... and {run.error_count - len(run.errors)} more malformed rows")
+                self.stderr.write(f"{path.name}: ... and {run.error_count - len(run.errors)} more rows not imported")
             if run.state == ImportState.FAILED:
                 failed += 1
+                if all(error["message"] != run.message for error in run.errors):
+                    self.stderr.write(f"{path.name}: {run.message}")
             else:
                 self.stdout.write(self.style.SUCCESS(f"{path.name}: {run.message}"))
         if failed:

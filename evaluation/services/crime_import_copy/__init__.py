@@ -11,11 +11,10 @@ transaction (a test), a second connection could not see its chunks: they are the
 first and loaded on the same connection ("inline"), by the same code; so is a file staged row by
 row (the csv module is slow, and the loader would keep the crime table locked all that time).
 
-While a large file is loaded (at least half the rows held), pages that read crime data wait for
-it: the loader locks the crime table from its first chunk to its commit, because it drops the
-indexes to build them once at the end (a first import of 500,000 rows: about 4 s here). Nothing on
-the staging connection may touch the crime table meanwhile: it would wait for a lock the thread
-holds until the staging ends.
+Pages that read crime data do not wait for the load: a large file (at least half the rows held)
+is loaded into a new table, indexed once at the end and switched in for the crime table in the
+last moments of the transaction; a smaller one goes into the crime table with its indexes kept
+(`loading` says how). Until the commit, readers see the rows held before.
 
 Where the time went (500,000 rows, 2 cores; see benchmarks/test_crime_import.py for the runs):
 - 2026-11-25: reading each row with Python's csv module and sending it with `write_row` took
@@ -31,6 +30,9 @@ Where the time went (500,000 rows, 2 cores; see benchmarks/test_crime_import.py 
 - Later that day, pipelined: the checks, the crimes' insert and the ASB rows' hashing of one chunk
   run while the next is staged; what is left after the last chunk is numbering and inserting the
   ASB rows and building the indexes. About 0.8 s less on a 3.7 s import.
+- 2026-11-27: loaded into a new table switched in at the end, rather than dropping and rebuilding
+  the live table's indexes, so that readers never wait (benchmarks/test_crime_import.py has the
+  problem page's latency during an import).
 """
 
 from __future__ import annotations
@@ -204,8 +206,8 @@ def load(
                     return _timed(result, began, staged_at), staged
                 except NeedsRowByRow:
                     staging.drop(cursor)
-            # Not pipelined: the csv module is several times slower than COPY, and the loader would
-            # hold the crime table locked against readers all that time.
+            # Not pipelined: the csv module is several times slower than COPY, and the loader's
+            # transaction would stay open (and keep other imports waiting) all that time.
             with _Loading(run_id=run_id, rows_expected=rows_expected, pipelined=False) as loading:
 
                 def sent(table: str) -> None:
