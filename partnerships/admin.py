@@ -113,9 +113,7 @@ class NeighbourhoodAdmin(admin.ModelAdmin[Neighbourhood]):
             self.message_user(request, MERGE_ONE_FORCE, messages.ERROR)
             return None
         force = chosen[0].organisation
-        targets = Neighbourhood.objects.filter(organisation=force, active=True).exclude(
-            pk__in=[n.pk for n in chosen]
-        )
+        targets = Neighbourhood.objects.filter(organisation=force, active=True).exclude(pk__in=[n.pk for n in chosen])
         if not targets.exists():
             self.message_user(request, MERGE_NO_TARGET.format(force=force.name), messages.ERROR)
             return None

@@ -189,9 +189,7 @@ def impact_scope_for(*, user: User, area: str, start: datetime.date, end: dateti
         partnership = impact_partnerships_for(user).filter(pk=pk).first()
         if partnership is None:
             raise Http404
-        rows = list(
-            Neighbourhood.objects.filter(partnership=partnership).values_list("pk", "name", "organisation_id")
-        )
+        rows = list(Neighbourhood.objects.filter(partnership=partnership).values_list("pk", "name", "organisation_id"))
         return ReportScope(
             user=user,
             start=start,

@@ -41,7 +41,9 @@ def _user(request: HttpRequest) -> User:
 def _award_queryset() -> QuerySet[Problem]:
     """The problem with what the draft is written from: one query for the problem (and its draft),
     one each for objectives, actions (with organisations) and hypotheses."""
-    return Problem.objects.select_related("category", "owning_organisation", "owner", "award_draft").prefetch_related(
+    return Problem.objects.select_related(
+        "category", "owning_organisation", "owner", "award_draft", "neighbourhood"
+    ).prefetch_related(
         "objectives",
         "hypotheses",
         Prefetch("actions", queryset=ResponseAction.objects.select_related("responsible_organisation")),

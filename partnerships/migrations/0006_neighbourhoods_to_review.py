@@ -5,24 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0005_neighbourhoods'),
+        ("partnerships", "0005_neighbourhoods"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='neighbourhood',
-            name='needs_review',
-            field=models.BooleanField(default=False, help_text="Made from a problem's typed neighbourhood that matched none of the force's list: rename it, untick this to keep it, or merge it into another neighbourhood (the list's actions).", verbose_name='to review'),
+            model_name="neighbourhood",
+            name="needs_review",
+            field=models.BooleanField(
+                default=False,
+                help_text="Made from a problem's typed neighbourhood that matched none of the force's list: rename it, untick this to keep it, or merge it into another neighbourhood (the list's actions).",
+                verbose_name="to review",
+            ),
         ),
         migrations.AlterField(
-            model_name='neighbourhood',
-            name='name',
+            model_name="neighbourhood",
+            name="name",
             field=models.CharField(max_length=120),
         ),
         migrations.AddConstraint(
-            model_name='neighbourhood',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('organisation'), name='neighbourhood_name_unique_in_force', violation_error_message='The force already has a neighbourhood with this name.'),
+            model_name="neighbourhood",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("organisation"),
+                name="neighbourhood_name_unique_in_force",
+                violation_error_message="The force already has a neighbourhood with this name.",
+            ),
         ),
     ]

@@ -61,7 +61,9 @@ def neighbourhood_merge(*, actor: User | None, source: Neighbourhood, target: Ne
     neighbourhood before and after), so a problem's own history shows why its area changed."""
     # Both rows locked, in id order (two administrators merging A into B and B into A at once
     # wait for each other instead of deadlocking or each moving the other's records away).
-    locked = {n.pk: n for n in Neighbourhood.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    locked = {
+        n.pk: n for n in Neighbourhood.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    }
     source, target = locked[source.pk], locked[target.pk]
     if source.pk == target.pk:
         raise ValidationError(MERGE_INTO_ITSELF.format(name=source.name))

@@ -156,7 +156,8 @@ class Problem(models.Model):
     @property
     def neighbourhood_label(self) -> str:
         """The neighbourhood's name, or NO_NEIGHBOURHOOD (select_related("neighbourhood") on lists)."""
-        return self.neighbourhood.name if self.neighbourhood_id is not None else NO_NEIGHBOURHOOD
+        neighbourhood = self.neighbourhood if self.neighbourhood_id is not None else None
+        return neighbourhood.name if neighbourhood is not None else NO_NEIGHBOURHOOD
 
 
 class TransitionKind(models.TextChoices):

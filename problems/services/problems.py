@@ -105,7 +105,7 @@ def _snapshot(problem: Problem) -> dict[str, Any]:
         field: getattr(problem, field) for field in DETAIL_FIELDS if field not in ("category", "neighbourhood")
     }
     data["category"] = problem.category.code if problem.category_id else None
-    data["neighbourhood"] = problem.neighbourhood.name if problem.neighbourhood_id else None
+    data["neighbourhood"] = problem.neighbourhood_label if problem.neighbourhood_id else None
     data["next_review_date"] = problem.next_review_date
     data["named_users"] = sorted(problem.named_users.values_list("pk", flat=True)) if problem.pk else []
     return data

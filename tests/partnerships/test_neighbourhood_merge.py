@@ -130,7 +130,7 @@ def test_administrator_merges_from_the_list_after_choosing_the_neighbourhood(wor
 
 
 def test_neighbourhoods_of_two_forces_are_not_merged_together(world: World) -> None:
-    city, typed = _areas(world)
+    _, typed = _areas(world)
     theirs = NeighbourhoodFactory(organisation=PoliceForceFactory(name="Southshire Police"))
     client = sign_in(Client(), world.users["administrator"])
     response = client.post(

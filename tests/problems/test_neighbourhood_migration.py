@@ -83,7 +83,9 @@ def test_typed_neighbourhoods_are_matched_ignoring_case_and_spaces_and_none_is_l
     world: World, before_0008: Any
 ) -> None:
     partnership = make_partnership(members=[world.force, world.partner], name="City Partnership")
-    city = NeighbourhoodFactory(name="City Centre", slug="city-centre", organisation=world.force, partnership=partnership)
+    city = NeighbourhoodFactory(
+        name="City Centre", slug="city-centre", organisation=world.force, partnership=partnership
+    )
     eastgate = NeighbourhoodFactory(name="Eastgate", slug="eastgate", organisation=world.force, partnership=partnership)
     southshire = PoliceForceFactory(name="Southshire Police")
     ids = {text: _typed_problem(before_0008, world, n, text) for n, text in enumerate(TYPED, start=1)}

@@ -207,7 +207,9 @@ def test_a_problem_keeps_its_neighbourhood_retired_since_when_other_details_chan
     problem = ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Old Town")
     problem.neighbourhood.active = False
     problem.neighbourhood.save()
-    services.problem_update(actor=world.users["officer"], problem=problem, title="New title", neighbourhood=problem.neighbourhood)
+    services.problem_update(
+        actor=world.users["officer"], problem=problem, title="New title", neighbourhood=problem.neighbourhood
+    )
     problem.refresh_from_db()
     assert (problem.title, problem.neighbourhood.name) == ("New title", "Old Town")
     moved = ProblemFactory(force=world.force, owner=world.users["officer"])
