@@ -61,7 +61,8 @@ def test_the_council_finds_one_demo_problem_shared_with_it() -> None:
 
 
 def test_every_demo_problem_is_in_a_neighbourhood_of_the_partnership_report() -> None:
-    """Issue 17: three of the demo's 22 problems were typed in an area the report did not know."""
+    """Issue 17: demo problems typed in "University Quarter", an area not on the list, were missing
+    from the partnership report."""
     import datetime
 
     from django.utils import timezone
@@ -81,4 +82,4 @@ def test_every_demo_problem_is_in_a_neighbourhood_of_the_partnership_report() ->
         end=timezone.localdate(),
     )
     assert not Problem.objects.filter(neighbourhood__isnull=True).exists()
-    assert scope.problems().count() == Problem.objects.count() >= 22
+    assert scope.problems().count() == Problem.objects.count() >= 20
