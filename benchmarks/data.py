@@ -39,9 +39,9 @@ def problem_columns() -> list[str]:
 _TEXT = {f.column for f in Problem._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
 
 
-def problem_rows(world: World, areas: list[str], categories: list[int], count: int) -> Iterator[tuple[Any, ...]]:
-    """`count` problems of the world's force, owned by its officer, spread over `areas` (neighbourhood
-    names), categories, stages and two years of opening dates."""
+def problem_rows(world: World, areas: list[int], categories: list[int], count: int) -> Iterator[tuple[Any, ...]]:
+    """`count` problems of the world's force, owned by its officer, spread over `areas` (the ids of
+    the force's neighbourhoods), categories, stages and two years of opening dates."""
     rng = random.Random(100_000)  # noqa: S311  (made-up data)
     officer = world.users["officer"]
     now = timezone.now()
@@ -66,7 +66,7 @@ def problem_rows(world: World, areas: list[str], categories: list[int], count: i
             "title": f"Benchmark problem {n}",
             "description": "Generated for the benchmarks.",
             "category_id": categories[n % len(categories)],
-            "neighbourhood": areas[n % len(areas)],
+            "neighbourhood_id": areas[n % len(areas)],
             "lsoa_code": LSOAS[n % len(LSOAS)],
             "stage": stage,
             "opened_on": opened,

@@ -58,7 +58,7 @@ def _load(world: World) -> dict[str, float]:
     areas = [
         NeighbourhoodFactory(
             name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force, partnership=partnership
-        ).name
+        ).pk
         for n in range(AREAS)
     ]
     categories = list(ProblemCategory.objects.values_list("pk", flat=True))

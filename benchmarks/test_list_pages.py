@@ -70,7 +70,7 @@ SHARE_EVERY = int(os.environ.get("BENCH_LIST_SHARE_EVERY", "5"))
 
 ROWS = Template(
     "<!doctype html><html lang='en'><title>Problems</title><table>{% for p in rows %}<tr><td>{{ p.reference }}</td>"
-    "<td>{{ p.title }}</td><td>{{ p.stage }}</td><td>{{ p.neighbourhood }}</td><td>{{ p.next_review_date }}</td>"
+    "<td>{{ p.title }}</td><td>{{ p.stage }}</td><td>{{ p.neighbourhood__name }}</td><td>{{ p.next_review_date }}</td>"
     "</tr>{% endfor %}</table></html>"
 )
 
@@ -81,7 +81,7 @@ def bare_problem_page(request: HttpRequest) -> HttpResponse:
     rows = (
         Problem.objects.filter(owning_organisation_id=user.organisation_id)  # type: ignore[union-attr]
         .order_by(*Problem._meta.ordering)
-        .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
+        .values("reference", "title", "stage", "neighbourhood__name", "next_review_date")[:PAGE_SIZE]
     )
     return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
 
@@ -105,7 +105,7 @@ def _measure(call: Callable[[], Any]) -> float:
 def _load_problems(world: World) -> float:
     """PROBLEMS problems of the world's force in AREAS neighbourhoods, loaded with COPY; the seconds."""
     areas = [
-        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).name
+        NeighbourhoodFactory(name=f"Bench area {n}", slug=f"bench-area-{n}", organisation=world.force).pk
         for n in range(AREAS)
     ]
     categories = list(ProblemCategory.objects.values_list("pk", flat=True))
@@ -166,7 +166,7 @@ def _bare_work(organisation_id: int) -> HttpResponse:
     rows = (
         Problem.objects.filter(owning_organisation_id=organisation_id)
         .order_by(*Problem._meta.ordering)
-        .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
+        .values("reference", "title", "stage", "neighbourhood__name", "next_review_date")[:PAGE_SIZE]
     )
     return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
 
@@ -181,7 +181,7 @@ def bare_shared_page(request: HttpRequest) -> HttpResponse:
             shares__ended_at__isnull=True,
         )
         .order_by(*Problem._meta.ordering)
-        .values("reference", "title", "stage", "neighbourhood", "next_review_date")[:PAGE_SIZE]
+        .values("reference", "title", "stage", "neighbourhood__name", "next_review_date")[:PAGE_SIZE]
     )
     return HttpResponse(ROWS.render(Context({"rows": list(rows)})))
 

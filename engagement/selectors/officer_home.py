@@ -8,7 +8,6 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from engagement.models import CommunityPriority, EngagementEvent, PriorityAction, PriorityStatus
@@ -47,16 +46,12 @@ def priority_list_awaiting_action_for(*, user: User, today: datetime.date | None
     `user` works: those named by an open problem they own, or where they recorded an event in the
     last WORKED_WITHIN_DAYS days. Longest waiting first, each with its neighbourhood. One query.
 
-    A problem names its neighbourhood in free text ("neighbourhood or ward"); a problem opened from
-    a priority carries the neighbourhood's name, so the two are matched by name, ignoring case."""
+    A problem opened from a priority is in the priority's neighbourhood."""
     today = today or timezone.localdate()
-    # Lower() on both sides rather than `__iexact`, which SQLite turns into a LIKE pattern in which
-    # a "_" or "%" in a neighbourhood's name would match any character.
     owns_problem_there = Exists(
-        problems_visible_to(user)
-        .filter(owner_id=user.pk, stage__in=OPEN_STAGES)
-        .annotate(neighbourhood_lower=Lower("neighbourhood"))
-        .filter(neighbourhood_lower=Lower(OuterRef("neighbourhood__name")))
+        problems_visible_to(user).filter(
+            owner_id=user.pk, stage__in=OPEN_STAGES, neighbourhood_id=OuterRef("neighbourhood_id")
+        )
     )
     recorded_event_there = Exists(
         events_visible_to(user).filter(

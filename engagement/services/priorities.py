@@ -236,7 +236,7 @@ def priority_problem_create(
         title=_problem_title(priority.issue),
         description=priority.issue,
         category=category,
-        neighbourhood=priority.neighbourhood.name,
+        neighbourhood=priority.neighbourhood,
         source=ProblemSource.PUBLIC_MEETING if from_meeting else ProblemSource.COMMUNITY_REPORT,
         risk_level=risk_level,
     )

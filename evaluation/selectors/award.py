@@ -71,7 +71,7 @@ def award_problem_queryset() -> QuerySet[Problem]:
     are one-to-one, LEFT JOINs), then one each for objectives, hypotheses and actions (with their
     organisations)."""
     return Problem.objects.select_related(
-        "category", "owning_organisation", "owner", "award_draft", "evaluation_design", "emmie"
+        "category", "owning_organisation", "owner", "neighbourhood", "award_draft", "evaluation_design", "emmie"
     ).prefetch_related(
         "objectives",
         "hypotheses",

@@ -3,11 +3,15 @@ report covers.
 
 A report is for a period and either one neighbourhood or one partnership:
 
-- A neighbourhood report covers the problems whose free-text `Problem.neighbourhood` equals the
-  neighbourhood's name (case and surrounding spaces ignored).
-- A partnership report covers the problems of the partnership's neighbourhoods, matched the same
-  way. It is not "every problem shared with a member organisation": a member council works with
-  several forces and areas, and a partnership board reports on its own area.
+- A neighbourhood report covers the problems recorded in that neighbourhood (`Problem.neighbourhood`,
+  a foreign key to the force's list since issue 17; typed names were matched by problems
+  migration 0009).
+- A partnership report covers the problems of the partnership's neighbourhoods. It is not "every
+  problem shared with a member organisation": a member council works with several forces and
+  areas, and a partnership board reports on its own area.
+- A problem with no neighbourhood recorded is in no area's figures, but never silently: every
+  report of its force counts it on a line of its own ("No neighbourhood recorded",
+  `ReportScope.unplaced_problems`).
 
 Within that area a report counts only the problems the user may see (problems.selectors.access):
 
@@ -29,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower, Trim
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,6 +58,9 @@ class ReportScope:
     partnership: Partnership | None = None
     area_names: tuple[str, ...] = field(default=())
     neighbourhood_ids: tuple[int, ...] = field(default=())
+    # The forces whose neighbourhoods the area is made of (their problems with no neighbourhood
+    # recorded are shown on a line of their own).
+    organisation_ids: tuple[int, ...] = field(default=())
 
     @property
     def area_label(self) -> str:
@@ -76,12 +82,25 @@ class ReportScope:
             "area": area_value(self.neighbourhood or self.partnership),
         }
 
+    def _visible(self) -> QuerySet[Problem]:
+        return problems_shared_with(self.user) if self.user.is_partner else problems_visible_to(self.user)
+
     def problems(self) -> QuerySet[Problem]:
         """The problems the report counts: visible to the user (partner leads: shared with their
         organisation) and recorded in the area. A lazy queryset, used as a subquery by panels."""
-        visible = problems_shared_with(self.user) if self.user.is_partner else problems_visible_to(self.user)
-        names = [name.lower() for name in self.area_names]
-        return visible.alias(_area=Lower(Trim("neighbourhood"))).filter(_area__in=names)
+        return self._visible().filter(neighbourhood_id__in=self.neighbourhood_ids)
+
+    def unplaced_problems(self) -> QuerySet[Problem]:
+        """The problems the user may see, of the area's forces, with no neighbourhood recorded: in
+        no area's figures, so the report shows them on a line of their own."""
+        return self._visible().filter(neighbourhood__isnull=True, owning_organisation_id__in=self.organisation_ids)
+
+    def problems_with_unplaced(self) -> QuerySet[Problem]:
+        """`problems()` and `unplaced_problems()` together (one grouped query counts both)."""
+        return self._visible().filter(
+            Q(neighbourhood_id__in=self.neighbourhood_ids)
+            | Q(neighbourhood__isnull=True, owning_organisation_id__in=self.organisation_ids)
+        )
 
 
 def area_value(area: Neighbourhood | Partnership | None) -> str:
@@ -114,10 +133,8 @@ def impact_neighbourhoods_for(user: User) -> QuerySet[Neighbourhood]:
     if user.role == Role.OFFICER:
         # "Own area": where the officer owns a problem (there is no posting to a beat in the
         # records, and owning a problem there is what makes an area theirs).
-        owned = Problem.objects.filter(owner_id=user.pk, owning_organisation_id=user.organisation_id).annotate(
-            _area=Lower(Trim("neighbourhood"))
-        )
-        return force_areas.annotate(_name=Lower("name")).filter(_name__in=owned.values("_area"))
+        owned = Problem.objects.filter(owner_id=user.pk, owning_organisation_id=user.organisation_id)
+        return force_areas.filter(pk__in=owned.values("neighbourhood_id"))
     return Neighbourhood.objects.none()
 
 
@@ -166,18 +183,20 @@ def impact_scope_for(*, user: User, area: str, start: datetime.date, end: dateti
             neighbourhood=neighbourhood,
             area_names=(neighbourhood.name,),
             neighbourhood_ids=(neighbourhood.pk,),
+            organisation_ids=(neighbourhood.organisation_id,),
         )
     if kind == "partnership":
         partnership = impact_partnerships_for(user).filter(pk=pk).first()
         if partnership is None:
             raise Http404
-        rows = list(Neighbourhood.objects.filter(partnership=partnership).values_list("pk", "name"))
+        rows = list(Neighbourhood.objects.filter(partnership=partnership).values_list("pk", "name", "organisation_id"))
         return ReportScope(
             user=user,
             start=start,
             end=end,
             partnership=partnership,
-            area_names=tuple(name for _, name in rows),
-            neighbourhood_ids=tuple(pk for pk, _ in rows),
+            area_names=tuple(name for _, name, _ in rows),
+            neighbourhood_ids=tuple(pk for pk, _, _ in rows),
+            organisation_ids=tuple(sorted({organisation_id for _, _, organisation_id in rows})),
         )
     raise Http404

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from problems.models import ActionStatus, Objective, Problem, ResponseAction, Stage, StageTransition
-from problems.models.problems import STAGE_ORDER
+from problems.models.problems import NO_NEIGHBOURHOOD, STAGE_ORDER
 from problems.selectors.problems import OPEN_STAGES, overdue_review
 
 if TYPE_CHECKING:
@@ -63,28 +63,54 @@ class StageCount:
 
 
 @dataclass(frozen=True)
+class AreaCount:
+    """Problems opened and closed in the period in one neighbourhood of the area, or (with no
+    `neighbourhood_id`) of the area's forces with no neighbourhood recorded."""
+
+    neighbourhood_id: int | None
+    name: str
+    opened: int
+    closed: int
+
+
+@dataclass(frozen=True)
 class ProblemFlow:
-    """Problems opened and closed in the period: by category, and the opened ones by stage now."""
+    """Problems opened and closed in the period: by category, and the opened ones by stage now.
+    `by_area`: by neighbourhood of the area, then the line of those with no neighbourhood
+    recorded (in no area's figures, so not in `opened` and `closed`; shown, never dropped)."""
 
     opened: int
     closed: int
     by_category: list[CategoryCount]
     by_stage: list[StageCount]
+    by_area: list[AreaCount] = field(default_factory=list)
+
+    @property
+    def unplaced(self) -> AreaCount | None:
+        return next((a for a in self.by_area if a.neighbourhood_id is None), None)
 
 
 def problem_flow(scope: ReportScope) -> ProblemFlow:
-    """One query: (category, stage) groups of the problems opened or closed in the period."""
+    """One query: (neighbourhood, category, stage) groups of the problems opened or closed in the
+    period, those of the area's forces with no neighbourhood recorded included (counted on their
+    own line only)."""
     opened_q, closed_q = _opened(scope), _closed(scope)
     rows = (
-        scope.problems()
+        scope.problems_with_unplaced()
         .filter(opened_q | closed_q)
-        .values("category_id", "category__name", "stage")
+        .values("neighbourhood_id", "category_id", "category__name", "stage")
         .annotate(opened=Count("pk", filter=opened_q), closed=Count("pk", filter=closed_q))
         .order_by()
     )
     categories: dict[int, list[Any]] = {}
     stages: dict[str, int] = defaultdict(int)
+    areas: dict[int | None, list[int]] = {pk: [0, 0] for pk in (*scope.neighbourhood_ids, None)}
     for row in rows:
+        area = areas.setdefault(row["neighbourhood_id"], [0, 0])
+        area[0] += row["opened"]
+        area[1] += row["closed"]
+        if row["neighbourhood_id"] is None:
+            continue
         entry = categories.setdefault(row["category_id"], [row["category__name"], 0, 0])
         entry[1] += row["opened"]
         entry[2] += row["closed"]
@@ -94,11 +120,17 @@ def problem_flow(scope: ReportScope) -> ProblemFlow:
         key=lambda c: c.name,
     )
     by_stage = [StageCount(stage, STAGE_LABELS[stage], stages.get(stage, 0)) for stage in STAGE_ORDER]
+    names = dict(zip(scope.neighbourhood_ids, scope.area_names, strict=True))
+    by_area = sorted(
+        (AreaCount(pk, names[pk], *areas[pk]) for pk in scope.neighbourhood_ids), key=lambda a: a.name.casefold()
+    )
+    by_area.append(AreaCount(None, NO_NEIGHBOURHOOD, *areas[None]))
     return ProblemFlow(
         opened=sum(c.opened for c in by_category),
         closed=sum(c.closed for c in by_category),
         by_category=by_category,
         by_stage=by_stage,
+        by_area=by_area,
     )
 
 
@@ -240,7 +272,7 @@ def partner_contributions(scope: ReportScope) -> list[Contribution]:
 
 # --- the records under a figure ----------------------------------------------------------------
 
-FIGURES = ("opened", "closed", "overdue", "open", "objectives", "actions", "stays", "evaluated")
+FIGURES = ("opened", "closed", "overdue", "open", "objectives", "actions", "stays", "evaluated", "unplaced")
 
 
 def problems_behind_figure(
@@ -290,6 +322,9 @@ def problems_behind_figure(
         from evaluation.selectors.impact_sources import evaluated_problems
 
         problems = evaluated_problems(scope)
+    elif figure == "unplaced":
+        # Outside the area's figures: the problems of the "No neighbourhood recorded" line.
+        problems = scope.unplaced_problems().filter(_opened(scope) | _closed(scope))
     else:
         return Problem.objects.none()
     if category_id is not None:

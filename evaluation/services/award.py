@@ -67,7 +67,7 @@ def award_text_drafted(problem: Problem) -> tuple[str, str]:
     met = sum(1 for o in objectives if o.met is True)
 
     summary = _paragraphs(
-        f"{problem.title} ({problem.neighbourhood}).",
+        f"{problem.title} ({problem.neighbourhood_label}).",
         problem.problem_statement or problem.description,
         (
             f"The response had {len(actions)} action{'s' if len(actions) != 1 else ''}"

@@ -104,6 +104,10 @@ def impact_report_csv(report: ImpactReport) -> str:
     for category in report.flow.by_category:
         writer.writerow(["problems by category", category.name, "opened", category.opened])
         writer.writerow(["problems by category", category.name, "closed", category.closed])
+    for area in report.flow.by_area:
+        # The last line: the problems with no neighbourhood recorded (in no area's figures).
+        writer.writerow(["problems by neighbourhood", area.name, "opened", area.opened])
+        writer.writerow(["problems by neighbourhood", area.name, "closed", area.closed])
     for stage in report.flow.by_stage:
         writer.writerow(["problems opened by stage now", stage.label, "count", stage.count])
     for duration in report.durations:

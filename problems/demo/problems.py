@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.models import Organisation, OrganisationKind, PatController, Sector
+from partnerships.models import Neighbourhood, Organisation, OrganisationKind, PatController, Sector
 from partnerships.services import organisation_create
 from problems.demo.worked_example import WORKED_EXAMPLE, seed_worked_example
 from problems.models import (
@@ -339,6 +339,8 @@ def seed(*, stdout: Any) -> None:
     if WORKED_EXAMPLE not in existing:
         seed_worked_example(people, today)
         created += 1
+    # The demo neighbourhoods (partnerships.demo, seeded first), by name.
+    areas = {n.name: n for n in Neighbourhood.objects.filter(organisation=force)}
     for title, category, neighbourhood, source, risk, stage, age in DEMO_PROBLEMS:
         if title in existing:
             continue
@@ -347,7 +349,7 @@ def seed(*, stdout: Any) -> None:
             title=title,
             description=f"{title}. Reported repeatedly; see scanning for the evidence.",
             category=categories[category],
-            neighbourhood=neighbourhood,
+            neighbourhood=areas[neighbourhood],
             source=source,
             risk_level=risk,
             opened_on=today - datetime.timedelta(days=age),

@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from partnerships.models import PatController
+from partnerships.models import Neighbourhood, PatController
 from problems.models import (
     ActionStatus,
     HypothesisStatus,
@@ -51,7 +51,7 @@ def seed_worked_example(people: dict[str, Any], today: datetime.date) -> None:
             "shoppers and staff report shouting, urinating in doorways and intimidation."
         ),
         category=ProblemCategory.objects.get(code="asb"),
-        neighbourhood="Eastgate",
+        neighbourhood=Neighbourhood.objects.get(organisation=officer.organisation, name="Eastgate"),
         address="Eastgate Parade, Eastgate Road, Northshire NS5 1AA",
         lsoa_code="E01012345",
         latitude=Decimal("52.123456"),

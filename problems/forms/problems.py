@@ -9,8 +9,9 @@ from django import forms
 
 from accounts.models import POLICE_ROLES, User
 from core.forms import DateInput
-from partnerships.models import Organisation
+from partnerships.models import Neighbourhood, Organisation
 from problems.models import Problem, ProblemCategory, ProblemSource, RiskLevel, Stage
+from problems.selectors.problems import neighbourhoods_for_problem, problem_list_neighbourhoods_for
 
 DATE_INVALID = "Enter a real date, for example 2026-04-30."
 LATITUDE_INVALID = "Enter the latitude as a number between -90 and 90, for example 53.480759."
@@ -20,6 +21,7 @@ CATEGORY_CHOICE_INVALID = "Choose a category from the list."
 STAGE_CHOICE_INVALID = "Choose a stage from the list."
 OWNER_CHOICE_INVALID = "Choose whose problems to show from the list."
 RESTRICTED_CHOICE_INVALID = "Choose restricted or not restricted from the list."
+NEIGHBOURHOOD_CHOICE_INVALID = "Choose the neighbourhood or ward from the list."
 
 PROBLEM_FORM_FIELDS = (
     "title",
@@ -85,8 +87,12 @@ class ProblemForm(forms.Form):
         help_text="Leave empty for today.",
         error_messages={"invalid": DATE_INVALID},
     )
-    neighbourhood = forms.CharField(
-        label="Neighbourhood or ward", max_length=120, error_messages={"required": "Enter the neighbourhood or ward."}
+    neighbourhood = forms.ModelChoiceField(
+        label="Neighbourhood or ward",
+        queryset=Neighbourhood.objects.none(),
+        empty_label="Choose a neighbourhood or ward",
+        help_text="Your force's neighbourhoods. Not listed? Ask an administrator to add it.",
+        error_messages={"required": NEIGHBOURHOOD_CHOICE_INVALID, "invalid_choice": NEIGHBOURHOOD_CHOICE_INVALID},
     )
     address = forms.CharField(label="Address or place", max_length=250, required=False)
     lsoa_code = forms.CharField(
@@ -155,6 +161,9 @@ class ProblemForm(forms.Form):
     def __init__(self, *args: Any, force: Organisation, problem: Problem | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ProblemCategory.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["neighbourhood"].queryset = neighbourhoods_for_problem(  # type: ignore[attr-defined]
+            force=force, problem=problem
+        )
         self.fields["named_users"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             organisation=force, role__in=POLICE_ROLES, is_active=True
         ).order_by("full_name")
@@ -166,6 +175,7 @@ class ProblemForm(forms.Form):
     @classmethod
     def initial_for(cls, problem: Problem) -> dict[str, Any]:
         initial: dict[str, Any] = {field: getattr(problem, field) for field in PROBLEM_FORM_FIELDS[:-1]}
+        initial["neighbourhood"] = problem.neighbourhood_id
         initial["named_users"] = [user.pk for user in problem.named_users.all()]
         return initial
 
@@ -190,7 +200,13 @@ class ProblemFilterForm(forms.Form):
         empty_label="Any category",
         error_messages={"invalid_choice": CATEGORY_CHOICE_INVALID},
     )
-    area = forms.CharField(label="Neighbourhood or ward", required=False, max_length=120)
+    area = forms.ModelChoiceField(
+        label="Neighbourhood or ward",
+        required=False,
+        queryset=Neighbourhood.objects.none(),
+        empty_label="Any neighbourhood",
+        error_messages={"invalid_choice": NEIGHBOURHOOD_CHOICE_INVALID},
+    )
     owner = forms.ChoiceField(
         label="Owner",
         required=False,
@@ -205,6 +221,10 @@ class ProblemFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="Only overdue reviews", required=False)
 
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = problem_list_neighbourhoods_for(user)  # type: ignore[attr-defined]
+
     def filters(self, user: User) -> dict[str, Any]:
         """The selector's arguments from the values that are valid (invalid ones are left out)."""
         if not self.is_bound:
@@ -216,7 +236,7 @@ class ProblemFilterForm(forms.Form):
             "search": data.get("q") or "",
             "stage": data.get("stage") or "",
             "category": data.get("category"),
-            "neighbourhood": data.get("area") or "",
+            "neighbourhood": data.get("area"),
             "owner": user if data.get("owner") == "me" else None,
             "overdue": bool(data.get("overdue")),
             "restricted": restricted,

@@ -25,6 +25,10 @@ class ProblemCategory(models.Model):
         return self.name
 
 
+# How a problem with no neighbourhood is named on pages, CSVs, PDFs and reports (one wording).
+NO_NEIGHBOURHOOD = "No neighbourhood recorded"
+
+
 class Stage(models.TextChoices):
     SCANNING = "scanning", "Scanning"
     ANALYSIS = "analysis", "Analysis"
@@ -59,7 +63,17 @@ class Problem(models.Model):
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="problems"
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_problems")
-    neighbourhood = models.CharField("neighbourhood or ward", max_length=120)
+    # One of the owning force's neighbourhoods (reference data kept by administrators), so that
+    # every report by neighbourhood finds the problem. Empty only for a problem logged before the
+    # list existed with no neighbourhood typed: reports show those on a line of their own.
+    neighbourhood = models.ForeignKey(
+        "partnerships.Neighbourhood",
+        verbose_name="neighbourhood or ward",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
     address = models.CharField(max_length=250, blank=True)
     lsoa_code = models.CharField("LSOA code", max_length=9, blank=True)
     latitude = models.DecimalField(
@@ -138,6 +152,12 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage != Stage.CLOSED
+
+    @property
+    def neighbourhood_label(self) -> str:
+        """The neighbourhood's name, or NO_NEIGHBOURHOOD (select_related("neighbourhood") on lists)."""
+        neighbourhood = self.neighbourhood if self.neighbourhood_id is not None else None
+        return neighbourhood.name if neighbourhood is not None else NO_NEIGHBOURHOOD
 
 
 class TransitionKind(models.TextChoices):

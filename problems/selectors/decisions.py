@@ -127,7 +127,7 @@ def problem_summary_queryset() -> QuerySet[Problem]:
     category, organisation and people (one JOIN), then one query each for controllers, hypotheses,
     objectives, actions (with their organisations and people), reviews and stage moves (with who)."""
     return Problem.objects.select_related(
-        "category", "owning_organisation", "owner", "created_by", "signed_off_by"
+        "category", "owning_organisation", "owner", "created_by", "signed_off_by", "neighbourhood"
     ).prefetch_related(
         "controllers",
         "hypotheses",

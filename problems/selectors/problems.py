@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from partnerships.models import Neighbourhood, Organisation
 from problems.models import Problem, ProblemCategory, ReviewEntry, Stage
 from problems.selectors.access import problems_visible_to
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 OPEN_STAGES: tuple[str, ...] = tuple(stage for stage in Stage.values if stage != Stage.CLOSED)
-LIST_RELATIONS = ("category", "owner", "owning_organisation")
+LIST_RELATIONS = ("category", "owner", "owning_organisation", "neighbourhood")
 
 
 def overdue_review(today: datetime.date) -> Q:
@@ -41,14 +42,14 @@ def problem_list_visible_to(
     search: str = "",
     stage: str = "",
     category: ProblemCategory | None = None,
-    neighbourhood: str = "",
+    neighbourhood: Neighbourhood | None = None,
     owner: User | None = None,
     overdue: bool = False,
     restricted: bool | None = None,
     today: datetime.date | None = None,
 ) -> QuerySet[Problem]:
-    """The problem list: what `user` may see, filtered, each row with its category, owner and
-    owning organisation (one query for a page, whatever its length) and `is_overdue`."""
+    """The problem list: what `user` may see, filtered, each row with its category, owner, owning
+    organisation and neighbourhood (one query for a page, whatever its length) and `is_overdue`."""
     today = today or timezone.localdate()
     problems = with_overdue_flag(problems_visible_to(user), today).select_related(*LIST_RELATIONS)
     search = search.strip()
@@ -60,8 +61,8 @@ def problem_list_visible_to(
         problems = problems.filter(stage=stage)
     if category is not None:
         problems = problems.filter(category=category)
-    if neighbourhood.strip():
-        problems = problems.filter(neighbourhood__icontains=neighbourhood.strip())
+    if neighbourhood is not None:
+        problems = problems.filter(neighbourhood=neighbourhood)
     if owner is not None:
         problems = problems.filter(owner=owner)
     if overdue:
@@ -69,6 +70,26 @@ def problem_list_visible_to(
     if restricted is not None:
         problems = problems.filter(restricted=restricted)
     return problems
+
+
+def neighbourhoods_for_problem(*, force: Organisation, problem: Problem | None = None) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods a problem of `force` may be recorded in: the force's active ones, and
+    the one the problem is in already (kept when retired since). The service checks the same."""
+    in_use = Q(active=True)
+    if problem is not None and problem.neighbourhood_id is not None:
+        in_use |= Q(pk=problem.neighbourhood_id)
+    return Neighbourhood.objects.filter(in_use, organisation_id=force.pk).order_by("name")
+
+
+def problem_list_neighbourhoods_for(user: User) -> QuerySet[Neighbourhood]:
+    """The problem list's neighbourhood filter: a police user's force's active neighbourhoods; a
+    partner's, the active neighbourhoods of the problems shared with their organisation."""
+    if not user.is_authenticated:
+        return Neighbourhood.objects.none()
+    if user.is_police:
+        return Neighbourhood.objects.filter(organisation_id=user.organisation_id, active=True).order_by("name")
+    in_shared = problems_visible_to(user).filter(neighbourhood_id__isnull=False).values("neighbourhood_id")
+    return Neighbourhood.objects.filter(pk__in=in_shared, active=True).order_by("name")
 
 
 def _open_owned_by(user: User, today: datetime.date | None) -> QuerySet[Problem]:

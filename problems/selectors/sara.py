@@ -264,7 +264,7 @@ def problem_stage_tasks(problem: Problem) -> list[StageTask]:
 def problem_detail_queryset() -> QuerySet[Problem]:
     """The problem with everything its page shows, in a fixed number of queries."""
     return Problem.objects.select_related(
-        "category", "owning_organisation", "owner", "created_by", "signed_off_by"
+        "category", "owning_organisation", "owner", "created_by", "signed_off_by", "neighbourhood"
     ).prefetch_related(
         "controllers",
         "hypotheses",

@@ -79,10 +79,10 @@ def shared_with_us_list(*, user: User, search: str = "", stage: str = "") -> Que
     """The problems shared with a partner user's organisation (police users: none), problems with
     overdue actions assigned to the organisation first, each annotated with its agreement and
     access level. One query whatever the number of rows."""
-    problems = problems_shared_with(user)
+    problems = problems_shared_with(user).select_related("neighbourhood")
     if search:
         problems = problems.filter(
-            Q(reference__icontains=search) | Q(title__icontains=search) | Q(neighbourhood__icontains=search)
+            Q(reference__icontains=search) | Q(title__icontains=search) | Q(neighbourhood__name__icontains=search)
         )
     if stage:
         problems = problems.filter(stage=stage)

@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record, changes
+from partnerships.models import Neighbourhood
 from problems.models import Problem, ProblemCategory, ProblemSource, ReviewEntry, RiskLevel, Stage
 from problems.selectors.access import can_change_problem, can_create_problem, can_review_problem
 from problems.services.sharing import shares_end_for_restricted_problem
@@ -38,7 +39,9 @@ PROBLEM_CANNOT_CHANGE = "Only the problem's owner or a supervisor of its force c
 PROBLEM_CLOSED = "This problem is closed: reopen it before changing it."
 TITLE_REQUIRED = "Enter a title for the problem."
 DESCRIPTION_REQUIRED = "Describe the problem."
-NEIGHBOURHOOD_REQUIRED = "Enter the neighbourhood or ward."
+NEIGHBOURHOOD_REQUIRED = "Choose the neighbourhood or ward from the list."
+NEIGHBOURHOOD_OTHER_FORCE = "Choose one of {force}'s neighbourhoods: {name} is another force's."
+NEIGHBOURHOOD_INACTIVE = "{name} is no longer in use: choose another neighbourhood from the list."
 CATEGORY_INVALID = "Choose a category from the list."
 SOURCE_INVALID = "Choose where the problem came from."
 RISK_LEVEL_INVALID = "Choose a risk level from the list."
@@ -98,8 +101,11 @@ def latest_review_date(today: datetime.date) -> datetime.date:
 
 
 def _snapshot(problem: Problem) -> dict[str, Any]:
-    data: dict[str, Any] = {field: getattr(problem, field) for field in DETAIL_FIELDS if field != "category"}
+    data: dict[str, Any] = {
+        field: getattr(problem, field) for field in DETAIL_FIELDS if field not in ("category", "neighbourhood")
+    }
     data["category"] = problem.category.code if problem.category_id else None
+    data["neighbourhood"] = problem.neighbourhood_label if problem.neighbourhood_id else None
     data["next_review_date"] = problem.next_review_date
     data["named_users"] = sorted(problem.named_users.values_list("pk", flat=True)) if problem.pk else []
     return data
@@ -109,15 +115,29 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check_details(problem: Problem) -> None:
+def _neighbourhood_error(problem: Problem, *, unchanged_id: int | None) -> str | None:
+    """A problem is in one of its owning force's neighbourhoods; a newly chosen one must be in use
+    (one kept from before may since have been retired: editing other details keeps it)."""
+    neighbourhood = problem.neighbourhood if problem.neighbourhood_id else None
+    if neighbourhood is None or not isinstance(neighbourhood, Neighbourhood):
+        return NEIGHBOURHOOD_REQUIRED
+    if neighbourhood.organisation_id != problem.owning_organisation_id:
+        return NEIGHBOURHOOD_OTHER_FORCE.format(force=problem.owning_organisation.name, name=neighbourhood.name)
+    if not neighbourhood.active and neighbourhood.pk != unchanged_id:
+        return NEIGHBOURHOOD_INACTIVE.format(name=neighbourhood.name)
+    return None
+
+
+def _check_details(problem: Problem, *, unchanged_neighbourhood_id: int | None = None) -> None:
     """Every rule on the record's details, all reported at once (a form shows them together)."""
     errors: dict[str, str] = {}
     if not problem.title:
         errors["title"] = TITLE_REQUIRED
     if not problem.description:
         errors["description"] = DESCRIPTION_REQUIRED
-    if not problem.neighbourhood:
-        errors["neighbourhood"] = NEIGHBOURHOOD_REQUIRED
+    neighbourhood_error = _neighbourhood_error(problem, unchanged_id=unchanged_neighbourhood_id)
+    if neighbourhood_error:
+        errors["neighbourhood"] = neighbourhood_error
     category = problem.category if problem.category_id else None
     if category is None or not isinstance(category, ProblemCategory) or not category.active:
         errors["category"] = CATEGORY_INVALID
@@ -199,7 +219,7 @@ def problem_create(
     title: str,
     description: str,
     category: ProblemCategory,
-    neighbourhood: str,
+    neighbourhood: Neighbourhood | None,
     source: str,
     risk_level: str,
     restricted: bool = False,
@@ -212,14 +232,15 @@ def problem_create(
     opened_on: datetime.date | None = None,
 ) -> Problem:
     """Log a problem, owned by `actor` for their force, at the scanning stage, with the next free
-    reference and its first review date set by its risk level."""
+    reference and its first review date set by its risk level. The neighbourhood is one of the
+    force's, in use."""
     if not can_create_problem(actor):
         raise PermissionDenied(PROBLEM_CANNOT_CREATE)
     problem = Problem(
         title=_text(title),
         description=_text(description),
         category=category,
-        neighbourhood=_text(neighbourhood),
+        neighbourhood=neighbourhood,
         address=_text(address),
         lsoa_code=_text(lsoa_code).upper(),
         latitude=latitude,
@@ -258,14 +279,19 @@ def problem_update(*, actor: User, problem: Problem, reschedule_review: bool = F
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     # Locked so that two editors' changes are applied one after the other, each audited against
     # the state it actually changed.
-    problem = Problem.objects.select_for_update().select_related("owning_organisation", "category").get(pk=problem.pk)
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("owning_organisation", "category", "neighbourhood")
+        .get(pk=problem.pk)
+    )
     if not can_change_problem(actor, problem):
         raise PermissionDenied(PROBLEM_CANNOT_CHANGE)
     if not problem.is_open:
         raise ValidationError(PROBLEM_CLOSED)
     before = _snapshot(problem)
     named_users = fields.pop("named_users", None)
-    for field in ("title", "description", "neighbourhood", "address"):
+    kept_neighbourhood_id = problem.neighbourhood_id
+    for field in ("title", "description", "address"):
         if field in fields:
             fields[field] = _text(fields[field])
     if "lsoa_code" in fields:
@@ -274,7 +300,7 @@ def problem_update(*, actor: User, problem: Problem, reschedule_review: bool = F
         fields.pop("opened_on")
     for field, value in fields.items():
         setattr(problem, field, value)
-    _check_details(problem)
+    _check_details(problem, unchanged_neighbourhood_id=kept_neighbourhood_id)
     if named_users is not None:
         problem.named_users.set(_check_named_users(problem, named_users))
     if reschedule_review:

@@ -31,7 +31,7 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def problem_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = ProblemFilterForm(request.GET or None)
+    form = ProblemFilterForm(request.GET or None, user=user)
     problems = problem_list_visible_to(user=user, **form.filters(user))
     page = paginate(request, problems, PAGE_SIZE)
     query = request.GET.copy()
@@ -112,7 +112,7 @@ def problem_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _with_force() -> Any:
-    return Problem.objects.select_related("owning_organisation", "category")
+    return Problem.objects.select_related("owning_organisation", "category", "neighbourhood")
 
 
 urlpatterns: list[URLPattern] = [

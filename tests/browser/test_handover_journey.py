@@ -23,7 +23,7 @@ from problems.selectors.access import CANNOT_EDIT
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import PageProblems, sign_in_browser
 from tests.browser.sara_steps import checked, move_on, open_form, save
-from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
+from tests.partnerships.factories import NeighbourhoodFactory, OrganisationFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +55,7 @@ def fits_the_width(page: Page) -> None:
 
 def test_a_problem_handed_over_mid_analysis_is_finished_by_the_new_lead(browser: Browser, live_server: Any) -> None:
     force = PoliceForceFactory(name="Northshire Police")
+    NeighbourhoodFactory(name="Eastgate", organisation=force)
     council = OrganisationFactory(name="Northshire City Council")
     officer_a = UserFactory(role=Role.OFFICER, organisation=force, full_name="Olivia Officer")
     officer_b = UserFactory(role=Role.OFFICER, organisation=force, full_name="Owen Officer")
@@ -69,7 +70,7 @@ def test_a_problem_handed_over_mid_analysis_is_finished_by_the_new_lead(browser:
         page.get_by_label("Category").select_option(label="Anti-social behaviour")
         page.get_by_label("Where it came from").select_option(label="Community report")
         page.get_by_label("High").check()
-        page.get_by_label("Neighbourhood or ward").fill("Eastgate")
+        page.get_by_label("Neighbourhood or ward").select_option(label="Eastgate")
         page.get_by_role("button", name="Log the problem").click()
         problem = Problem.objects.get()
         expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()

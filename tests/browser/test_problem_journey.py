@@ -19,7 +19,7 @@ from problems.models import ActionStatus, Problem, Stage
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import PageProblems, assert_no_console_errors, sign_in_browser
 from tests.browser.sara_steps import checked, move_on, open_form, save
-from tests.partnerships.factories import OrganisationFactory, PoliceForceFactory
+from tests.partnerships.factories import NeighbourhoodFactory, OrganisationFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +28,7 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     page: Page, browser: Browser, live_server: Any
 ) -> None:
     force = PoliceForceFactory(name="Northshire Police")
+    NeighbourhoodFactory(name="Eastgate", organisation=force)
     council = OrganisationFactory(name="Northshire City Council")
     officer = UserFactory(role=Role.OFFICER, organisation=force, full_name="Olivia Officer")
     supervisor = UserFactory(role=Role.SUPERVISOR, organisation=force, full_name="Sam Sergeant")
@@ -44,7 +45,7 @@ def test_officer_works_a_problem_from_scanning_to_assessment_and_supervisor_clos
     page.get_by_label("Category").select_option(label="Anti-social behaviour")
     page.get_by_label("Where it came from").select_option(label="Community report")
     page.get_by_label("High").check()
-    page.get_by_label("Neighbourhood or ward").fill("Eastgate")
+    page.get_by_label("Neighbourhood or ward").select_option(label="Eastgate")
     page.get_by_role("button", name="Log the problem").click()
     problem = Problem.objects.get()
     expect(page.get_by_text(f"Problem {problem.reference} logged.")).to_be_visible()

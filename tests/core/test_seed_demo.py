@@ -58,3 +58,28 @@ def test_the_council_finds_one_demo_problem_shared_with_it() -> None:
         "Repeat criminal damage to Eastgate bus shelters"
     ]
     assert not problems_visible_to(housing_lead).exists()
+
+
+def test_every_demo_problem_is_in_a_neighbourhood_of_the_partnership_report() -> None:
+    """Issue 17: demo problems typed in "University Quarter", an area not on the list, were missing
+    from the partnership report."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluation.selectors.impact import impact_scope_for
+    from partnerships.demo.neighbourhoods import CSP
+    from partnerships.models import Partnership
+    from problems.models import Problem
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    supervisor = User.objects.get(email="supervisor@police.example")
+    partnership = Partnership.objects.get(name=CSP)
+    scope = impact_scope_for(
+        user=supervisor,
+        area=f"partnership-{partnership.pk}",
+        start=datetime.date(2000, 1, 1),
+        end=timezone.localdate(),
+    )
+    assert not Problem.objects.filter(neighbourhood__isnull=True).exists()
+    assert scope.problems().count() == Problem.objects.count() >= 20

@@ -26,10 +26,16 @@ from tests.partnerships.factories_partnerships import make_partnership
 
 def neighbourhood_for(world: Any, *, name: str = "Eastgate", slug: str | None = None) -> Neighbourhood:
     """A neighbourhood of the world's force, worked by a partnership with the council as a member."""
-    existing = Neighbourhood.objects.filter(name=name).first()
-    if existing is not None:
+    # Names are unique within a force (another force may have an Eastgate too). One made bare for
+    # a problem (tests.problems.factories) is given its partnership here.
+    existing = Neighbourhood.objects.filter(organisation=world.force, name=name).first()
+    if existing is not None and existing.partnership_id is not None:
         return existing
     partnership = make_partnership(members=[world.partner], created_by=world.users["supervisor"])
+    if existing is not None:
+        existing.partnership = partnership
+        existing.save(update_fields=["partnership"])
+        return existing
     return NeighbourhoodFactory(
         name=name, slug=slug or name.lower().replace(" ", "-"), organisation=world.force, partnership=partnership
     )

@@ -187,7 +187,7 @@ def test_priority_turned_into_a_problem_carries_its_text_and_link(world: World) 
     assert problem.title == ISSUE
     assert problem.description == ISSUE
     assert problem.problem_statement == ISSUE
-    assert problem.neighbourhood == "Eastgate"
+    assert problem.neighbourhood == eastgate
     assert problem.source == ProblemSource.PUBLIC_MEETING
     assert problem.stage == Stage.SCANNING
     assert problem.owner == world.users["officer"]

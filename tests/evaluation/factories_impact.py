@@ -48,7 +48,6 @@ def noon(day: datetime.date) -> datetime.datetime:
 
 def report_problem(world: Any, *, opened: datetime.date, **fields: Any) -> Problem:
     """A problem of the force, owned by the officer persona, logged at noon UTC on `opened`."""
-    fields.setdefault("neighbourhood", "Eastgate")
     fields.setdefault("owner", world.users["officer"])
     problem = ProblemFactory(force=world.force, opened_on=opened, **fields)
     Problem.objects.filter(pk=problem.pk).update(created_at=noon(opened))
@@ -117,7 +116,7 @@ def impact_world(world: Any) -> ImpactWorld:
         world, opened=d(2026, 8, 1), category=asb, next_review_date=today - datetime.timedelta(days=1)
     )
     p["P7"] = report_problem(world, opened=d(2026, 3, 10), category=asb, restricted=True)
-    p["P8"] = report_problem(world, opened=d(2026, 5, 5), category=drugs, neighbourhood=" eastgate ")
+    p["P8"] = report_problem(world, opened=d(2026, 5, 5), category=drugs, neighbourhood=eastgate)
     moves(p["P1"], d(2026, 2, 11), d(2026, 2, 15), d(2026, 4, 15), d(2026, 5, 10))
     moves(p["P2"], d(2026, 3, 7), d(2026, 3, 9))
     moves(p["P3"], d(2026, 4, 21))

@@ -13,7 +13,7 @@ from evaluation.selectors.impact import impact_areas_for, impact_scope_for
 from evaluation.selectors.impact_report import impact_report_build
 from tests.accounts.factories import UserFactory
 from tests.conftest import sign_in
-from tests.evaluation.factories_impact import END, START, impact_world, report_params
+from tests.evaluation.factories_impact import END, START, d, impact_world, report_params, report_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_supervisor_report_counts_match_the_records(world: Any) -> None:
     data = impact_world(world)
     report = _report(world.users["supervisor"], data.eastgate)
 
-    # Opened in the period: P1, P2, P3, P7 (restricted: a supervisor sees it), P8 (" eastgate ").
+    # Opened in the period: P1, P2, P3, P7 (restricted: a supervisor sees it), P8.
     assert report.flow.opened == 5
     # Closed in the period: P1 and P4 (opened before the period).
     assert report.flow.closed == 2
@@ -44,6 +44,36 @@ def test_supervisor_report_counts_match_the_records(world: Any) -> None:
         "assessment": 0,
         "closed": 1,  # P1
     }
+
+
+def test_a_problem_with_no_neighbourhood_is_on_a_line_of_its_own_never_dropped(client: Client, world: Any) -> None:
+    data = impact_world(world)
+    unplaced = report_problem(world, opened=d(2026, 4, 20), neighbourhood=None, title="Logged with no area")
+    report_problem(world, opened=d(2025, 4, 20), neighbourhood=None, title="Before the period")
+    supervisor = world.users["supervisor"]
+
+    for area, lines in (
+        (data.eastgate, [("Eastgate", 5, 2), ("No neighbourhood recorded", 1, 0)]),
+        (data.partnership, [("Eastgate", 5, 2), ("No neighbourhood recorded", 1, 0)]),
+    ):
+        report = _report(supervisor, area)
+        assert [(a.name, a.opened, a.closed) for a in report.flow.by_area] == lines
+        # In no area's figures: the area's own counts are as counted by hand.
+        assert (report.flow.opened, report.flow.closed) == (5, 2)
+
+    sign_in(client, supervisor)
+    page = client.get("/reports/impact/", report_params(data.eastgate)).content.decode()
+    table = page.split('id="table-areas"', 1)[1].split("</table>", 1)[0]
+    assert "No neighbourhood recorded" in table
+    assert "figure=unplaced" in table
+    csv_text = client.get("/reports/impact/csv/", report_params(data.eastgate)).content.decode()
+    assert "problems by neighbourhood,No neighbourhood recorded,opened,1" in csv_text
+    listed = client.get("/reports/impact/problems/", {**report_params(data.eastgate), "figure": "unplaced"})
+    assert [p.pk for p in listed.context["page"]] == [unplaced.pk]
+    # A partner lead counts only what is shared with them: nothing unplaced here.
+    lead_report = _report(world.users["partner_lead"], data.partnership)
+    assert lead_report.flow.unplaced is not None
+    assert lead_report.flow.unplaced.opened == 0
 
 
 def test_median_days_in_each_stage_are_computed_over_stays_ending_in_the_period(world: Any) -> None:

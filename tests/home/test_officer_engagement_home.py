@@ -95,9 +95,9 @@ def test_officer_home_lists_adopted_priorities_without_an_action_where_they_work
     northgate = neighbourhood_for(world, name="Northgate")  # their only problem there is closed
     southgate = neighbourhood_for(world, name="Southgate")  # their event there is over a year old
     elsewhere = neighbourhood_for(world, name="Riverside")  # a colleague's area
-    ProblemFactory(force=world.force, owner=officer, neighbourhood="EASTGATE")  # typed in capitals
-    ProblemFactory(force=world.force, owner=officer, neighbourhood="Northgate", stage=Stage.CLOSED)
-    ProblemFactory(force=world.force, owner=world.users["supervisor"], neighbourhood="Riverside")
+    ProblemFactory(force=world.force, owner=officer, neighbourhood=eastgate)
+    ProblemFactory(force=world.force, owner=officer, neighbourhood=northgate, stage=Stage.CLOSED)
+    ProblemFactory(force=world.force, owner=world.users["supervisor"], neighbourhood=elsewhere)
     make_event(westgate, by=officer, held_on=_days(-100))
     make_event(southgate, by=officer, held_on=_days(-400))
     make_event(elsewhere, by=world.users["supervisor"], held_on=_days(-1))
@@ -115,7 +115,7 @@ def test_officer_home_lists_adopted_priorities_without_an_action_where_they_work
     make_priority(northgate, issue="Dog fouling in the park", status=PriorityStatus.ADOPTED)
     make_priority(southgate, issue="Cycling on pavements", status=PriorityStatus.ADOPTED)
     make_priority(elsewhere, issue="Riverside fly-tipping", status=PriorityStatus.ADOPTED)
-    # Another force's neighbourhood with the name the officer's problem uses is not theirs to see.
+    # Another force's neighbourhood with the name of the officer's problem's is not theirs to see.
     vale = _other_force_neighbourhood("Eastgate Vale")
     stranger = UserFactory(role=Role.OFFICER, organisation=vale.organisation)
     make_priority(vale, by=stranger, issue="Another force's priority", status=PriorityStatus.ADOPTED)

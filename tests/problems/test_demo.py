@@ -10,6 +10,7 @@ import pytest
 from accounts import demo as accounts_demo
 from accounts.models import Role, User
 from core.models import AuditEvent
+from partnerships.demo import neighbourhoods as demo_neighbourhoods
 from partnerships.demo import organisations as demo_organisations
 from partnerships.models import Organisation, Sector
 from problems.demo import leads as demo_leads
@@ -30,9 +31,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed() -> None:
-    # In seed_demo's order: organisations, the demo users, then the records.
+    # In seed_demo's order: organisations, the demo users, the neighbourhoods, then the records.
     demo_organisations.seed(stdout=io.StringIO())
     accounts_demo.seed(stdout=io.StringIO())
+    demo_neighbourhoods.seed(stdout=io.StringIO())
     demo_problems.seed(stdout=io.StringIO())
 
 

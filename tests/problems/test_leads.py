@@ -471,7 +471,7 @@ def test_the_incoming_lead_and_the_followers_are_told_of_a_handover_and_the_emai
     bodies = [email.body, *(content for content, _ in email.alternatives)]
     assert any(reverse("problem-detail", kwargs={"pk": problem.pk}) in body for body in bodies)
     for text in (email.subject, *bodies):
-        for detail in (problem.title, problem.description, problem.neighbourhood, "Street drinking is down"):
+        for detail in (problem.title, problem.description, problem.neighbourhood.name, "Street drinking is down"):
             assert detail not in text
 
 

@@ -62,7 +62,7 @@ def _assert_no_case_detail(problem: Problem) -> None:
     for message in mail.outbox:
         (html, _), *_ = message.alternatives
         for text in (message.subject, message.body, html):
-            for detail in (problem.title, problem.description, problem.neighbourhood, "Mrs Jones", "Co-op"):
+            for detail in (problem.title, problem.description, problem.neighbourhood.name, "Mrs Jones", "Co-op"):
                 assert detail not in text
             assert reverse("problem-detail", kwargs={"pk": problem.pk}) in text or text == message.subject
 

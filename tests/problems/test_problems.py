@@ -25,7 +25,8 @@ from problems.selectors.problems import (
 from problems.services import problems as services
 from tests.accounts.factories import UserFactory
 from tests.conftest import World
-from tests.problems.factories import ProblemFactory
+from tests.partnerships.factories import NeighbourhoodFactory, PoliceForceFactory
+from tests.problems.factories import ProblemFactory, force_neighbourhood
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def _create(world: World, persona: str = "officer", **overrides: Any) -> Problem
         "title": "Street drinking at Market Parade",
         "description": "Groups drinking outside the shops every evening.",
         "category": _category(),
-        "neighbourhood": "Eastgate",
+        "neighbourhood": force_neighbourhood(world.force),
         "source": ProblemSource.COMMUNITY_REPORT,
         "risk_level": RiskLevel.MEDIUM,
     }
@@ -107,6 +108,7 @@ def test_two_officers_logging_at_once_get_different_references(world: World) -> 
         finally:
             connection.close()
 
+    force_neighbourhood(world.force)  # the area both log in, there before they start
     threads = [threading.Thread(target=log, args=(p,)) for p in ("officer", "supervisor")]
     for thread in threads:
         thread.start()
@@ -150,7 +152,7 @@ def test_only_officers_and_supervisors_log_problems(world: World, persona: str) 
     [
         ({"title": "  "}, "title", services.TITLE_REQUIRED),
         ({"description": ""}, "description", services.DESCRIPTION_REQUIRED),
-        ({"neighbourhood": ""}, "neighbourhood", services.NEIGHBOURHOOD_REQUIRED),
+        ({"neighbourhood": None}, "neighbourhood", services.NEIGHBOURHOOD_REQUIRED),
         ({"source": "rumour"}, "source", services.SOURCE_INVALID),
         ({"risk_level": "extreme"}, "risk_level", services.RISK_LEVEL_INVALID),
         ({"opened_on": datetime.date(2999, 1, 1)}, "opened_on", services.OPENED_ON_IN_FUTURE),
@@ -182,6 +184,50 @@ def test_invalid_details_are_refused_with_a_clear_message_and_nothing_is_created
 def test_welsh_lsoa_codes_and_a_full_location_are_accepted(world: World) -> None:
     problem = _create(world, lsoa_code="W01001234", latitude=Decimal("51.48"), longitude=Decimal("-3.18"), radius_m=300)
     assert (problem.lsoa_code, problem.radius_m) == ("W01001234", 300)
+
+
+def test_another_forces_neighbourhood_is_refused_and_nothing_is_created(world: World) -> None:
+    elsewhere = NeighbourhoodFactory(name="Eastgate", organisation=PoliceForceFactory(name="Southshire Police"))
+    with pytest.raises(ValidationError) as excinfo:
+        _create(world, neighbourhood=elsewhere)
+    assert _errors(excinfo)["neighbourhood"] == [
+        services.NEIGHBOURHOOD_OTHER_FORCE.format(force="Northshire Police", name="Eastgate")
+    ]
+    assert not Problem.objects.exists()
+
+
+def test_a_retired_neighbourhood_is_refused_for_a_new_problem(world: World) -> None:
+    retired = NeighbourhoodFactory(name="Old Town", organisation=world.force, active=False)
+    with pytest.raises(ValidationError) as excinfo:
+        _create(world, neighbourhood=retired)
+    assert _errors(excinfo)["neighbourhood"] == [services.NEIGHBOURHOOD_INACTIVE.format(name="Old Town")]
+
+
+def test_a_problem_keeps_its_neighbourhood_retired_since_when_other_details_change(world: World) -> None:
+    problem = ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Old Town")
+    problem.neighbourhood.active = False
+    problem.neighbourhood.save()
+    services.problem_update(
+        actor=world.users["officer"], problem=problem, title="New title", neighbourhood=problem.neighbourhood
+    )
+    problem.refresh_from_db()
+    assert (problem.title, problem.neighbourhood.name) == ("New title", "Old Town")
+    moved = ProblemFactory(force=world.force, owner=world.users["officer"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.problem_update(actor=world.users["officer"], problem=moved, neighbourhood=problem.neighbourhood)
+    assert _errors(excinfo)["neighbourhood"] == [services.NEIGHBOURHOOD_INACTIVE.format(name="Old Town")]
+
+
+def test_moving_a_problem_to_another_forces_neighbourhood_is_refused(world: World) -> None:
+    problem = ProblemFactory(force=world.force, owner=world.users["officer"])
+    elsewhere = NeighbourhoodFactory(name="Farfield", organisation=PoliceForceFactory(name="Southshire Police"))
+    with pytest.raises(ValidationError) as excinfo:
+        services.problem_update(actor=world.users["officer"], problem=problem, neighbourhood=elsewhere)
+    assert _errors(excinfo)["neighbourhood"] == [
+        services.NEIGHBOURHOOD_OTHER_FORCE.format(force="Northshire Police", name="Farfield")
+    ]
+    problem.refresh_from_db()
+    assert problem.neighbourhood.name == "Eastgate"
 
 
 def test_an_inactive_category_is_refused(world: World) -> None:
@@ -216,9 +262,10 @@ def test_only_active_police_users_of_the_force_can_be_named(world: World, who: s
 
 def test_owner_edits_details_and_the_change_is_audited_with_before_and_after(world: World) -> None:
     problem = ProblemFactory(force=world.force, owner=world.users["officer"], title="Old title")
-    services.problem_update(actor=world.users["officer"], problem=problem, title="New title", neighbourhood="Westgate")
+    westgate = force_neighbourhood(world.force, "Westgate")
+    services.problem_update(actor=world.users["officer"], problem=problem, title="New title", neighbourhood=westgate)
     problem.refresh_from_db()
-    assert (problem.title, problem.neighbourhood) == ("New title", "Westgate")
+    assert (problem.title, problem.neighbourhood) == ("New title", westgate)
     event = AuditEvent.objects.get(verb="problems.problem.updated")
     assert event.detail == {
         "title": {"before": "Old title", "after": "New title"},
@@ -334,7 +381,7 @@ def test_list_filters_by_stage_category_area_owner_restriction_and_overdue(world
 
     assert refs(stage=Stage.ANALYSIS) == {a.reference}
     assert refs(category=_category("drugs")) == {b.reference}
-    assert refs(neighbourhood="river") == {a.reference}
+    assert refs(neighbourhood=a.neighbourhood) == {a.reference}
     assert refs(owner=supervisor) == {b.reference}
     assert refs(restricted=True) == {b.reference}
     assert b.reference not in refs(restricted=False)

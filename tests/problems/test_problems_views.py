@@ -16,6 +16,7 @@ from core.models import AuditEvent
 from problems.forms.problems import (
     CATEGORY_CHOICE_INVALID,
     LATITUDE_INVALID,
+    NEIGHBOURHOOD_CHOICE_INVALID,
     OWNER_CHOICE_INVALID,
     STAGE_CHOICE_INVALID,
 )
@@ -23,7 +24,8 @@ from problems.models import Problem, ProblemCategory, RiskLevel, Stage
 from problems.services import problems as services
 from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
-from tests.problems.factories import ProblemFactory
+from tests.partnerships.factories import NeighbourhoodFactory, PoliceForceFactory
+from tests.problems.factories import ProblemFactory, force_neighbourhood
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +95,7 @@ def test_overdue_problems_are_marked_review_overdue(world: World) -> None:
         ({"q": "graffiti"}, ["graffiti"]),
         ({"stage": "analysis"}, ["analysis"]),
         ({"category": "drugs"}, ["drugs"]),
-        ({"area": "riverside"}, ["riverside"]),
+        ({"area": "<riverside>"}, ["riverside"]),
         ({"owner": "me"}, ["graffiti", "analysis", "drugs", "riverside", "overdue"]),
         ({"overdue": "on"}, ["overdue"]),
         ({"restricted": "yes"}, ["restricted"]),
@@ -113,6 +115,8 @@ def test_each_list_filter_works(world: World, query: dict[str, str], expected: l
     }
     if "category" in query:
         query = {"category": str(ProblemCategory.objects.get(code=query["category"]).pk)}
+    if "area" in query:
+        query = {"area": str(made["riverside"].neighbourhood_id)}
     response = _client(world, "supervisor" if "restricted" in query else "officer").get(reverse("problem-list"), query)
     assert sorted(_listed(response)) == sorted(made[name].reference for name in expected)
 
@@ -134,6 +138,8 @@ def test_restricted_problems_are_absent_from_another_officers_list(world: World)
         ({"category": "asb"}, CATEGORY_CHOICE_INVALID),
         ({"owner": "someone"}, OWNER_CHOICE_INVALID),
         ({"restricted": "maybe"}, "Choose restricted or not restricted from the list."),
+        ({"area": "Eastgate"}, NEIGHBOURHOOD_CHOICE_INVALID),
+        ({"area": "999999"}, NEIGHBOURHOOD_CHOICE_INVALID),
     ],
 )
 def test_bad_filter_values_show_a_message_in_the_error_summary_not_an_error(
@@ -156,12 +162,22 @@ def test_bad_page_numbers_show_a_page_not_an_error(world: World, page: str) -> N
 def test_list_is_paginated_25_to_a_page_keeping_the_filters(world: World) -> None:
     for _ in range(26):
         ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Northgate")
+    ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Southgate")
+    area = str(force_neighbourhood(world.force, "Northgate").pk)
     client = _client(world, "officer")
-    first = client.get(reverse("problem-list"), {"area": "Northgate"})
+    first = client.get(reverse("problem-list"), {"area": area})
     assert len(_listed(first)) == 25
     assert "page 1 of 2" in first.text
-    assert "?area=Northgate&amp;page=2" in first.text
-    assert len(_listed(client.get(reverse("problem-list"), {"area": "Northgate", "page": "2"}))) == 1
+    assert f"?area={area}&amp;page=2" in first.text
+    assert len(_listed(client.get(reverse("problem-list"), {"area": area, "page": "2"}))) == 1
+
+
+def test_the_area_filter_offers_the_forces_active_neighbourhoods_only(world: World) -> None:
+    force_neighbourhood(world.force, "Northgate")
+    NeighbourhoodFactory(name="Old Town", organisation=world.force, active=False)
+    NeighbourhoodFactory(name="Farfield", organisation=PoliceForceFactory(name="Southshire Police"))
+    choices = _client(world, "officer").get(reverse("problem-list")).context["form"].fields["area"].queryset
+    assert [n.name for n in choices] == ["Northgate"]
 
 
 def test_list_keeps_the_same_query_count_with_1_and_with_5_problems(
@@ -176,9 +192,10 @@ def test_list_keeps_the_same_query_count_with_1_and_with_5_problems(
             ProblemFactory(force=world.force, owner=owner, next_review_date=_days(-1))
         client.get(reverse("problem-list"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the paginator's
-        # count, 5 the page of problems with category, owner and owning organisation (one JOIN),
-        # 6 the categories of the category filter.
-        with django_assert_num_queries(6):
+        # count, 5 the page of problems with category, owner, owning organisation and
+        # neighbourhood (one JOIN), 6 the categories of the category filter, 7 the force's
+        # neighbourhoods of the neighbourhood filter (a list to choose from since issue 17).
+        with django_assert_num_queries(7):
             response = client.get(reverse("problem-list"), {"q": "Street"})
         assert len(_listed(response)) == rows
 
@@ -201,7 +218,7 @@ def _form_data(world: World, **overrides: str) -> dict[str, Any]:
         "source": "community_report",
         "risk_level": "high",
         "opened_on": "",
-        "neighbourhood": "Eastgate",
+        "neighbourhood": str(force_neighbourhood(world.force).pk),
         "address": "Market Parade",
         "lsoa_code": "E01012345",
         "latitude": "53.480759",
@@ -253,11 +270,21 @@ def test_officer_logs_a_restricted_problem_naming_a_colleague(world: World) -> N
         ({"category": "999999"}, CATEGORY_CHOICE_INVALID),
         ({"opened_on": "31/02/2026"}, "Enter a real date"),
         ({"named_users": "999999"}, "Choose people from the list."),
+        ({"neighbourhood": ""}, NEIGHBOURHOOD_CHOICE_INVALID),
+        ({"neighbourhood": "999999"}, NEIGHBOURHOOD_CHOICE_INVALID),
+        ({"neighbourhood": "Eastgate"}, NEIGHBOURHOOD_CHOICE_INVALID),
+        ({"neighbourhood": "<other force>"}, NEIGHBOURHOOD_CHOICE_INVALID),
+        ({"neighbourhood": "<retired>"}, NEIGHBOURHOOD_CHOICE_INVALID),
     ],
 )
 def test_invalid_problem_shows_the_error_summary_keeps_what_was_typed_and_creates_nothing(
     world: World, overrides: dict[str, str], message: str
 ) -> None:
+    if overrides.get("neighbourhood") == "<other force>":
+        elsewhere = NeighbourhoodFactory(name="Farfield", organisation=PoliceForceFactory(name="Southshire Police"))
+        overrides = {"neighbourhood": str(elsewhere.pk)}
+    elif overrides.get("neighbourhood") == "<retired>":
+        overrides = {"neighbourhood": str(NeighbourhoodFactory(organisation=world.force, active=False).pk)}
     before = _snapshot()
     response = _client(world, "officer").post(reverse("problem-create"), _form_data(world, **overrides))
     assert response.status_code == 200
@@ -283,7 +310,25 @@ def test_edit_form_is_filled_with_the_problem(world: World) -> None:
     response = _client(world, "officer").get(reverse("problem-edit", args=[problem.pk]))
     assert response.status_code == 200
     assert 'value="The title as it is"' in response.text
+    assert f'<option value="{problem.neighbourhood_id}" selected>Eastgate</option>' in response.text
     assert "Set the next review date from today by the risk level" in response.text
+
+
+def test_edit_form_keeps_a_retired_neighbourhood_the_problem_is_in_but_offers_no_other(world: World) -> None:
+    problem = ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Old Town")
+    problem.neighbourhood.active = False
+    problem.neighbourhood.save()
+    NeighbourhoodFactory(name="Older Town", organisation=world.force, active=False)
+    force_neighbourhood(world.force, "Eastgate")
+    client = _client(world, "officer")
+    offered = client.get(reverse("problem-edit", args=[problem.pk])).context["form"].fields["neighbourhood"].queryset
+    assert [n.name for n in offered] == ["Eastgate", "Old Town"]
+    data = _form_data(world, title="Renamed", neighbourhood=str(problem.neighbourhood_id))
+    assert client.post(reverse("problem-edit", args=[problem.pk]), data).status_code == 302
+    problem.refresh_from_db()
+    assert (problem.title, problem.neighbourhood.name) == ("Renamed", "Old Town")
+    new_form = client.get(reverse("problem-create")).context["form"].fields["neighbourhood"].queryset
+    assert [n.name for n in new_form] == ["Eastgate"]
 
 
 def test_owner_edits_a_problem_and_is_sent_to_its_page(world: World) -> None:
