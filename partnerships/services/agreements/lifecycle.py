@@ -48,6 +48,11 @@ def agreement_activate(*, actor: User, agreement: Agreement) -> Agreement:
     missing = agreement_missing_items(agreement)
     if missing:
         raise ValidationError([AGREEMENT_CANNOT_ACTIVATE.format(count=len(missing)), *missing])
+    # Every row lock is taken before the first audit event: recording one holds the audit chain's
+    # lock until commit (core.audit_chain), so waiting on a row after it could deadlock.
+    previous = None
+    if agreement.previous_version_id is not None:
+        previous = Agreement.objects.select_for_update().get(pk=agreement.previous_version_id)
     now = timezone.now()
     agreement.status = AgreementStatus.ACTIVE
     agreement.activated_at = now
@@ -58,16 +63,14 @@ def agreement_activate(*, actor: User, agreement: Agreement) -> Agreement:
         target=agreement,
         detail={"reference": agreement.reference, "version": agreement.version},
     )
-    if agreement.previous_version_id is not None:
-        previous = Agreement.objects.select_for_update().get(pk=agreement.previous_version_id)
-        if previous.status in IN_FORCE_STATUSES:
-            _end(
-                actor=actor,
-                agreement=previous,
-                status=AgreementStatus.TERMINATED,
-                reason=AGREEMENT_SUPERSEDED.format(version=agreement.version),
-                verb="partnerships.agreement.superseded",
-            )
+    if previous is not None and previous.status in IN_FORCE_STATUSES:
+        _end(
+            actor=actor,
+            agreement=previous,
+            status=AgreementStatus.TERMINATED,
+            reason=AGREEMENT_SUPERSEDED.format(version=agreement.version),
+            verb="partnerships.agreement.superseded",
+        )
     return agreement
 
 
