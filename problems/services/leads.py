@@ -135,7 +135,7 @@ def _hand_over(
 
 
 def _lock_open(problem: Problem) -> Problem:
-    locked = Problem.objects.select_for_update().select_related("owning_organisation").get(pk=problem.pk)
+    locked = Problem.objects.select_for_update(of=("self",)).select_related("owning_organisation").get(pk=problem.pk)
     if not locked.is_open:
         raise ValidationError(HANDOVER_PROBLEM_CLOSED.format(reference=locked.reference))
     return locked
@@ -207,13 +207,23 @@ def problems_reassign(
     note, outstanding_items, known_risks = _clean_handover_text(
         note=note, outstanding_items=outstanding_items, known_risks=known_risks
     )
+    if any(problem.owning_organisation_id != actor.organisation_id for problem in chosen):
+        raise PermissionDenied(REASSIGN_NOT_SUPERVISOR)
+    # Every problem is locked, in a fixed order, before the first audit event: recording one holds
+    # the audit chain's lock until commit, so waiting on a row after it could deadlock.
+    locked_problems = list(
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("owning_organisation")
+        .filter(pk__in=[problem.pk for problem in chosen])
+        .order_by("pk")
+    )
+    for locked in locked_problems:
+        if not locked.is_open:
+            raise ValidationError(HANDOVER_PROBLEM_CLOSED.format(reference=locked.reference))
+        _check_incoming_lead(locked, to_user)
     today = timezone.localdate()
     handovers = []
-    for problem in sorted(chosen, key=lambda p: p.pk):  # a fixed lock order: no deadlock between two
-        if problem.owning_organisation_id != actor.organisation_id:
-            raise PermissionDenied(REASSIGN_NOT_SUPERVISOR)
-        locked = _lock_open(problem)
-        _check_incoming_lead(locked, to_user)
+    for locked in locked_problems:
         handovers.append(
             _hand_over(
                 actor=actor,
