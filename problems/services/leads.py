@@ -242,7 +242,7 @@ def problems_reassign(
 @transaction.atomic
 def handover_acknowledge(*, actor: User, handover: Handover) -> Handover:
     """The incoming lead acknowledges the handover (recorded with the time)."""
-    handover = Handover.objects.select_for_update().select_related("problem").get(pk=handover.pk)
+    handover = Handover.objects.select_for_update(of=("self",)).select_related("problem").get(pk=handover.pk)
     if handover.to_user_id != actor.pk:
         raise PermissionDenied(ACKNOWLEDGE_NOT_YOURS)
     if not handover.is_pending or handover.problem.owner_id != actor.pk:
