@@ -45,7 +45,7 @@ evaluation.services.crime_import_copy for the reasons of each step):
   same file (nothing added) took 3.8-4.4 s. After the review's mends (an abort checked between
   chunks, rows copied checked against lines sent), two more runs: 2.55x and 3.08x (single rounds
   varied from 2.3x to 3.6x on a machine whose raw COPY varied from 1.1 s to 1.9 s).
-- 2026-11-27, readers during an import (issue 17). After the rounds and the re-import, a second
+- 2026-12-07, readers during an import (issue 17). After the rounds and the re-import, a second
   file as large, none of it held, is imported in another thread (the import's own two
   connections, as in the worker) while this thread reads the problem page's before/after
   (`before_after_for_problem`: a problem at 52.5 N, 1.0 W, 300 m, 12 months either side, a buffer
@@ -66,6 +66,10 @@ evaluation.services.crime_import_copy for the reasons of each step):
     the page's reads were waiting instead.
   - An ANALYZE of the new table before the switch cost 0.2-0.45 s (5.13x and 4.13x in two runs
     with it); it was left to autovacuum, as it was before.
+  - The same day, on the machine with nothing else running (after the merge of every change of
+    the day): 3.21x and 3.14x (3.98 s and 3.89 s against 1.24 s; single rounds 3.76-4.08 s).
+    The problem page's before/after: idle median 13-15 ms, max 19-21 ms; during the second
+    import median 17-18 ms, p95 33 ms, max 49-52 ms over about 500 reads.
 
 Run with `make bench` (or `make benchmark`). It reports; it does not pass or fail on timings.
 Results are written to var/benchmarks/crime_import.json. BENCH_CRIME_ROWS changes the size."""
