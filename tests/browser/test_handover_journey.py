@@ -7,7 +7,6 @@ at 1280 px and, for the handover pages, at a 390 px phone width."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,11 +17,21 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Role, User
-from problems.models import Handover, Problem, Stage
+from problems.models import Handover, Stage
 from problems.selectors.access import CANNOT_EDIT
 from tests.accounts.factories import UserFactory
 from tests.browser.conftest import PageProblems, sign_in_browser
-from tests.browser.sara_steps import checked, move_on, open_form, save
+from tests.browser.sara_steps import (
+    add_controller_hypothesis_and_objective,
+    checked,
+    complete_scanning,
+    fill_the_triangle,
+    log_problem,
+    move_on,
+    open_form,
+    record_decision,
+    respond_and_assess,
+)
 from tests.partnerships.factories import NeighbourhoodFactory, OrganisationFactory, PoliceForceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,47 +72,13 @@ def test_a_problem_handed_over_mid_analysis_is_finished_by_the_new_lead(browser:
     today = timezone.localdate()
 
     with browser_of(browser, live_server, officer_a) as page:
-        # A logs the problem and completes scanning.
-        page.goto("/problems/new/")
-        page.get_by_label("Title").fill(TITLE)
-        page.get_by_label("Description").fill("Groups drinking outside the shops every evening.")
-        page.get_by_label("Category").select_option(label="Anti-social behaviour")
-        page.get_by_label("Where it came from").select_option(label="Community report")
-        page.get_by_label("High").check()
-        page.get_by_label("Neighbourhood or ward").select_option(label="Eastgate")
-        page.get_by_role("button", name="Log the problem").click()
-        problem = Problem.objects.get()
-        expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
-        checked(page)
-        open_form(page, "Edit scanning", "Scanning")
-        page.get_by_label("Problem statement").fill("Daily street drinking at the parade intimidates shoppers.")
-        page.get_by_label("Community: who in the community is affected?").fill("Shoppers, staff and residents.")
-        page.get_by_label("Harm: what harm does it cause?").fill("Intimidation, noise and litter.")
-        page.get_by_label("Expectation: do people expect the police to act?").fill("Raised at the PACT meeting.")
-        page.get_by_label("Events: what events or incidents make it up?").fill("64 ASB calls last quarter.")
-        page.get_by_label("Recurring: does it keep happening?").fill("Almost every day.")
-        page.get_by_label("Similarity: what do the events have in common?").fill("Same benches, same hours.")
-        save(page, TITLE)
-        move_on(page, problem.reference, "analysis", TITLE)
-
-        # Part of the analysis: the triangle only.
-        open_form(page, "Edit the problem analysis triangle", "Analysis: the problem analysis triangle")
-        page.get_by_label("Offender: what is known").fill("About eight adults, some street homeless.")
-        page.get_by_label("Victim or target: what is known").fill("Shop staff and shoppers.")
-        page.get_by_label("Location: what is known").fill("Benches beside an off-licence.")
-        save(page, TITLE)
+        # A logs the problem, completes scanning and part of the analysis (the triangle only).
+        problem = log_problem(page, TITLE)
+        complete_scanning(page, problem)
+        fill_the_triangle(page, TITLE)
 
         # A decision in the National Decision Model log.
-        open_form(page, "Record a decision", "Record a decision")
-        page.get_by_label("Information and intelligence").fill("64 ASB calls; shopkeepers' logs.")
-        page.get_by_label("Assessment of threat and risk").fill("Daily intimidation; vulnerable drinkers.")
-        page.get_by_label("Powers and policy").fill("Licensing Act 2003; ASB, Crime and Policing Act 2014.")
-        page.get_by_label("Options considered").fill("Dispersal only; outreach and a licensing agreement.")
-        page.get_by_label("Decision and action").fill("Outreach first, then a voluntary licensing agreement.")
-        page.get_by_label("Code of Ethics consideration").fill("Support before enforcement.")
-        page.get_by_role("button", name="Save to the decision log").click()
-        expect(page.get_by_text("The decision has been added to the decision log.")).to_be_visible()
-        checked(page)
+        record_decision(page)
 
         # A hands over to B, first trying to hand it to themselves (refused, and what was typed stays).
         open_form(page, "Hand over", f"Hand over {problem.reference}")
@@ -155,42 +130,9 @@ def test_a_problem_handed_over_mid_analysis_is_finished_by_the_new_lead(browser:
             checked(page)
 
             # B finishes the analysis, the response and the assessment.
-            open_form(page_b, "Add a controller", "Add a controller")
-            page_b.get_by_label("Kind of controller").select_option(label="Manager (of places)")
-            page_b.get_by_label("Who they are").fill("Licensee of Eastgate Wines")
-            page_b.get_by_label("They are engaged").check()
-            save(page_b, TITLE)
-            open_form(page_b, "Add a hypothesis", "Add a hypothesis")
-            page_b.get_by_label("Hypothesis").fill("Cheap strong lager sold on the parade draws the group.")
-            page_b.get_by_label("Status").select_option(label="Supported")
-            save(page_b, TITLE)
-            open_form(page_b, "Add an objective", "Add an objective")
-            page_b.get_by_label("Description").fill("Halve ASB calls about the parade.")
-            page_b.get_by_label("Measure").fill("ASB calls to the police about the parade")
-            page_b.get_by_label("Baseline").fill("64 a quarter")
-            page_b.get_by_role("textbox", name=re.compile(r"^Target\W*$")).fill("32 a quarter")
-            page_b.get_by_label("Target date").fill((today + datetime.timedelta(days=180)).isoformat())
-            save(page_b, TITLE)
+            add_controller_hypothesis_and_objective(page_b, TITLE, today)
             move_on(page_b, problem.reference, "response", TITLE)
-            open_form(page_b, "Add a response action", "Add a response action")
-            page_b.get_by_label("Description").fill("Weekly outreach sessions on the parade.")
-            page_b.get_by_label("Kind of intervention").select_option(label="Support")
-            page_b.get_by_label("Responsible organisation").select_option(value=str(council.pk))
-            page_b.get_by_label("Responsible person").fill("Outreach team leader")
-            page_b.get_by_label("Due date").fill((today + datetime.timedelta(days=30)).isoformat())
-            save(page_b, TITLE)
-            open_form(page_b, "Change action 1", "Change a response action")
-            page_b.get_by_label("Status").select_option(label="Done")
-            save(page_b, TITLE)
-            move_on(page_b, problem.reference, "assessment", TITLE)
-            open_form(page_b, "Record result for objective 1", "Record the objective's result")
-            page_b.get_by_label("Result").fill("27 ASB calls in the last quarter.")
-            page_b.get_by_label("Was the objective met?").select_option(label="Yes")
-            save(page_b, TITLE)
-            open_form(page_b, "Edit the assessment", "Assessment")
-            page_b.get_by_label("Process evaluation: was the response delivered as planned?").fill("Yes.")
-            page_b.get_by_label("Lessons learned").fill("A structured handover kept the work going.")
-            save(page_b, TITLE)
+            respond_and_assess(page_b, problem, council, today)
 
     # The supervisor signs off and closes; the decision and the lead history are all there.
     with browser_of(browser, live_server, supervisor) as page_s:
