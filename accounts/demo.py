@@ -25,6 +25,7 @@ DEMO_USERS: list[tuple[str, str, str, str]] = [
     ("supervisor@police.example", "Sam Sergeant", "Northshire Police", Role.SUPERVISOR),
     ("analyst@police.example", "Anil Analyst", "Northshire Police", Role.ANALYST),
     ("admin@police.example", "Ada Administrator", "Northshire Police", Role.ADMINISTRATOR),
+    ("dpo@police.example", "Dana Protection", "Northshire Police", Role.DATA_PROTECTION_OFFICER),
     ("member@council.example", "Mel Member", "Northshire City Council", Role.PARTNER_MEMBER),
     ("lead@council.example", "Lee Lead", "Northshire City Council", Role.PARTNER_LEAD),
     ("lead@housing.example", "Hana Housing", "Riverside Housing Association", Role.PARTNER_LEAD),

@@ -16,10 +16,15 @@ class Role(models.TextChoices):
     PARTNER_MEMBER = "partner_member", "Partner member"
     PARTNER_LEAD = "partner_lead", "Partner lead"
     ADMINISTRATOR = "administrator", "Administrator"
+    # A force's data protection officer (DESIGN.md section 1): subject access, retention reviews,
+    # the audit log and breaches. Not a police operational role: sees no problem page.
+    DATA_PROTECTION_OFFICER = "dpo", "Data protection officer"
 
 
 POLICE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.ANALYST})
 PARTNER_ROLES = frozenset({Role.PARTNER_MEMBER, Role.PARTNER_LEAD})
+# Roles that belong to a police force but do no operational police work.
+FORCE_STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -90,6 +95,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_data_protection_officer(self) -> bool:
+        return self.role == Role.DATA_PROTECTION_OFFICER
+
+    @property
+    def reads_whole_partner_registry(self) -> bool:
+        """Police, administrators and the DPO (who approves agreements) read every organisation,
+        partnership, data source and agreement; partners read their own and their partnerships'."""
+        return self.is_police or self.role in FORCE_STAFF_ROLES
 
     @property
     def invitation_pending(self) -> bool:

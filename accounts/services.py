@@ -41,7 +41,7 @@ USER_EDITABLE_FIELDS = ("full_name", "organisation", "role", "is_active")
 
 def user_check_role_fits_organisation(role: str, organisation: Organisation) -> None:
     """Police roles belong to a police force, partner roles to a partner (raises ValidationError)."""
-    if role in POLICE_ROLES and not organisation.is_police:
+    if role in POLICE_ROLES | {Role.DATA_PROTECTION_OFFICER} and not organisation.is_police:
         raise ValidationError({"role": ROLE_NEEDS_POLICE_FORCE})
     if role in PARTNER_ROLES and organisation.is_police:
         raise ValidationError({"role": ROLE_NEEDS_PARTNER})

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, User
-from config.home_panels import administrator, analyst, partners, police
+from config.home_panels import administrator, analyst, data_protection, partners, police
 
 PANELS: dict[str, Callable[[User], dict[str, Any]]] = {
     Role.OFFICER: police.officer_panels,
@@ -20,6 +20,7 @@ PANELS: dict[str, Callable[[User], dict[str, Any]]] = {
     Role.PARTNER_MEMBER: partners.partner_member_panels,
     Role.PARTNER_LEAD: partners.partner_lead_panels,
     Role.ADMINISTRATOR: administrator.administrator_panels,
+    Role.DATA_PROTECTION_OFFICER: data_protection.data_protection_officer_panels,
 }
 
 

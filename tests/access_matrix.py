@@ -33,10 +33,12 @@ PERSONAS = (
     "partner_lead",
     "unrelated_partner",
     "administrator",
+    "dpo",
     "unverified",
     "deactivated",
 )
 ROLES = ("officer", "supervisor", "analyst", "partner_member", "partner_lead", "unrelated_partner", "administrator")
+# The data protection officer is a persona but not in ROLES: see signed_in_page.
 
 Outcome = int | str
 KwargsBuilder = Callable[[Any], dict[str, Any]]
@@ -58,10 +60,14 @@ class Entry:
 
 
 def signed_in_page(**overrides: Outcome) -> dict[str, Outcome]:
-    """A page for every signed-in, verified user; override per persona."""
+    """A page for every signed-in, verified user; override per persona.
+
+    The data protection officer, like the administrator, is force staff who sees no case record
+    (DESIGN.md section 1), so unless an entry names the DPO they get the administrator's outcome."""
     expect: dict[str, Outcome] = {"anonymous": LOGIN, "unverified": OTP, "deactivated": LOGIN}
     expect.update(dict.fromkeys(ROLES, 200))
     expect.update(overrides)
+    expect.setdefault("dpo", expect["administrator"])
     return expect
 
 
@@ -74,11 +80,11 @@ def public_page(**overrides: Outcome) -> dict[str, Outcome]:
 
 def signed_out_page() -> dict[str, Outcome]:
     """A page for signing in: signed-in users are sent on to their home page."""
-    return public_page(**dict.fromkeys([*ROLES, "unverified"], REDIRECT))
+    return public_page(**dict.fromkeys([*ROLES, "dpo", "unverified"], REDIRECT))
 
 
 def administrators_only() -> dict[str, Outcome]:
-    return signed_in_page(**{**dict.fromkeys(ROLES, 404), "administrator": 200})
+    return signed_in_page(**{**dict.fromkeys(ROLES, 404), "administrator": 200, "dpo": 404})
 
 
 MATRIX: list[Entry] = [

@@ -50,6 +50,7 @@ def world(db: None) -> World:
         "supervisor": UserFactory(email="supervisor@police.test", role=Role.SUPERVISOR, organisation=force),
         "analyst": UserFactory(email="analyst@police.test", role=Role.ANALYST, organisation=force),
         "administrator": UserFactory(email="admin@police.test", role=Role.ADMINISTRATOR, organisation=force),
+        "dpo": UserFactory(email="dpo@police.test", role=Role.DATA_PROTECTION_OFFICER, organisation=force),
         "partner_member": UserFactory(email="member@council.test", role=Role.PARTNER_MEMBER, organisation=partner),
         "partner_lead": UserFactory(email="lead@council.test", role=Role.PARTNER_LEAD, organisation=partner),
         "unrelated_partner": UserFactory(email="lead@faraway.test", role=Role.PARTNER_LEAD, organisation=unrelated),

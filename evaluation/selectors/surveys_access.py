@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import FORCE_STAFF_ROLES, Role
 from core.access import get_visible_or_404
 from engagement.selectors.access import neighbourhoods_visible_to
 from evaluation.models.surveys import Audience, Survey, SurveyStatus
@@ -87,7 +87,7 @@ def partnership_list_usable_for_surveys(*, user: User) -> QuerySet[Partnership]:
 
 def surveys_visible_to(user: User) -> QuerySet[Survey]:
     """The surveys whose results `user` may see."""
-    if not user.is_authenticated or user.role == Role.ADMINISTRATOR:
+    if not user.is_authenticated or user.role in FORCE_STAFF_ROLES:
         return Survey.objects.none()
     visible = Q(owner_id=user.organisation_id)
     if user.role == Role.SUPERVISOR and user.organisation.is_police:
@@ -116,7 +116,7 @@ def survey_get_for_user(
 
 def surveys_answerable_by(user: User) -> QuerySet[Survey]:
     """The signed-in surveys (published or closed, never drafts) `user` may answer."""
-    if not user.is_authenticated or user.role == Role.ADMINISTRATOR:
+    if not user.is_authenticated or user.role in FORCE_STAFF_ROLES:
         return Survey.objects.none()
     shown = Survey.objects.exclude(status=SurveyStatus.DRAFT)
     partner = Q(audience=Audience.PARTNER) & (Q(owner_id=user.organisation_id) | Q(_current_member(user)))

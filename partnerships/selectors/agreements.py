@@ -87,7 +87,7 @@ def can_sign(user: User, party: AgreementParty) -> bool:
 
 def _visible(user: User) -> QuerySet[Agreement]:
     agreements = Agreement.objects.all()
-    if user.is_police or user.is_administrator:
+    if user.reads_whole_partner_registry:
         return agreements
     if user.is_partner:
         own_party = AgreementParty.objects.filter(agreement=OuterRef("pk"), organisation_id=user.organisation_id)

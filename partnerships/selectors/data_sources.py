@@ -22,7 +22,7 @@ DataSourceAction = Literal["view", "change"]
 
 
 def can_see_all_data_sources(user: User) -> bool:
-    return user.is_police or user.is_administrator
+    return user.reads_whole_partner_registry
 
 
 def can_manage_data_sources(user: User, organisation: Organisation | None = None) -> bool:

@@ -43,7 +43,7 @@ def has_active_spoc(day: datetime.date) -> Exists:
 
 def organisations_visible_to(user: User, *, day: datetime.date | None = None) -> QuerySet[Organisation]:
     """Every organisation `user` may see, filtered in the database (never by global permissions)."""
-    if user.is_police or user.is_administrator:
+    if user.reads_whole_partner_registry:
         return Organisation.objects.all()
     if not user.is_partner:
         return Organisation.objects.none()

@@ -41,7 +41,7 @@ def membership_is_current(membership: PartnershipMembership, *, today: datetime.
 
 
 def can_see_all_partnerships(user: User) -> bool:
-    return user.is_police or user.is_administrator
+    return user.reads_whole_partner_registry
 
 
 def can_manage_partnerships(user: User) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from tests.access_matrix import REDIRECT, Entry, signed_in_page
 from tests.partnerships.factories_contacts import ContactFactory, SpocFactory, handover_between
 
-MANAGERS_ONLY = signed_in_page(officer=403, analyst=403, partner_member=403, unrelated_partner=404)
+MANAGERS_ONLY = signed_in_page(officer=403, analyst=403, dpo=403, partner_member=403, unrelated_partner=404)
 
 
 def _handover_to_partner_lead(world: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ ENTRIES: list[Entry] = [
     ),
     Entry(
         "organisation-edit",
-        signed_in_page(officer=403, analyst=403, partner_member=403, unrelated_partner=404),
+        signed_in_page(officer=403, analyst=403, dpo=403, partner_member=403, unrelated_partner=404),
         kwargs=lambda world: {"pk": world.partner.pk},
     ),
 ]

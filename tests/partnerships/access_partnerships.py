@@ -16,8 +16,10 @@ from tests.access_matrix import Entry, signed_in_page
 from tests.partnerships.factories_partnerships import add_member, make_data_source, make_partnership, make_stakeholder
 
 # Writes to a partnership the council belongs to.
-MANAGERS_ONLY = signed_in_page(officer=403, analyst=403, partner_member=403, partner_lead=403, unrelated_partner=404)
-MAPPERS_ONLY = signed_in_page(analyst=403, partner_member=403, partner_lead=403, unrelated_partner=404)
+MANAGERS_ONLY = signed_in_page(
+    officer=403, analyst=403, dpo=403, partner_member=403, partner_lead=403, unrelated_partner=404
+)
+MAPPERS_ONLY = signed_in_page(analyst=403, dpo=403, partner_member=403, partner_lead=403, unrelated_partner=404)
 
 
 def _partnership(world: Any) -> dict[str, Any]:
@@ -41,7 +43,7 @@ ENTRIES: list[Entry] = [
     Entry("partnership-list", signed_in_page()),
     Entry(
         "partnership-create",
-        signed_in_page(officer=403, analyst=403, partner_member=403, partner_lead=403, unrelated_partner=403),
+        signed_in_page(officer=403, analyst=403, dpo=403, partner_member=403, partner_lead=403, unrelated_partner=403),
     ),
     Entry("partnership-detail", signed_in_page(unrelated_partner=404), kwargs=_partnership),
     Entry("partnership-edit", MANAGERS_ONLY, kwargs=_partnership),
@@ -58,6 +60,7 @@ ENTRIES: list[Entry] = [
             supervisor=302,
             administrator=302,
             analyst=403,
+            dpo=403,
             partner_member=403,
             partner_lead=403,
             unrelated_partner=404,
@@ -67,10 +70,10 @@ ENTRIES: list[Entry] = [
     ),
     Entry("data-source-list", signed_in_page()),
     # A partner lead adds data sources of their own organisation, so the unrelated lead may too.
-    Entry("data-source-create", signed_in_page(officer=403, analyst=403, partner_member=403)),
+    Entry("data-source-create", signed_in_page(officer=403, analyst=403, dpo=403, partner_member=403)),
     Entry(
         "data-source-edit",
-        signed_in_page(officer=403, analyst=403, partner_member=403, unrelated_partner=404),
+        signed_in_page(officer=403, analyst=403, dpo=403, partner_member=403, unrelated_partner=404),
         kwargs=_data_source,
     ),
 ]
