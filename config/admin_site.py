@@ -23,6 +23,20 @@ def _use_project_sign_in(patterns: list[Any]) -> None:
             pattern.callback.login_url = settings.LOGIN_URL
 
 
+# The admin index's sections in the words administrators use, not the apps' internal labels
+# ("AXES", "CORE"); a section not named here keeps its app's name.
+SECTION_NAMES = {
+    "auth": "Organisation groups",
+    "axes": "Sign-in lockouts",
+    "core": "Audit log and reminders",
+    "partnerships": "Organisations and reference lists",
+    "accounts": "Users",
+    "problems": "Problem reference lists",
+    "otp_totp": "Second-factor devices",
+    "otp_static": "Second-factor backup codes",
+}
+
+
 class CommonGroundAdminSite(OTPAdminSite):
     """OTPAdminSite requires a verified device (defence in depth beside
     accounts.middleware.RequireSecondFactorMiddleware)."""
@@ -33,6 +47,12 @@ class CommonGroundAdminSite(OTPAdminSite):
 
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            app["name"] = SECTION_NAMES.get(app["app_label"], app["name"])
+        return app_list
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls = super().get_urls()

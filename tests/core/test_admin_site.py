@@ -185,3 +185,16 @@ def test_the_second_factor_devices_are_not_in_the_admin_site(admin_client: Clien
     assert not admin.site.is_registered(StaticDevice)
     assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert admin_client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+def test_the_admin_index_names_its_sections_in_plain_words(admin_client: Client, world: World) -> None:
+    # Issue 20: the index showed internal app labels (AXES, OTP_STATIC, OTP_TOTP).
+    from config.admin_site import SECTION_NAMES
+
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Sign-in lockouts" in page
+    assert "Audit log and reminders" in page
+    for internal in ("Axes", "AXES", "OTP_", "Core<", "Authentication and Authorization"):
+        assert internal not in page, internal
+    registered = {model._meta.app_label for model in admin.site._registry}
+    assert registered <= set(SECTION_NAMES), registered - set(SECTION_NAMES)
