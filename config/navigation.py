@@ -1,7 +1,13 @@
-"""Navigation by role, for the base layout. Each entry: label, URL name, roles that see it."""
+"""Navigation by role, for the base layout: a few top-level links for the daily work, then groups
+(evaluation, partners, administration) that open as menus, so the bar fits a 1280 px window for
+every role and collapses behind one button below the large breakpoint (issue 20).
+
+Each link: label, URL name, roles that see it. A group a role sees only one link of is shown as
+that link, not as a menu of one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,23 +19,61 @@ from evaluation.selectors.impact import IMPACT_REPORT_ROLES
 
 ALL_ROLES = frozenset(Role)
 
-NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
-    ("Home", "home", ALL_ROLES),
-    ("Problems", "problem-list", POLICE_ROLES),
-    ("Shared with us", "shared-with-us", PARTNER_ROLES),
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    links: tuple[NavLink, ...]
+
+
+NAVIGATION: list[NavLink | NavGroup] = [
+    NavLink("Home", "home", ALL_ROLES),
+    # The work.
+    NavLink("Problems", "problem-list", POLICE_ROLES),
+    NavLink("Shared with us", "shared-with-us", PARTNER_ROLES),
     # Engagement log, priorities, coverage and safety plans (their pages link to one another).
-    ("Engagement", "event-list", POLICE_ROLES | PARTNER_ROLES),
-    ("Surveys", "survey-list", POLICE_ROLES | PARTNER_ROLES),
-    # Officers (own area), supervisors, analysts; partner leads get their partnership's report.
-    ("Impact report", "impact-report", IMPACT_REPORT_ROLES),
-    # Analysts import police.uk crime data (the page links to the unit costs of crime).
-    ("Crime data", "crime-import", frozenset({Role.ANALYST})),
-    ("Partners", "organisation-list", ALL_ROLES),
-    ("Partnerships", "partnership-list", ALL_ROLES),
-    ("Data sources", "data-source-list", ALL_ROLES),
-    ("Agreements", "agreement-list", ALL_ROLES),
-    ("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
+    NavLink("Engagement", "event-list", POLICE_ROLES | PARTNER_ROLES),
+    NavGroup(
+        "Evaluation",
+        (
+            NavLink("Surveys", "survey-list", POLICE_ROLES | PARTNER_ROLES),
+            # Officers (own area), supervisors, analysts; partner leads get their partnership's report.
+            NavLink("Impact report", "impact-report", IMPACT_REPORT_ROLES),
+            # Analysts import police.uk crime data (the page links to the unit costs of crime).
+            NavLink("Crime data", "crime-import", frozenset({Role.ANALYST})),
+        ),
+    ),
+    NavGroup(
+        "Partners",
+        (
+            NavLink("Partners", "organisation-list", ALL_ROLES),
+            NavLink("Partnerships", "partnership-list", ALL_ROLES),
+            NavLink("Data sources", "data-source-list", ALL_ROLES),
+            NavLink("Agreements", "agreement-list", ALL_ROLES),
+        ),
+    ),
+    NavGroup(
+        "Administration",
+        (NavLink("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),),
+    ),
 ]
+
+
+def _is_current(url: str, here: str) -> bool:
+    # A section is current on its own pages too (/partners/12/ is under Partners).
+    return here == url if url == "/" else here.startswith(url)
+
+
+def _link(link: NavLink, here: str) -> dict[str, Any]:
+    url = reverse(link.url_name)
+    return {"label": link.label, "url": url, "current": _is_current(url, here)}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -37,11 +81,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or not user_is_verified(user):
         return {"nav_items": []}
     here = request.path
-    items = []
-    for label, name, roles in NAVIGATION:
-        if user.role in roles:
-            url = reverse(name)
-            # A section is current on its own pages too (/partners/12/ is under Partners).
-            current = here == url if url == "/" else here.startswith(url)
-            items.append({"label": label, "url": url, "current": current})
+    items: list[dict[str, Any]] = []
+    for entry in NAVIGATION:
+        if isinstance(entry, NavLink):
+            if user.role in entry.roles:
+                items.append(_link(entry, here))
+            continue
+        links = [_link(link, here) for link in entry.links if user.role in link.roles]
+        if len(links) == 1:
+            items.append(links[0])
+        elif links:
+            current = any(link["current"] for link in links)
+            items.append({"label": entry.label, "links": links, "current": current, "id": entry.label.lower()})
     return {"nav_items": items}

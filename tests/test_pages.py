@@ -18,6 +18,7 @@ HOME_HEADINGS = {
     "partner_member": "Shared with your organisation",
     "partner_lead": "Your organisation",
     "administrator": "Administration",
+    "dpo": "Data protection",
 }
 
 
@@ -87,6 +88,11 @@ def test_expired_form_says_so_instead_of_a_bare_403() -> None:
 def test_navigation_marks_the_current_section_on_its_sub_pages(world: World) -> None:
     client = sign_in(Client(), world.users["officer"])
     text = client.get(reverse("organisation-detail", kwargs={"pk": world.partner.pk})).text
-    assert f'<a class="nav-link active" href="{reverse("organisation-list")}" aria-current="page">Partners</a>' in text
-    assert f'<a class="nav-link" href="{reverse("partnership-list")}">Partnerships</a>' in text
-    assert f'<a class="nav-link" href="{reverse("agreement-list")}">Agreements</a>' in text
+    # The "Partners" menu is marked, and within it the Partners link.
+    assert 'class="nav-link dropdown-toggle btn btn-link active" id="nav-partners"' in text
+    assert (
+        f'<a class="dropdown-item active" href="{reverse("organisation-list")}" aria-current="page">Partners</a>'
+        in text
+    )
+    assert f'<a class="dropdown-item" href="{reverse("partnership-list")}">Partnerships</a>' in text
+    assert f'<a class="dropdown-item" href="{reverse("agreement-list")}">Agreements</a>' in text

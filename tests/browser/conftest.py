@@ -111,6 +111,21 @@ def assert_no_console_errors(page: Page) -> None:
     )
 
 
+def open_from_menu(page: Page, menu: str, link: str) -> None:
+    """Follow a link in one of the main navigation's menus (config/navigation.py), as a user does:
+    open the menu, then choose the link."""
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name=menu).click()
+    navigation.get_by_role("link", name=link, exact=True).click()
+
+
+def sign_out_browser(page: Page) -> None:
+    """Sign out from the account menu (the button that carries the user's name)."""
+    navigation = page.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name="(your account)").click()
+    navigation.get_by_role("button", name="Sign out").click()
+
+
 def sign_in_browser(page: Page, user: Any, password: str | None = None) -> None:
     """Sign in through the real pages: password, then the authenticator code."""
     from tests.accounts.factories import PASSWORD, totp_code

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from evaluation.models import ReportRun
 from evaluation.services.reports import report_run_generate
-from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
+from tests.browser.conftest import assert_accessible, assert_no_console_errors, open_from_menu, sign_in_browser
 from tests.conftest import World
 from tests.evaluation.factories_impact import impact_world
 
@@ -32,7 +32,7 @@ def test_supervisor_opens_the_impact_report_sees_the_charts_and_downloads_the_pd
     data = impact_world(world)
     sign_in_browser(page, world.users["supervisor"])
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Impact report").click()
+    open_from_menu(page, "Evaluation", "Impact report")
     expect(page.get_by_role("heading", name="Impact report", level=1)).to_be_visible()
     _checked(page)
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.services import CODE_NOT_RIGHT
 from tests.accounts.factories import PASSWORD, UserFactory, totp_code
-from tests.browser.conftest import assert_accessible, assert_no_console_errors, axe_violations
+from tests.browser.conftest import assert_accessible, assert_no_console_errors, axe_violations, sign_out_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def test_officer_signs_in_with_password_and_code_and_reaches_home(page: Page) ->
     assert_accessible(page)
     assert_no_console_errors(page)
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out_browser(page)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 

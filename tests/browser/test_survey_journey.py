@@ -19,7 +19,13 @@ from engagement.models import ChosenBy
 from evaluation.models import Survey, SurveyResponse, SurveyStatus
 from evaluation.services.survey_templates import TEMPLATES, TRUST_CONFIDENCE
 from tests.accounts.factories import UserFactory
-from tests.browser.conftest import PageProblems, assert_accessible, assert_no_console_errors, sign_in_browser
+from tests.browser.conftest import (
+    PageProblems,
+    assert_accessible,
+    assert_no_console_errors,
+    open_from_menu,
+    sign_in_browser,
+)
 from tests.engagement.factories import make_priority
 from tests.partnerships.factories import NeighbourhoodFactory, PoliceForceFactory
 
@@ -48,7 +54,7 @@ def test_supervisor_builds_trust_survey_public_answers_on_a_phone_supervisor_see
 
     # The supervisor builds a survey from the template.
     sign_in_browser(page, supervisor)
-    page.get_by_role("link", name="Surveys", exact=True).click()
+    open_from_menu(page, "Evaluation", "Surveys")
     expect(page.get_by_role("heading", name="Surveys", level=1)).to_be_visible()
     _checked(page)
     page.get_by_role("link", name=f"Start from the template “{template.title}”").click()
