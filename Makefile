@@ -65,6 +65,10 @@ test: deps npm browser pdf-libs lint typecheck
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
+# Every page of the access matrix at 1280 and 390 px in a real browser (a few minutes).
+layout: deps npm browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m layout tests/browser/test_every_page_fits.py $(PYTEST_ARGS)
+
 benchmark: deps npm
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)
 

@@ -99,9 +99,38 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return list(result)
 
 
+PHONE_WIDTH = 390
+
+
+def settle(page: Page) -> None:
+    """Wait two frames, so that charts and anything else that follows a resize has done so."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def page_overflow(page: Page) -> int:
+    """How many pixels the page is wider than its window (0 or less: no sideways scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def assert_fits(page: Page) -> None:
+    """No sideways scrolling at the window's width, nor on a 390 px phone (DESIGN.md section 6);
+    the window is put back as it was."""
+    size = page.viewport_size or {"width": 1280, "height": 720}
+    assert page_overflow(page) <= 0, f"{page.url} is wider than a {size['width']} px window"
+    if size["width"] > PHONE_WIDTH:
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": size["height"]})
+        settle(page)
+        overflow = page_overflow(page)
+        page.set_viewport_size(size)
+        settle(page)
+        assert overflow <= 0, f"{page.url} is {overflow} px wider than a {PHONE_WIDTH} px phone"
+
+
 def assert_accessible(page: Page) -> None:
+    """axe-core finds no violation, and the page fits the window and a phone."""
     violations = axe_violations(page)
     assert violations == [], f"axe-core found violations on {page.url}: {violations}"
+    assert_fits(page)
 
 
 def assert_no_console_errors(page: Page) -> None:
