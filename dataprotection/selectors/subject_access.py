@@ -67,6 +67,11 @@ class SearchResult:
         return Counter(match.kind for match in self.matches)
 
     @property
+    def kinds(self) -> list[tuple[str, int]]:
+        """(kind of record, places found), in the order of the sources: for the page."""
+        return list(self.counts.items())
+
+    @property
     def records(self) -> list[str]:
         """The records found, as "<type>:<id>", each once: for the audit event."""
         return list(dict.fromkeys(f"{m.target_type}:{m.target_id}" for m in self.matches))
@@ -85,7 +90,12 @@ def snippet(text: str, term: str) -> tuple[str, str, str] | None:
         before = "…" + (before.split(" ", 1)[1] if " " in before else before)
     if end + SNIPPET_RADIUS < len(text):
         after = (after.rsplit(" ", 1)[0] if " " in after else after) + "…"
-    return " ".join(before.split()), " ".join(text[start:end].split()), " ".join(after.split())
+    return _one_line(before), _one_line(text[start:end]), _one_line(after)
+
+
+def _one_line(text: str) -> str:
+    """Line breaks and runs of spaces as one space (the spaces next to the match are kept)."""
+    return re.sub(r"\s+", " ", text)
 
 
 @dataclass(frozen=True)
