@@ -28,6 +28,10 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Partnerships", "partnership-list", ALL_ROLES),
     ("Data sources", "data-source-list", ALL_ROLES),
     ("Agreements", "agreement-list", ALL_ROLES),
+    # The data protection officer's tools (dataprotection); supervisors read their force's audit log.
+    ("Subject access", "subject-access", frozenset({Role.DATA_PROTECTION_OFFICER})),
+    ("Breaches", "breach-list", frozenset({Role.DATA_PROTECTION_OFFICER})),
+    ("Audit log", "audit-log", frozenset({Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER})),
     ("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 
