@@ -109,7 +109,7 @@ def _datetime(label: str, *, required: bool = False, **messages: str) -> forms.D
 
 
 class ShareChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: ProblemShare) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: ProblemShare) -> str:
         # The problem by its reference only: the DPO sees no case text (DESIGN.md section 1).
         return f"{obj.problem.reference} shared with {obj.organisation.name} on {obj.shared_at:%d %b %Y}"
 

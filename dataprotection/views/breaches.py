@@ -40,7 +40,7 @@ def _form(request: HttpRequest, **kwargs: object) -> BreachForm:
         request.POST if request.method == "POST" else None,
         shares=breach_share_choices(user=user),
         agreements=breach_agreement_choices(user=user),
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

@@ -54,9 +54,7 @@ def _records(world: World) -> dict[str, Any]:
     return {"problem": problem, "event": event, "survey": survey, "breach": breach}
 
 
-def test_the_dpo_finds_a_person_across_three_kinds_of_record_and_exports_the_result(
-    page: Page, world: World
-) -> None:
+def test_the_dpo_finds_a_person_across_three_kinds_of_record_and_exports_the_result(page: Page, world: World) -> None:
     records = _records(world)
     page.set_viewport_size(DESKTOP)
     sign_in_browser(page, world.users["dpo"])

@@ -88,9 +88,7 @@ def test_the_dpo_records_a_breach_with_its_shares_and_agreements(world: World) -
 
 def test_only_the_dpo_records_a_breach(world: World) -> None:
     with pytest.raises(PermissionDenied, match=NOT_DPO):
-        breach_record(
-            actor=world.users["supervisor"], summary="x", description="y", found_at=timezone.now() - HOUR
-        )
+        breach_record(actor=world.users["supervisor"], summary="x", description="y", found_at=timezone.now() - HOUR)
     assert not Breach.objects.exists()
 
 
@@ -111,7 +109,10 @@ def test_times_out_of_order_and_a_report_without_its_time_are_refused(world: Wor
     found = timezone.now() - HOUR
     with pytest.raises(ValidationError) as raised:
         _record(world, found_at=found, occurred_at=found + HOUR / 2, status=BreachStatus.REPORTED)
-    assert raised.value.message_dict == {"occurred_at": [OCCURRED_AFTER_FOUND], "reported_to_ico_at": [REPORTED_NEEDS_TIME]}
+    assert raised.value.message_dict == {
+        "occurred_at": [OCCURRED_AFTER_FOUND],
+        "reported_to_ico_at": [REPORTED_NEEDS_TIME],
+    }
     with pytest.raises(ValidationError) as raised:
         _record(world, status=BreachStatus.NOT_REPORTABLE)
     assert raised.value.message_dict == {"decision_note": [NOT_REPORTABLE_NEEDS_REASON]}

@@ -64,7 +64,11 @@ def test_navigation_offers_the_data_protection_pages_to_whom_they_are_for(
     page = sign_in(Client(), world.users[persona]).get(reverse("home")).content.decode()
     labels = {
         label
-        for label, name in (("Subject access", "subject-access"), ("Breaches", "breach-list"), ("Audit log", "audit-log"))
+        for label, name in (
+            ("Subject access", "subject-access"),
+            ("Breaches", "breach-list"),
+            ("Audit log", "audit-log"),
+        )
         if f'href="{reverse(name)}">{label}' in page
     }
     assert labels == entries

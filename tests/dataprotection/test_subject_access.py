@@ -44,7 +44,11 @@ def _everywhere(world: World, name: str = NAME) -> dict[str, Any]:
     event = make_event(area, by=officer, issues_raised=f"{name} raised parking on the verge.")
     plan = make_plan(area, by=officer, aims=f"Make the alley safe for {name}'s children.")
     PlanContribution.objects.create(
-        plan=plan, party="residents", name=name, contribution="Walked the route.", contributed_on=event.held_on,
+        plan=plan,
+        party="residents",
+        name=name,
+        contribution="Walked the route.",
+        contributed_on=event.held_on,
         recorded_by=officer,
     )
     survey = make_survey(world.users["supervisor"])
@@ -98,8 +102,10 @@ def test_a_snippet_is_cut_around_the_match_with_ellipses() -> None:
     text = " ".join(["word"] * 40) + " Jolene Margrave " + " ".join(["more"] * 40)
     before, matched, after = snippet(text, "MARGRAVE") or ("", "", "")
     assert matched == "Margrave"
-    assert before.startswith("…") and before.endswith("Jolene ")
-    assert after.endswith("…") and len(after) <= 62
+    assert before.startswith("…")
+    assert before.endswith("Jolene ")
+    assert after.endswith("…")
+    assert len(after) <= 62
     assert snippet("nothing here", "Margrave") is None
 
 
@@ -145,7 +151,9 @@ def test_a_name_typed_like_a_formula_is_exported_as_text(world: World) -> None:
     ProblemFactory(force=world.force, owner=officer, description="=HYPERLINK(evil) Margrave")
     client = sign_in(Client(), world.users["dpo"])
 
-    rows = list(csv.reader(io.StringIO(client.get(reverse("subject-access-export"), {"q": "Margrave"}).content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("subject-access-export"), {"q": "Margrave"}).content.decode()))
+    )
 
     assert rows[1][3] == "'=HYPERLINK(evil) Margrave"
 
