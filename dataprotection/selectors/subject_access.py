@@ -110,9 +110,14 @@ class Source:
     columns: tuple[str, ...]
     # (reference, link, when) of a row.
     describe: Callable[[dict[str, Any]], tuple[str, str, Any]]
+    # A field's name for people, where its verbose name does not say it (a row's own, if callable).
+    labels: dict[str, str | Callable[[dict[str, Any]], str]] = field(default_factory=dict)
 
-    def label(self, name: str) -> str:
-        verbose = str(self.model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    def label(self, name: str, row: dict[str, Any]) -> str:
+        given = self.labels.get(name)
+        if callable(given):
+            return given(row)
+        verbose = given or str(self.model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
         return verbose[:1].upper() + verbose[1:]
 
     def rows(self, *, force_id: int, term: str) -> list[dict[str, Any]]:
@@ -137,7 +142,7 @@ class Source:
                         kind=self.kind,
                         reference=reference,
                         link=link,
-                        field=self.label(name),
+                        field=self.label(name, row),
                         before=parts[0],
                         matched=parts[1],
                         after=parts[2],
@@ -203,6 +208,7 @@ PROBLEM_UPDATES = Source(
     fields=("text",),
     columns=("problem_id", "problem__reference", "created_at"),
     describe=_of_problem("created_at"),
+    labels={"text": "Update"},
 )
 
 DECISIONS = Source(
@@ -311,7 +317,8 @@ SURVEY_ANSWERS = Source(
     # Surveys the force runs (their answers are its records, whoever answered).
     scope=lambda force_id: Q(response__survey__owner_id=force_id),
     fields=("value_text",),
-    columns=("response__survey_id", "response__survey__title", "response__submitted_at"),
+    columns=("response__survey_id", "response__survey__title", "response__submitted_at", "question__text"),
+    labels={"value_text": lambda row: f"Answer to “{row['question__text']}”"},
     describe=lambda row: (
         f"Survey “{row['response__survey__title']}”, response {row['response__submitted_at']:%d %b %Y}",
         reverse("survey-results", kwargs={"pk": row["response__survey_id"]}),

@@ -3,10 +3,7 @@ data protection officer (all of their force's). Each look and each export is its
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -19,6 +16,7 @@ from dataprotection.forms import AuditFilterForm
 from dataprotection.selectors.access import can_read_audit_log, require
 from dataprotection.selectors.audit_log import audit_event_list
 from dataprotection.services.consultation import audit_log_exported, audit_log_searched
+from dataprotection.templatetags.audit_tags import audit_detail
 from dataprotection.views.common import PAGE_SIZE, csv_response, request_user
 
 EXPORT_HEADINGS = [
@@ -80,7 +78,7 @@ def audit_log_export(request: HttpRequest) -> HttpResponse:
                 event.verb,
                 event.target_type,
                 event.target_id,
-                json.dumps(event.detail, cls=DjangoJSONEncoder, sort_keys=True),
+                audit_detail(event.detail),
                 event.ip or "",
                 event.seq,
             ]

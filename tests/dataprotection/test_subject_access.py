@@ -65,12 +65,12 @@ def test_finds_the_name_in_every_kind_of_record_whatever_its_case(world: World) 
     found = {(m.kind, m.field) for m in result.matches}
     assert found == {
         ("Problem", "Description"),
-        ("Problem update", "Text"),
+        ("Problem update", "Update"),
         ("Decision", "Information and intelligence"),
         ("Engagement event", "Issues raised"),
         ("Safety plan", "Aims"),
         ("Safety plan contribution", "Name"),
-        ("Survey answer", "Value text"),
+        ("Survey answer", "Answer to “Anything else?”"),
     }
     by_kind = {m.kind: m for m in result.matches}
     assert by_kind["Problem"].reference == records["problem"].reference
