@@ -58,6 +58,8 @@ class Match:
 @dataclass
 class SearchResult:
     term: str
+    # Rows of one kind of record shown at most (ROWS_PER_KIND when searched).
+    limit: int = 0
     matches: list[Match] = field(default_factory=list)
     # Kinds of record with more than ROWS_PER_KIND matching rows (only the first are shown).
     truncated: list[str] = field(default_factory=list)
@@ -120,16 +122,16 @@ class Source:
         verbose = given or str(self.model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
         return verbose[:1].upper() + verbose[1:]
 
-    def rows(self, *, force_id: int, term: str) -> list[dict[str, Any]]:
+    def rows(self, *, force_id: int, term: str, limit: int) -> list[dict[str, Any]]:
         condition = reduce(or_, (Q(**{f"{name}__icontains": term}) for name in self.fields))
         query = self.model._default_manager.filter(self.scope(force_id)).filter(condition)
-        return list(query.order_by("-pk").values("pk", *self.fields, *self.columns)[: ROWS_PER_KIND + 1])
+        return list(query.order_by("-pk").values("pk", *self.fields, *self.columns)[: limit + 1])
 
     def search(self, *, force_id: int, term: str, into: SearchResult) -> None:
-        rows = self.rows(force_id=force_id, term=term)
-        if len(rows) > ROWS_PER_KIND:
+        rows = self.rows(force_id=force_id, term=term, limit=into.limit)
+        if len(rows) > into.limit:
             into.truncated.append(self.kind)
-            rows = rows[:ROWS_PER_KIND]
+            rows = rows[: into.limit]
         target_type = self.model._meta.label_lower
         for row in rows:
             reference, link, when = self.describe(row)
@@ -344,7 +346,7 @@ SOURCES: tuple[Source, ...] = (
 def subject_access_search(*, user: Any, term: str, sources: Iterable[Source] = SOURCES) -> SearchResult:
     """Every place in the records of `user`'s force where `term` appears (one query per kind of
     record). The caller has checked that `user` may search (selectors.access)."""
-    result = SearchResult(term=term)
+    result = SearchResult(term=term, limit=ROWS_PER_KIND)
     for source in sources:
         source.search(force_id=user.organisation_id, term=term, into=result)
     return result

@@ -195,3 +195,18 @@ def test_search_query_count_does_not_grow_with_what_it_finds(
     with django_assert_num_queries(3 + 11 + 1):
         response = client.get(reverse("subject-access"), {"q": NAME})
     assert response.content.decode().count("data-match ") == 7 * copies
+
+
+def test_more_rows_of_a_kind_than_shown_are_announced(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataprotection.selectors import subject_access
+
+    monkeypatch.setattr(subject_access, "ROWS_PER_KIND", 2)
+    for _ in range(3):
+        ProblemFactory(force=world.force, owner=world.users["officer"], description=f"{NAME} again.")
+    client = sign_in(Client(), world.users["dpo"])
+
+    page = client.get(reverse("subject-access"), {"q": NAME}).content.decode()
+
+    assert page.count("data-match ") == 2
+    assert "More than 2 records of these kinds match" in page
+    assert AuditEvent.objects.get(verb=SUBJECT_ACCESS_SEARCHED).detail["truncated"] == ["Problem"]
