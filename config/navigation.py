@@ -1,5 +1,5 @@
 """Navigation by role, for the base layout: a few top-level links for the daily work, then groups
-(evaluation, partners, administration) that open as menus, so the bar fits a 1280 px window for
+(evaluation, partners, data protection, administration) that open as menus, so the bar fits a 1280 px window for
 every role and collapses behind one button below the large breakpoint (issue 20).
 
 Each link: label, URL name, roles that see it. A group a role sees only one link of is shown as
@@ -57,6 +57,15 @@ NAVIGATION: list[NavLink | NavGroup] = [
             NavLink("Partnerships", "partnership-list", ALL_ROLES),
             NavLink("Data sources", "data-source-list", ALL_ROLES),
             NavLink("Agreements", "agreement-list", ALL_ROLES),
+        ),
+    ),
+    # The data protection officer's tools (dataprotection); supervisors read their force's audit log.
+    NavGroup(
+        "Data protection",
+        (
+            NavLink("Subject access", "subject-access", frozenset({Role.DATA_PROTECTION_OFFICER})),
+            NavLink("Breaches", "breach-list", frozenset({Role.DATA_PROTECTION_OFFICER})),
+            NavLink("Audit log", "audit-log", frozenset({Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER})),
         ),
     ),
     NavGroup(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("problems.urls")),
     path("", include("engagement.urls")),
     path("", include("evaluation.urls")),
+    path("", include("dataprotection.urls")),
     # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]

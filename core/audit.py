@@ -5,7 +5,7 @@ transaction ends (core.audit_chain)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -144,3 +144,28 @@ def audited_save[M: models.Model](*, actor: Any, obj: M, fields: tuple[str, ...]
         detail=changes(before, snapshot(obj, fields)),
     )
     return obj
+
+
+LIST_SEARCHED_VERB = "core.list.searched"
+# Parameters of a list page's address that say where the reader is, not what they searched for.
+NOT_SEARCH_PARAMETERS = frozenset({"page"})
+SEARCH_VALUE_MAX_LENGTH = 200
+
+
+def audit_list_search(*, actor: User, page: str, parameters: Mapping[str, Any]) -> AuditEvent | None:
+    """Record a search of a list page (DPA 2018 s.62: a search is a consultation of what it finds):
+    the page's name and every search term and filter typed or chosen (`parameters`, the request's
+    GET). A list opened without any, or only paged through, is not a search: nothing is written."""
+    getlist = getattr(parameters, "getlist", None)
+    filters: dict[str, Any] = {}
+    for key in sorted(parameters):
+        if key in NOT_SEARCH_PARAMETERS:
+            continue
+        raw = getlist(key) if getlist else [parameters[key]]
+        # Capped: the address is typed by the client, and the log keeps what was asked, not a payload.
+        values = [str(value)[:SEARCH_VALUE_MAX_LENGTH] for value in raw if str(value).strip()]
+        if values:
+            filters[key] = values[0] if len(values) == 1 else values
+    if not filters:
+        return None
+    return audit_record(actor=actor, verb=LIST_SEARCHED_VERB, detail={"page": page, "filters": filters})

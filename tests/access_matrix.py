@@ -150,6 +150,7 @@ def uncovered_url_names() -> list[str]:
 # Each app (and, in partnerships, each concept) keeps its entries beside its tests.
 def _join_app_entries() -> None:
     from tests.core import access_notifications
+    from tests.dataprotection import access_dataprotection
     from tests.engagement import access_engagement
     from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
@@ -180,6 +181,7 @@ def _join_app_entries() -> None:
         access_surveys,
         access_crime,
         access_impact,
+        access_dataprotection,
     ):
         MATRIX.extend(module.ENTRIES)
 

@@ -6,8 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import User
+from config.home_panels.common import first_rows
+from dataprotection.selectors.breaches import breach_list_awaiting_decision
+
+BREACHES_PANEL_SIZE = 10
+
+
+def breach_panel(user: User) -> dict[str, Any]:
+    """ "Breaches to report": open breaches of the force with their 72-hour deadlines, soonest
+    first (one query)."""
+    breaches, more = first_rows(breach_list_awaiting_decision(user=user), BREACHES_PANEL_SIZE)
+    return {"breaches_awaiting": breaches, "more_breaches_awaiting": more, "now": timezone.now()}
 
 
 def data_protection_officer_panels(user: User) -> dict[str, Any]:
-    return {}
+    return {**breach_panel(user)}

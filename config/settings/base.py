@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "problems",
     "engagement",
     "evaluation",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_reminder_sweep",
         "args": ["problems.follower_digest"],
         "schedule": crontab(hour=7, minute=40),
+    },
+    # A breach must be reported to the ICO within 72 hours of being found (UK GDPR Art. 33): the
+    # force's DPOs are reminded 24 and 4 hours before and when overdue, each once
+    # (dataprotection.reminders); every quarter hour, so a threshold is noticed within 15 minutes.
+    "reminders-breach-deadlines": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["dataprotection.breach_deadlines"],
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 900},
     },
     # Background reports hold case details: their files are deleted after a week (a setting).
     "delete-expired-report-files": {

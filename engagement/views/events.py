@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.audit import audit_list_search
 from core.forms import form_add_service_errors
 from core.pagination import paginate
 from engagement.forms.events import EventForm, NeighbourhoodFilterForm
@@ -36,6 +37,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = NeighbourhoodFilterForm(request.GET or None, neighbourhoods=neighbourhood_choices_for(user))
     events = event_list_visible_to(user=user, neighbourhood=form.chosen())
     page = paginate(request, events, PAGE_SIZE)
+    audit_list_search(actor=user, page="event-list", parameters=request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "can_create": can_record_engagement(user)}

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit import audit_list_search
 from core.forms import form_add_service_errors
 from core.pagination import paginate
 from engagement.forms.events import NeighbourhoodFilterForm
@@ -59,6 +60,7 @@ def priority_list(request: HttpRequest) -> HttpResponse:
     status = status if status in PriorityStatus.values else ""
     priorities = priority_list_visible_to(user=user, neighbourhood=form.chosen(), status=status)
     page = paginate(request, priorities, PAGE_SIZE)
+    audit_list_search(actor=user, page="priority-list", parameters=request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from core.audit import audit_list_search
 from core.csv_export import csv_writer
 from core.forms import form_add_service_errors
 from partnerships.forms.agreements import (
@@ -57,6 +58,7 @@ def _filtered(request: HttpRequest, form: RegisterFilterForm) -> Any:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     form = _register_form(request)
     agreements = _filtered(request, form)
+    audit_list_search(actor=_user(request), page="agreement-list", parameters=request.GET)
     context = {
         "form": form,
         "agreements": agreements,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.audit import audit_list_search
 from core.forms import form_add_service_errors
 from partnerships.forms.data_sources import DataSourceFilterForm, DataSourceForm
 from partnerships.selectors.data_sources import (
@@ -38,6 +39,7 @@ def data_source_list(request: HttpRequest) -> HttpResponse:
     filter_form = DataSourceFilterForm(request.GET or None, organisations=data_source_filter_organisations(user=user))
     # An organisation the user may not filter by (or not a number) shows the whole list, with a message.
     organisation = filter_form.cleaned_data.get("organisation") if filter_form.is_valid() else None
+    audit_list_search(actor=user, page="data-source-list", parameters=request.GET)
     context = {
         "filter_form": filter_form,
         "organisation": organisation,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from core.audit import audit_list_search
 from core.forms import form_add_service_errors
 from core.pagination import paginate
 from partnerships.forms.organisations import OrganisationFilterForm, OrganisationProfileForm
@@ -48,6 +49,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         no_spoc=filters.get("no_spoc", False),
     )
     page = paginate(request, organisations, PAGE_SIZE)
+    audit_list_search(actor=user, page="organisation-list", parameters=request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from core.audit import audit_list_search
 from core.forms import form_add_service_errors
 from core.pagination import paginate
 from problems.forms.problems import ProblemFilterForm, ProblemForm, ReviewForm
@@ -34,6 +35,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     form = ProblemFilterForm(request.GET or None, user=user)
     problems = problem_list_visible_to(user=user, **form.filters(user))
     page = paginate(request, problems, PAGE_SIZE)
+    audit_list_search(actor=user, page="problem-list", parameters=request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

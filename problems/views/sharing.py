@@ -14,6 +14,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from core.audit import audit_list_search
 from core.forms import form_add_service_errors
 from core.pagination import paginate
 from problems.forms.sharing import SharedWithUsFilterForm, ShareForm, ShareRevokeForm
@@ -73,6 +74,7 @@ def shared_with_us(request: HttpRequest) -> HttpResponse:
     page = paginate(request, problems, PAGE_SIZE)
     # Iterating the page loads its rows once (the template reuses them).
     problem_list_consulted(actor=user, problems=page, page="shared_with_us")
+    audit_list_search(actor=user, page="shared-with-us", parameters=request.GET)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "is_partner": user.is_partner}

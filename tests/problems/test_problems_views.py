@@ -194,8 +194,9 @@ def test_list_keeps_the_same_query_count_with_1_and_with_5_problems(
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the paginator's
         # count, 5 the page of problems with category, owner, owning organisation and
         # neighbourhood (one JOIN), 6 the categories of the category filter, 7 the force's
-        # neighbourhoods of the neighbourhood filter (a list to choose from since issue 17).
-        with django_assert_num_queries(7):
+        # neighbourhoods of the neighbourhood filter (a list to choose from since issue 17), 8 the
+        # audit event recording the search (core.audit.audit_list_search, issue 18).
+        with django_assert_num_queries(8):
             response = client.get(reverse("problem-list"), {"q": "Street"})
         assert len(_listed(response)) == rows
 
