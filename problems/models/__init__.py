@@ -38,12 +38,12 @@ from problems.models.sharing import (
 
 __all__ = [
     "DEFAULT_CATEGORY_CODES",
-    "DisclosurePart",
     "OPEN_ACTION_STATUSES",
     "ActionStatus",
     "Controller",
     "DecisionConfirmation",
     "DecisionLogEntry",
+    "DisclosurePart",
     "Handover",
     "HandoverKind",
     "Hypothesis",
