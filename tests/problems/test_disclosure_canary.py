@@ -11,8 +11,9 @@ and the withheld count does. The unrelated partner gets 404 on the problem's URL
 control discloses the category, and every canary appears (so the test can fail).
 
 Completeness: the URLs requested are every named URL pattern of the project (url_names), not a
-list kept by hand; test_every_url_is_requested_or_named_as_not_requestable checks that no pattern
-escapes both."""
+list kept by hand (the admin site apart: partners get 404 there, says the access matrix);
+test_every_url_is_requested checks that none escapes. Pages asked for with parameters are asked
+as the access matrix asks them (the partnership impact report and its CSV and PDF exports)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core.models import Notification, Reminder, ReminderState
 from core.reminders import registered_sweeps, reminders_send, sweep_run
@@ -154,32 +155,44 @@ def _make(world: World, *, disclose_withheld: bool = False) -> Canaries:
     return Canaries(problem=problem, share=shared, texts=texts, visible=visible, ids=ids)
 
 
-def _body(response: HttpResponse) -> str:
+def _body(response: Any) -> str:
     streaming = getattr(response, "streaming", False)
     content = b"".join(response.streaming_content) if streaming else response.content  # type: ignore[attr-defined]
     return content.decode("utf-8", errors="replace")
 
 
-def _urls(world: World, canaries: Canaries) -> list[str]:
-    """Every named URL of the project: with no argument, with each canary object's pk, or with
-    the access matrix's arguments."""
+def _named_urls(world: World, canaries: Canaries) -> list[tuple[str, str]]:
+    """Every named URL of the project (but the admin site's, where partners get 404: the access
+    matrix), as (name, url): with no argument, with each canary object's pk, or with the access
+    matrix's arguments (URLs that name no problem entry: a survey question, a neighbourhood's
+    "You said, we did", a password reset link)."""
     entries = entries_by_name()
-    urls: list[str] = []
-    for name in sorted(set(url_names())):
-        if name.startswith("admin:") or name.startswith("<unnamed"):
-            continue  # the admin site: partners get 404 (the access matrix)
+    urls: list[tuple[str, str]] = []
+    for name in sorted(_requestable_names()):
+        entry = entries.get(name)
+        if entry is not None and entry.data and entry.method == "get":
+            # A page asked for with parameters (an impact report for a partnership): as the matrix asks.
+            urls.append((name, f"{reverse(name, kwargs=entry.kwargs(world))}?{urlencode(entry.data, doseq=True)}"))
         try:
-            urls.append(reverse(name))
+            urls.append((name, reverse(name)))
             continue
         except NoReverseMatch:
             pass
         try:
-            urls.extend(reverse(name, kwargs={"pk": pk}) for pk in sorted(canaries.ids))
+            urls.extend((name, reverse(name, kwargs={"pk": pk})) for pk in sorted(canaries.ids))
             continue
         except NoReverseMatch:
             pass
-        urls.append(reverse(name, kwargs=entries[name].kwargs(world)))
+        urls.append((name, reverse(name, kwargs=entries[name].kwargs(world))))
     return urls
+
+
+def _requestable_names() -> set[str]:
+    return {name for name in url_names() if not name.startswith(("admin:", "<unnamed"))}
+
+
+def _urls(world: World, canaries: Canaries) -> list[str]:
+    return [url for _, url in _named_urls(world, canaries)]
 
 
 def _pages(client: Client, urls: list[str]) -> dict[str, tuple[int, str]]:
@@ -283,12 +296,15 @@ def test_the_force_reads_every_entry(world: World) -> None:
     assert WITHHELD_TEXT not in detail
 
 
-def test_every_url_is_requested_or_named_as_not_requestable(world: World) -> None:
-    """The canary requests reach every named URL of the project (apart from the admin site)."""
+def test_every_url_is_requested(world: World) -> None:
+    """The canary requests reach every named URL pattern of the project but the admin site's, and
+    each canary object's pk reaches every URL that takes a pk."""
     canaries = _make(world)
-    requested = {url.split("?")[0] for url in _urls(world, canaries)}
-    names = {n for n in url_names() if not n.startswith(("admin:", "<unnamed"))}
-    assert len(requested) >= len(names)
+    named = _named_urls(world, canaries)
+    assert {name for name, _ in named} == _requestable_names()
+    detail = {url for name, url in named if name == "problem-detail"}
+    assert detail == {reverse("problem-detail", kwargs={"pk": pk}) for pk in canaries.ids}
+    assert len(_requestable_names()) > 100
 
 
 # --- the rule itself, and its SQL twin -----------------------------------------------------------
