@@ -43,6 +43,7 @@ from problems.models import (
     Stage,
 )
 from problems.models.sharing import ProblemShare, ShareAccess
+from problems.selectors.decisions import decision_list_awaiting_confirmation_by
 from problems.selectors.disclosure import WITHHELD_TEXT, disclosed_rows, disclosure_for, withheld_note
 from problems.services.contributions import problem_update_add
 from problems.services.notifications import follower_digest_reminders
@@ -245,6 +246,7 @@ def test_a_partner_never_reads_an_entry_in_a_category_the_share_does_not_disclos
     entry = DecisionLogEntry.objects.get(problem=canaries.problem)
     assert client.post(reverse("decision-confirm", kwargs={"pk": entry.pk}), {"note": "ok"}).status_code == 404
     assert not entry.confirmations.exists()
+    assert entry not in decision_list_awaiting_confirmation_by(user=world.users[persona])
     # A search for a withheld text finds nothing (the page repeats the words searched for, only).
     for name in ("problem-list", "shared-with-us"):
         assert canaries.problem.reference in _body(client.get(reverse(name)))
@@ -276,7 +278,11 @@ def test_the_unrelated_partner_gets_404_and_reads_no_canary(world: World) -> Non
 def test_with_the_category_disclosed_every_canary_is_read(world: World) -> None:
     """The positive control: the same problem, the share disclosing the category too."""
     canaries = _make(world, disclose_withheld=True)
-    client = sign_in(Client(), world.users["partner_lead"])
+    lead = world.users["partner_lead"]
+    client = sign_in(Client(), lead)
+    assert [e.pk for e in decision_list_awaiting_confirmation_by(user=lead)] == [
+        DecisionLogEntry.objects.get(problem=canaries.problem).pk
+    ]
     problem = canaries.problem.pk
     pages = [_body(client.get(reverse(name, kwargs={"pk": problem}))) for name in ("problem-detail", "problem-summary")]
     file = ProblemAttachment.objects.get(problem=canaries.problem)
