@@ -11,10 +11,13 @@ from problems.models.disclosure import CATEGORY_HELP
 
 CATEGORY_INVALID = "Choose a data category from the list."
 USUAL_CATEGORY = "The usual category: {name}"
+# The labels avoid the words of their forms' other labels ("Description", "Category", "Problem
+# statement"), so that each field is found by its own label alone.
+KIND_OF_DATA = "Kind of personal data (for sharing)"
 
 
 def data_category_field(
-    part: str, *, label: str = "Data category", help_text: str = CATEGORY_HELP
+    part: str, *, label: str = KIND_OF_DATA, help_text: str = CATEGORY_HELP
 ) -> forms.ModelChoiceField[DataCategory]:
     """A choice of every data category; the empty choice names the part's default."""
     default = DEFAULT_CATEGORY_CODES[part]

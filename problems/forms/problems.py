@@ -166,7 +166,7 @@ class ProblemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ProblemCategory.objects.filter(active=True)  # type: ignore[attr-defined]
         self.fields["description_category"] = data_category_field(
-            DisclosurePart.DESCRIPTION, label="Data category of the description"
+            DisclosurePart.DESCRIPTION, label="Kind of personal data in the text above (for sharing)"
         )
         self.fields["neighbourhood"].queryset = neighbourhoods_for_problem(  # type: ignore[attr-defined]
             force=force, problem=problem

@@ -49,7 +49,7 @@ class ScanningForm(forms.ModelForm[Problem]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["statement_category"] = data_category_field(
-            DisclosurePart.STATEMENT, label="Data category of the problem statement, CHEERS answers and evidence"
+            DisclosurePart.STATEMENT, label="Kind of personal data in these answers (for sharing)"
         )
         _textareas(self)
 
@@ -68,7 +68,7 @@ class AnalysisForm(forms.ModelForm[Problem]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["triangle_category"] = data_category_field(
-            DisclosurePart.TRIANGLE, label="Data category of the offender, victim and location"
+            DisclosurePart.TRIANGLE, label="Kind of personal data in the triangle (for sharing)"
         )
         _textareas(self)
 
