@@ -26,8 +26,9 @@ from problems.models import (
 from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import problem_get_for_user
 
-# Said in place of an action's text the viewer may not read (problems.selectors.disclosure, which
-# imports this module's neighbours, repeats it from here).
+# Said in place of a withheld text (an action's in the stage gate's checklist here; every other
+# part's through problems.selectors.disclosure, which imports it from here: this module cannot
+# import that one, which reads what this one defines).
 WITHHELD_TEXT = "Withheld: not covered by the agreement"
 
 if TYPE_CHECKING:
