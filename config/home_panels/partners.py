@@ -26,6 +26,7 @@ from partnerships.selectors.partner_home import (
 )
 from problems.models import Problem
 from problems.selectors.decisions import decision_list_awaiting_confirmation_by
+from problems.selectors.disclosure import WITHHELD_TEXT
 from problems.selectors.partner_home import partner_action_list_open, shared_problem_list_recent
 from problems.services.contributions import problem_list_consulted
 
@@ -54,6 +55,7 @@ def _shared_and_actions(user: User, also_named: list[Problem] | None = None) -> 
         "more_shared_problems": more_shared,
         "partner_actions": actions,
         "more_partner_actions": more_actions,
+        "withheld_text": WITHHELD_TEXT,
     }
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from partnerships.models import DataCategory
+from problems.forms.disclosure import data_category_field
+from problems.models import DisclosurePart
 from problems.services.contributions import (
     ATTACHMENT_DESCRIPTION_MAX_LENGTH,
     ATTACHMENT_FILE_REQUIRED,
@@ -23,6 +28,12 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": UPDATE_TEXT_REQUIRED, "max_length": UPDATE_TEXT_TOO_LONG},
     )
+    # Made in __init__ (problems.forms.disclosure): declared here for its place on the form.
+    data_category = forms.ModelChoiceField(queryset=DataCategory.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["data_category"] = data_category_field(DisclosurePart.UPDATE)
 
 
 class AttachmentForm(forms.Form):
@@ -38,3 +49,8 @@ class AttachmentForm(forms.Form):
         required=False,
         max_length=ATTACHMENT_DESCRIPTION_MAX_LENGTH,
     )
+    data_category = forms.ModelChoiceField(queryset=DataCategory.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["data_category"] = data_category_field(DisclosurePart.ATTACHMENT)

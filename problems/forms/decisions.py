@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 
-from partnerships.models import Organisation
-from problems.models import DecisionLogEntry, Problem
+from partnerships.models import DataCategory, Organisation
+from problems.forms.disclosure import data_category_field
+from problems.models import DecisionLogEntry, DisclosurePart, Problem
+from problems.models.disclosure import DECISION_CATEGORY_HELP
 
 TEXTAREA = {"rows": 3}
 
@@ -72,6 +74,8 @@ class DecisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Only for a joint decision.",
     )
+    # Made in __init__ (problems.forms.disclosure): declared here for its place on the form.
+    data_category = forms.ModelChoiceField(queryset=DataCategory.objects.none(), required=False)
     corrects = forms.ModelChoiceField(
         queryset=DecisionLogEntry.objects.none(),
         required=False,
@@ -84,6 +88,7 @@ class DecisionForm(forms.Form):
         partners = Organisation.objects.filter(active=True).exclude(pk=problem.owning_organisation_id)
         self.fields["partner_organisations"].queryset = partners.order_by("name")  # type: ignore[attr-defined]
         self.fields["corrects"].queryset = DecisionLogEntry.objects.filter(problem=problem)  # type: ignore[attr-defined]
+        self.fields["data_category"] = data_category_field(DisclosurePart.DECISION, help_text=DECISION_CATEGORY_HELP)
 
 
 CONFIRM_NOTE_MAX_LENGTH = 2000

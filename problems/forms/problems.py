@@ -9,8 +9,9 @@ from django import forms
 
 from accounts.models import POLICE_ROLES, User
 from core.forms import DateInput
-from partnerships.models import Neighbourhood, Organisation
-from problems.models import Problem, ProblemCategory, ProblemSource, RiskLevel, Stage
+from partnerships.models import DataCategory, Neighbourhood, Organisation
+from problems.forms.disclosure import data_category_field
+from problems.models import DisclosurePart, Problem, ProblemCategory, ProblemSource, RiskLevel, Stage
 from problems.selectors.problems import neighbourhoods_for_problem, problem_list_neighbourhoods_for
 
 DATE_INVALID = "Enter a real date, for example 2026-04-30."
@@ -26,6 +27,7 @@ NEIGHBOURHOOD_CHOICE_INVALID = "Choose the neighbourhood or ward from the list."
 PROBLEM_FORM_FIELDS = (
     "title",
     "description",
+    "description_category",
     "category",
     "source",
     "risk_level",
@@ -58,6 +60,8 @@ class ProblemForm(forms.Form):
         max_length=10000,
         error_messages={"required": "Describe the problem."},
     )
+    # Made in __init__ (problems.forms.disclosure): declared here for its place on the form.
+    description_category = forms.ModelChoiceField(queryset=DataCategory.objects.none(), required=False)
     category = forms.ModelChoiceField(
         label="Category",
         queryset=ProblemCategory.objects.none(),
@@ -161,6 +165,9 @@ class ProblemForm(forms.Form):
     def __init__(self, *args: Any, force: Organisation, problem: Problem | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ProblemCategory.objects.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["description_category"] = data_category_field(
+            DisclosurePart.DESCRIPTION, label="Kind of personal data in the text above (for sharing)"
+        )
         self.fields["neighbourhood"].queryset = neighbourhoods_for_problem(  # type: ignore[attr-defined]
             force=force, problem=problem
         )
@@ -176,6 +183,7 @@ class ProblemForm(forms.Form):
     def initial_for(cls, problem: Problem) -> dict[str, Any]:
         initial: dict[str, Any] = {field: getattr(problem, field) for field in PROBLEM_FORM_FIELDS[:-1]}
         initial["neighbourhood"] = problem.neighbourhood_id
+        initial["description_category"] = problem.description_category_id
         initial["named_users"] = [user.pk for user in problem.named_users.all()]
         return initial
 

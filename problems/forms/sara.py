@@ -12,9 +12,15 @@ from accounts.models import User
 from core.forms import DateInput
 from partnerships.models import Organisation
 from partnerships.selectors.organisations import has_active_users
+from problems.forms.disclosure import data_category_field
 from problems.models import ActionStatus, Controller, Hypothesis, Objective, Problem, ResponseAction, Stage
+from problems.models.disclosure import DisclosurePart
 from problems.services import sara as services
 
+ACTION_CATEGORY_HELP = (
+    "Of the action's description, responsible person and reason for cancelling. A partner reads them "
+    "only if the share with them discloses this category; leave it empty for the usual one."
+)
 DATE_INVALID = "Enter a real date, for example 2026-04-30."
 TEXTAREA_ROWS = 3
 
@@ -42,6 +48,9 @@ class ScanningForm(forms.ModelForm[Problem]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["statement_category"] = data_category_field(
+            DisclosurePart.STATEMENT, label="Kind of personal data in these answers (for sharing)"
+        )
         _textareas(self)
 
 
@@ -58,6 +67,9 @@ class AnalysisForm(forms.ModelForm[Problem]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["triangle_category"] = data_category_field(
+            DisclosurePart.TRIANGLE, label="Kind of personal data in the triangle (for sharing)"
+        )
         _textareas(self)
 
 
@@ -89,6 +101,7 @@ class ControllerForm(forms.ModelForm[Controller]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["data_category"] = data_category_field(DisclosurePart.CONTROLLER)
         _textareas(self)
 
 
@@ -224,6 +237,10 @@ class ActionForm(forms.ModelForm[ResponseAction]):
             User.objects.filter(is_active=True, organisation__in=organisations)
             .select_related("organisation")
             .order_by("organisation__name", "full_name")
+        )
+        self.fields["data_category"] = data_category_field(
+            DisclosurePart.ACTION,
+            help_text=ACTION_CATEGORY_HELP,
         )
         _textareas(self)
 

@@ -22,7 +22,8 @@ class AgreementChoiceField(forms.ModelChoiceField[Agreement]):
         partners = ", ".join(sorted(p.organisation.name for p in obj.parties.all() if not p.organisation.is_police))
         # Only agreements in force are offered, and an agreement in force has its expiry date.
         until = long_date(obj.expiry_date) if obj.expiry_date else "no end date"
-        return f"{obj.reference} v{obj.version}: {obj.title} (with {partners}; until {until})"
+        covers = ", ".join(c.name for c in obj.data_categories.all()) or "no data categories"
+        return f"{obj.reference} v{obj.version}: {obj.title} (with {partners}; until {until}). Covers: {covers}"
 
 
 class ShareForm(forms.Form):
@@ -45,7 +46,10 @@ class ShareForm(forms.Form):
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="The agreement must cover every category you choose.",
+        help_text=(
+            "The agreement must cover every category you choose. The partner sees only the entries in "
+            "these categories, and how many others are withheld, never what they say."
+        ),
     )
     agreement = AgreementChoiceField(
         label="Information-sharing agreement",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from problems.models.decisions import DecisionConfirmation, DecisionLogEntry
+from problems.models.disclosure import DEFAULT_CATEGORY_CODES, DisclosurePart
 from problems.models.following import ProblemFollower
 from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
 from problems.models.problems import (
@@ -36,11 +37,13 @@ from problems.models.sharing import (
 )
 
 __all__ = [
+    "DEFAULT_CATEGORY_CODES",
     "OPEN_ACTION_STATUSES",
     "ActionStatus",
     "Controller",
     "DecisionConfirmation",
     "DecisionLogEntry",
+    "DisclosurePart",
     "Handover",
     "HandoverKind",
     "Hypothesis",

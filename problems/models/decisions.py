@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from problems.models.disclosure import DECISION_CATEGORY_HELP, category_field
+
 
 class DecisionLogEntry(models.Model):
     """One decision with its rationale, in the NDM's order. Entries are never edited or deleted
@@ -24,6 +26,7 @@ class DecisionLogEntry(models.Model):
     code_of_ethics = models.TextField("code of ethics consideration")
     is_joint = models.BooleanField("joint decision", default=False)
     partner_organisations = models.ManyToManyField("partnerships.Organisation", blank=True, related_name="+")
+    data_category = category_field(help_text=DECISION_CATEGORY_HELP)
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
 
     class Meta:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from problems.models.disclosure import category_field
+
 
 class ProblemCategory(models.Model):
     """Editable list (administrators): ASB, drugs, violence, burglary, vehicle crime, ..."""
@@ -58,6 +60,7 @@ class Problem(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField()
+    description_category = category_field("data category of the description")
     category = models.ForeignKey(ProblemCategory, on_delete=models.PROTECT, related_name="problems")
     owning_organisation = models.ForeignKey(
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="problems"
@@ -116,12 +119,14 @@ class Problem(models.Model):
     cheers_recurring = models.TextField("Recurring: does it keep happening?", blank=True)
     cheers_similarity = models.TextField("Similarity: what do the events have in common?", blank=True)
     evidence_sources = models.TextField(blank=True)
+    statement_category = category_field("data category of the problem statement and CHEERS answers")
 
     # Analysis: the problem analysis triangle (its controllers are problems.Controller rows).
     pat_offender = models.TextField("offender: what is known", blank=True)
     pat_victim = models.TextField("victim or target: what is known", blank=True)
     pat_location = models.TextField("location: what is known", blank=True)
     data_sources_used = models.TextField(blank=True)
+    triangle_category = category_field("data category of the problem analysis triangle")
 
     # Assessment (each objective's result is on the objective).
     process_evaluation = models.TextField("was the response delivered as planned?", blank=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from partnerships.models import PatController
+from problems.models.disclosure import category_field
 
 
 class Controller(models.Model):
@@ -18,6 +19,7 @@ class Controller(models.Model):
     who = models.CharField(max_length=200)
     engaged = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    data_category = category_field()
 
     class Meta:
         ordering = ["kind", "id"]
@@ -99,6 +101,8 @@ class ResponseAction(models.Model):
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     cancel_reason = models.TextField(blank=True)
+    # Of the action's text (description, responsible person, reason for cancelling).
+    data_category = category_field()
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from problems.models.disclosure import category_field
+
 
 class ShareAccess(models.TextChoices):
     VIEW = "view", "View only"
@@ -83,6 +85,7 @@ class ProblemAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     description = models.CharField(max_length=250, blank=True)
+    data_category = category_field()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -101,6 +104,7 @@ class ProblemUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
+    data_category = category_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

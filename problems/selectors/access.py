@@ -250,3 +250,9 @@ def problem_get_for_user(
     if action != "view" and not _CHECKS[action](user, problem):
         raise PermissionDenied(DENIED_MESSAGES[action])
     return problem
+
+
+def share_in_force() -> Q:
+    """A share that is active and whose agreement is in force today (for the disclosure selector,
+    which reads what such a share discloses)."""
+    return _share_in_force()

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import CharField, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
+from django.http import Http404
 
 from core.access import get_visible_or_404
 from core.models import AuditEvent
 from problems.models import (
     OPEN_ACTION_STATUSES,
+    DisclosurePart,
     Problem,
     ProblemAttachment,
     ProblemShare,
@@ -18,6 +20,7 @@ from problems.models import (
     ResponseAction,
 )
 from problems.selectors.access import problem_get_for_user
+from problems.selectors.disclosure import disclosure_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -71,6 +74,9 @@ def attachment_get_for_user(*, user: User, pk: object) -> ProblemAttachment:
     exists), so an outsider learns nothing about it."""
     attachment = get_visible_or_404(ProblemAttachment.objects.all(), pk=pk)
     attachment.problem = problem_get_for_user(user=user, pk=attachment.problem_id)
+    # A file in a category the viewer's share does not disclose is not theirs to see at all.
+    if not disclosure_for(user=user, problem=attachment.problem).entry(DisclosurePart.ATTACHMENT, attachment):
+        raise Http404
     return attachment
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 
 from accounts.models import Role
 from core.access import get_visible_or_404
@@ -14,12 +16,14 @@ from partnerships.models import Organisation
 from problems.models import (
     DecisionConfirmation,
     DecisionLogEntry,
+    DisclosurePart,
     Problem,
     ResponseAction,
     ReviewEntry,
     StageTransition,
 )
 from problems.selectors.access import decision_confirm_refusal, problems_visible_to
+from problems.selectors.disclosure import disclosed_rows, disclosure_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,7 +65,7 @@ class DecisionRow:
     can_confirm: bool
 
 
-def decision_log_rows(*, entries: QuerySet[DecisionLogEntry], user: User | None = None) -> list[DecisionRow]:
+def decision_log_rows(*, entries: Iterable[DecisionLogEntry], user: User | None = None) -> list[DecisionRow]:
     """The rows of `entries` (from decision_list_for_problem, whose prefetches this reads: no
     query beyond its own). `user` is someone who may see the problem (the page has checked), or
     None where nobody confirms (the printable summary)."""
@@ -87,6 +91,9 @@ def decision_get_for_user(*, user: User, pk: object, action: str = "view") -> De
         raise ValueError(f"Unknown action {action!r}")
     visible = DecisionLogEntry.objects.filter(problem__in=problems_visible_to(user)).select_related("problem")
     entry = get_visible_or_404(visible, pk=pk)
+    # An entry in a category the user's share does not disclose is not theirs to see, nor to confirm.
+    if not disclosure_for(user=user, problem=entry.problem).entry(DisclosurePart.DECISION, entry):
+        raise Http404
     if action == "confirm":
         refusal = decision_confirm_refusal(user, entry)
         if refusal is not None:
@@ -106,7 +113,11 @@ def decision_list_awaiting_confirmation_by(*, user: User) -> QuerySet[DecisionLo
     confirmed = DecisionConfirmation.objects.filter(entry_id=OuterRef("pk"), organisation_id=user.organisation_id)
     return (
         DecisionLogEntry.objects.filter(
-            Exists(named), ~Exists(confirmed), is_joint=True, problem__in=problems_visible_to(user)
+            Exists(named),
+            ~Exists(confirmed),
+            disclosed_rows(user=user, part=DisclosurePart.DECISION),
+            is_joint=True,
+            problem__in=problems_visible_to(user),
         )
         .select_related("problem")
         .order_by("created_at", "id")

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 
-from problems.models import OPEN_ACTION_STATUSES, Problem, ResponseAction
+from problems.models import OPEN_ACTION_STATUSES, DisclosurePart, Problem, ResponseAction
 from problems.models.sharing import ProblemShare
 from problems.selectors.access import problems_visible_to
+from problems.selectors.disclosure import disclosed_rows
 from problems.selectors.sharing import shared_with_us_list
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def shared_problem_list_recent(*, user: User) -> QuerySet[Problem]:
 
 def partner_action_list_open(*, user: User, today: datetime.date) -> QuerySet[ResponseAction]:
     """Open actions assigned to the user's organisation or to the user, on problems the user may
-    see today, due soonest first. Each carries its problem, `is_overdue`, and `share_access` (a
+    see today, due soonest first. Each carries its problem, `is_overdue`, `text_disclosed` and `share_access` (a
     partner with view-only access cannot mark an action done: action_complete_by_partner needs
     contribute access). One query whatever the number of rows."""
     if not user.is_authenticated or not user.is_partner:
@@ -61,6 +62,8 @@ def partner_action_list_open(*, user: User, today: datetime.date) -> QuerySet[Re
         .select_related("problem")
         .annotate(
             is_overdue=ExpressionWrapper(Q(due_date__lt=today), output_field=BooleanField()),
+            # Whether the share discloses the action's text (the row is the organisation's either way).
+            text_disclosed=disclosed_rows(user=user, part=DisclosurePart.ACTION),
             share_access=Subquery(_active_share_of(user, "problem_id").values("access_level")[:1]),
         )
         .order_by("due_date", "pk")

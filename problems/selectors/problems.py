@@ -54,9 +54,12 @@ def problem_list_visible_to(
     problems = with_overdue_flag(problems_visible_to(user), today).select_related(*LIST_RELATIONS)
     search = search.strip()
     if search:
-        problems = problems.filter(
-            Q(reference__icontains=search) | Q(title__icontains=search) | Q(description__icontains=search)
-        )
+        matches = Q(reference__icontains=search) | Q(title__icontains=search)
+        # A partner's search never reads a description: its share may not disclose it, and a match
+        # would tell them what it says (problems.selectors.disclosure).
+        if not user.is_partner:
+            matches |= Q(description__icontains=search)
+        problems = problems.filter(matches)
     if stage:
         problems = problems.filter(stage=stage)
     if category is not None:

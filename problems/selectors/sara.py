@@ -6,6 +6,7 @@ with `problem_detail_queryset()` answers them without further queries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,11 @@ from problems.models import (
 )
 from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import problem_get_for_user
+
+# Said in place of a withheld text (an action's in the stage gate's checklist here; every other
+# part's through problems.selectors.disclosure, which imports it from here: this module cannot
+# import that one, which reads what this one defines).
+WITHHELD_TEXT = "Withheld: not covered by the agreement"
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -108,12 +114,16 @@ def _missing_for_response(problem: Problem) -> list[str]:
     return missing
 
 
-def _missing_for_assessment(problem: Problem) -> list[str]:
+def _missing_for_assessment(problem: Problem, withheld: Callable[[ResponseAction], bool] | None = None) -> list[str]:
     actions = list(problem.actions.all())
     if not actions:
         return [MISSING_ACTION]
     return [
-        MISSING_ACTION_FINISHED.format(action=_short(action.description), status=action.get_status_display().lower())
+        MISSING_ACTION_FINISHED.format(
+            # An action whose text the viewer may not read is named by the withheld note instead.
+            action=WITHHELD_TEXT if withheld is not None and withheld(action) else _short(action.description),
+            status=action.get_status_display().lower(),
+        )
         for action in actions
         if action.status not in FINISHED_ACTION_STATUSES
     ]
@@ -140,12 +150,17 @@ GATES = {
 }
 
 
-def problem_missing_for_next_stage(problem: Problem) -> list[str]:
+def problem_missing_for_next_stage(
+    problem: Problem, withheld: Callable[[ResponseAction], bool] | None = None
+) -> list[str]:
     """Everything the problem still needs before it may move to its next stage, each item named;
-    empty when it may move on (and for a closed problem, which has no next stage)."""
+    empty when it may move on (and for a closed problem, which has no next stage). `withheld`
+    tells which actions' text the viewer may not read (problems.selectors.disclosure)."""
     following = next_stage(problem)
     if following is None:
         return []
+    if following == Stage.ASSESSMENT:
+        return _missing_for_assessment(problem, withheld)
     return GATES[Stage(following)](problem)
 
 
@@ -242,7 +257,7 @@ DONE = {
 }
 
 
-def problem_stage_tasks(problem: Problem) -> list[StageTask]:
+def problem_stage_tasks(problem: Problem, withheld: Callable[[ResponseAction], bool] | None = None) -> list[StageTask]:
     """The SARA stages as a task list: each complete, in progress or not started, with what is
     done; the current stage also lists what its gate still needs."""
     current = STAGE_ORDER.index(problem.stage)
@@ -256,7 +271,7 @@ def problem_stage_tasks(problem: Problem) -> list[StageTask]:
             status = "not_started"
         task = StageTask(stage=stage, label=Stage(stage).label, status=status, done=DONE[Stage(stage)](problem))
         if status == "in_progress":
-            task.missing = problem_missing_for_next_stage(problem)
+            task.missing = problem_missing_for_next_stage(problem, withheld)
         tasks.append(task)
     return tasks
 

@@ -42,7 +42,8 @@ def partner_organisations_for_sharing() -> QuerySet[Organisation]:
 
 
 def agreements_in_force_for(*, owner: Organisation) -> QuerySet[Agreement]:
-    """Agreements in force today to which the owning force is party, with their parties."""
+    """Agreements in force today to which the owning force is party, with their parties and the
+    data categories each covers (the share form shows them before it is sent)."""
     today = timezone.localdate()
     return (
         Agreement.objects.filter(
@@ -51,7 +52,7 @@ def agreements_in_force_for(*, owner: Organisation) -> QuerySet[Agreement]:
             start_date__lte=today,
             expiry_date__gte=today,
         )
-        .prefetch_related("parties__organisation")
+        .prefetch_related("parties__organisation", "data_categories")
         .order_by("reference", "-version")
     )
 

@@ -22,6 +22,7 @@ from problems.services.notifications import UPDATE_ADDED, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from partnerships.models import DataCategory
 
 CONSULTED_VERB = "problems.problem.consulted"
 CONSULTATION_WAYS = ("page", "print", "export", "attachment", "list")
@@ -98,7 +99,9 @@ def _require_contributor(actor: User, problem: Problem) -> None:
 
 
 @transaction.atomic
-def problem_update_add(*, actor: User, problem: Problem, text: str) -> ProblemUpdate:
+def problem_update_add(
+    *, actor: User, problem: Problem, text: str, data_category: DataCategory | None = None
+) -> ProblemUpdate:
     """A progress update on the problem, in the name of the actor's organisation."""
     _require_contributor(actor, problem)
     text = (text or "").strip()
@@ -107,13 +110,13 @@ def problem_update_add(*, actor: User, problem: Problem, text: str) -> ProblemUp
     if len(text) > UPDATE_TEXT_MAX_LENGTH:
         raise ValidationError({"text": UPDATE_TEXT_TOO_LONG})
     update = ProblemUpdate.objects.create(
-        problem=problem, author=actor, organisation_id=actor.organisation_id, text=text
+        problem=problem, author=actor, organisation_id=actor.organisation_id, text=text, data_category=data_category
     )
     audit_record(
         actor=actor,
         verb="problems.update.added",
         target=update,
-        detail={"problem": problem.pk, "length": len(text)},
+        detail={"problem": problem.pk, "length": len(text), "data_category": getattr(data_category, "code", None)},
     )
     problem_notify(problem=problem, event=UPDATE_ADDED, actor=actor)
     return update
@@ -130,7 +133,12 @@ def attachment_content_type(uploaded_file: IO[bytes]) -> str | None:
 
 @transaction.atomic
 def problem_attachment_add(
-    *, actor: User, problem: Problem, uploaded_file: Any, description: str = ""
+    *,
+    actor: User,
+    problem: Problem,
+    uploaded_file: Any,
+    description: str = "",
+    data_category: DataCategory | None = None,
 ) -> ProblemAttachment:
     """Store a file on the problem under a generated name (the model's upload_to); the name the
     user gave it is kept for the download only."""
@@ -165,6 +173,7 @@ def problem_attachment_add(
         content_type=content_type or "",
         size=uploaded_file.size,
         description=description,
+        data_category=data_category,
         uploaded_by=actor,
         organisation_id=actor.organisation_id,
     )

@@ -31,7 +31,7 @@ from problems.services.notifications import DECISION_RECORDED, problem_notify
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from partnerships.models import Organisation
+    from partnerships.models import DataCategory, Organisation
 
 # The NDM's headings, in its order; the code of ethics sits at its centre and is always answered.
 NDM_FIELDS = (
@@ -78,6 +78,7 @@ def decision_record(
     is_joint: bool = False,
     partner_organisations: Iterable[Organisation] = (),
     corrects: DecisionLogEntry | None = None,
+    data_category: DataCategory | None = None,
 ) -> DecisionLogEntry:
     """Add an entry to the problem's decision log, in the NDM's order; a joint decision names the
     partner organisations that decided together; `corrects` links a correction to its entry."""
@@ -107,7 +108,7 @@ def decision_record(
         raise ValidationError(errors)
 
     entry = DecisionLogEntry.objects.create(
-        problem=problem, author=actor, is_joint=is_joint, corrects=corrects, **texts
+        problem=problem, author=actor, is_joint=is_joint, corrects=corrects, data_category=data_category, **texts
     )
     if partners:
         entry.partner_organisations.set(partners)
@@ -118,6 +119,7 @@ def decision_record(
         detail={
             "problem": problem.pk,
             "is_joint": is_joint,
+            "data_category": data_category.code if data_category is not None else None,
             "partner_organisations": sorted(partner.pk for partner in partners),
             "corrects": corrects.pk if corrects is not None else None,
         },

@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record, changes
-from partnerships.models import Neighbourhood
+from partnerships.models import DataCategory, Neighbourhood
 from problems.models import Problem, ProblemCategory, ProblemSource, ReviewEntry, RiskLevel, Stage
 from problems.selectors.access import can_change_problem, can_create_problem, can_review_problem
 from problems.services.sharing import shares_end_for_restricted_problem
@@ -66,6 +66,7 @@ RADIUS_RANGE = (10, 20000)
 DETAIL_FIELDS = (
     "title",
     "description",
+    "description_category",
     "category",
     "neighbourhood",
     "address",
@@ -102,8 +103,11 @@ def latest_review_date(today: datetime.date) -> datetime.date:
 
 def _snapshot(problem: Problem) -> dict[str, Any]:
     data: dict[str, Any] = {
-        field: getattr(problem, field) for field in DETAIL_FIELDS if field not in ("category", "neighbourhood")
+        field: getattr(problem, field)
+        for field in DETAIL_FIELDS
+        if field not in ("category", "neighbourhood", "description_category")
     }
+    data["description_category"] = problem.description_category_id
     data["category"] = problem.category.code if problem.category_id else None
     data["neighbourhood"] = problem.neighbourhood_label if problem.neighbourhood_id else None
     data["next_review_date"] = problem.next_review_date
@@ -230,6 +234,7 @@ def problem_create(
     longitude: Decimal | None = None,
     radius_m: int | None = None,
     opened_on: datetime.date | None = None,
+    description_category: DataCategory | None = None,
 ) -> Problem:
     """Log a problem, owned by `actor` for their force, at the scanning stage, with the next free
     reference and its first review date set by its risk level. The neighbourhood is one of the
@@ -239,6 +244,7 @@ def problem_create(
     problem = Problem(
         title=_text(title),
         description=_text(description),
+        description_category=description_category,
         category=category,
         neighbourhood=neighbourhood,
         address=_text(address),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from problems.models import Problem
+from problems.models import DisclosurePart, Problem
 from problems.selectors.access import can_change_problem, can_contribute_to_problem, can_sign_off_problem
 from problems.selectors.contributions import (
     DISCLOSURE_PANEL_LIMIT,
@@ -16,6 +16,7 @@ from problems.selectors.contributions import (
     disclosure_events_for_problem,
     update_list_for_problem,
 )
+from problems.selectors.disclosure import WITHHELD_TEXT, disclosure_for
 
 register = template.Library()
 
@@ -27,25 +28,35 @@ def _may_contribute(user: Any, problem: Problem) -> bool:
 @register.inclusion_tag("problems/_updates.html")
 def updates_panel(problem: Problem, user: Any) -> dict[str, Any]:
     may_contribute = _may_contribute(user, problem)
+    disclosure = disclosure_for(user=user, problem=problem)
+    updates = disclosure.split(DisclosurePart.UPDATE, update_list_for_problem(problem=problem))
+    own_actions = (
+        actions_for_organisation(problem=problem, user=user)
+        if may_contribute and user.organisation_id != problem.owning_organisation_id
+        else []
+    )
     return {
         "problem": problem,
-        "updates": update_list_for_problem(problem=problem),
+        "updates": updates.entries,
+        "withheld": updates.note,
         "can_contribute": may_contribute,
         # Actions the user's own organisation is responsible for, when it is not the owner (the
-        # owner completes actions through the action form).
-        "own_actions": (
-            actions_for_organisation(problem=problem, user=user)
-            if may_contribute and user.organisation_id != problem.owning_organisation_id
-            else []
-        ),
+        # owner completes actions through the action form); an action's text the share does not
+        # disclose is replaced by the withheld note (the action is still theirs to complete).
+        "own_actions": [(action, disclosure.entry(DisclosurePart.ACTION, action)) for action in own_actions],
+        "withheld_text": WITHHELD_TEXT,
     }
 
 
 @register.inclusion_tag("problems/_attachments.html")
 def attachments_panel(problem: Problem, user: Any) -> dict[str, Any]:
+    attachments = disclosure_for(user=user, problem=problem).split(
+        DisclosurePart.ATTACHMENT, attachment_list_for_problem(problem=problem)
+    )
     return {
         "problem": problem,
-        "attachments": attachment_list_for_problem(problem=problem),
+        "attachments": attachments.entries,
+        "withheld": attachments.note,
         "can_contribute": _may_contribute(user, problem),
     }
 

@@ -11,9 +11,10 @@ from typing import Any
 from django import template
 
 from problems.forms.decisions import DecisionConfirmForm
-from problems.models import Problem
+from problems.models import DisclosurePart, Problem
 from problems.selectors.access import can_record_decision
 from problems.selectors.decisions import decision_list_for_problem, decision_log_rows
+from problems.selectors.disclosure import disclosure_for
 
 register = template.Library()
 
@@ -21,9 +22,13 @@ register = template.Library()
 @register.inclusion_tag("problems/_decision_log.html", takes_context=True)
 def decision_log(context: template.Context, problem: Problem, user: Any) -> dict[str, Any]:
     form = context.get("form")
+    decisions = disclosure_for(user=user, problem=problem).split(
+        DisclosurePart.DECISION, decision_list_for_problem(problem=problem)
+    )
     return {
         "problem": problem,
-        "rows": decision_log_rows(entries=decision_list_for_problem(problem=problem), user=user),
+        "rows": decision_log_rows(entries=decisions.entries, user=user),
+        "withheld": decisions.note,
         "can_record_decision": bool(user.is_authenticated and can_record_decision(user, problem)),
         "confirm_form": form if isinstance(form, DecisionConfirmForm) else None,
         "heading_level": 2,

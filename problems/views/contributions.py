@@ -29,7 +29,12 @@ def problem_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = UpdateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.problem_update_add(actor=_user(request), problem=problem, text=form.cleaned_data["text"])
+            services.problem_update_add(
+                actor=_user(request),
+                problem=problem,
+                text=form.cleaned_data["text"],
+                data_category=form.cleaned_data["data_category"],
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -49,6 +54,7 @@ def problem_attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 problem=problem,
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                data_category=form.cleaned_data["data_category"],
             )
         except ValidationError as error:
             form_add_service_errors(form, error)

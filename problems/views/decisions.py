@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from core.forms import form_add_service_errors
 from problems.forms.decisions import DecisionConfirmForm, DecisionForm
+from problems.models import DisclosurePart
 from problems.selectors.access import problem_get_for_user
 from problems.selectors.decisions import (
     decision_get_for_problem,
@@ -23,6 +24,7 @@ from problems.selectors.decisions import (
     decision_log_rows,
     problem_summary_queryset,
 )
+from problems.selectors.disclosure import disclosure_for, problem_disclosure
 from problems.services.contributions import problem_consulted
 from problems.services.decisions import decision_confirm, decision_record
 from problems.views.page import problem_page_refused
@@ -76,7 +78,15 @@ def problem_summary(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     problem = problem_get_for_user(user=user, pk=pk, queryset=problem_summary_queryset())
     problem_consulted(actor=user, problem=problem, how="print")
-    context = {"problem": problem, "rows": decision_log_rows(entries=decision_list_for_problem(problem=problem))}
+    decisions = disclosure_for(user=user, problem=problem).split(
+        DisclosurePart.DECISION, decision_list_for_problem(problem=problem)
+    )
+    context = {
+        "problem": problem,
+        "shown": problem_disclosure(user=user, problem=problem),
+        "rows": decision_log_rows(entries=decisions.entries),
+        "decisions_withheld": decisions.note,
+    }
     return render(request, "problems/problem_summary.html", context)
 
 

@@ -27,6 +27,7 @@ from problems.selectors.access import (
     can_sign_off_problem,
     problem_get_for_user,
 )
+from problems.selectors.disclosure import problem_disclosure
 from problems.selectors.following import follower_for
 from problems.selectors.leads import problem_people
 from problems.services import sara as services
@@ -54,11 +55,14 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
     can_change = can_change_problem(user, problem)
     can_edit = can_change or can_edit_problem_sections(user, problem)
     following = selectors.next_stage(problem)
+    shown = problem_disclosure(user=user, problem=problem)
+    withheld = None if shown.disclosure.everything else (lambda action: action not in shown.actions.entries)
     return {
         "problem": problem,
-        "tasks": selectors.problem_stage_tasks(problem),
+        "shown": shown,
+        "tasks": selectors.problem_stage_tasks(problem, withheld),
         "next_stage_label": Stage(following).label if following else "",
-        "missing": selectors.problem_missing_for_next_stage(problem),
+        "missing": selectors.problem_missing_for_next_stage(problem, withheld),
         "can_change": can_change,
         "people": problem_people(problem=problem),
         "can_hand_over": can_change and problem.is_open,

@@ -47,7 +47,10 @@ def problem_share(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{problem.reference} is now shared with {share.organisation.name}.")
             return redirect("problem-detail", pk=problem.pk)
-    return render(request, "problems/share_form.html", {"problem": problem, "form": form})
+    # What each agreement on offer covers, shown before the form is sent (the same rows the
+    # agreement choice lists: one query for them, one for their parties, one for their categories).
+    agreements = list(form.fields["agreement"].queryset)  # type: ignore[attr-defined]
+    return render(request, "problems/share_form.html", {"problem": problem, "form": form, "agreements": agreements})
 
 
 @require_http_methods(["GET", "POST"])

@@ -83,3 +83,19 @@ def test_every_demo_problem_is_in_a_neighbourhood_of_the_partnership_report() ->
     )
     assert not Problem.objects.filter(neighbourhood__isnull=True).exists()
     assert scope.problems().count() == Problem.objects.count() >= 20
+
+
+def test_the_council_sees_the_safeguarding_update_withheld_and_the_officer_reads_it() -> None:
+    from problems.demo.sharing import SAFEGUARDING_UPDATE
+    from problems.models import Problem
+    from problems.selectors.disclosure import withheld_note
+    from tests.conftest import sign_in
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    problem = Problem.objects.get(title="Repeat criminal damage to Eastgate bus shelters")
+    url = reverse("problem-detail", kwargs={"pk": problem.pk})
+    council = sign_in(Client(), User.objects.get(email="member@council.example")).get(url).content.decode()
+    assert SAFEGUARDING_UPDATE not in council
+    assert withheld_note(1) in council
+    officer = sign_in(Client(), User.objects.get(pk=problem.owner_id)).get(url).content.decode()
+    assert SAFEGUARDING_UPDATE.replace("'", "&#x27;") in officer

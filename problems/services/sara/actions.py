@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import changes, snapshot
-from partnerships.models import Organisation
+from partnerships.models import DataCategory, Organisation
 from partnerships.selectors.organisations import organisation_people_to_tell
 from problems.models import (
     ActionStatus,
@@ -113,6 +113,7 @@ def action_add(
     responsible_user: User | None = None,
     status: str = ActionStatus.PLANNED,
     cancel_reason: str = "",
+    data_category: DataCategory | None = None,
 ) -> ResponseAction:
     problem = editable_problem(actor=actor, problem=problem, part="Response actions")
     action = ResponseAction(
@@ -125,6 +126,7 @@ def action_add(
         due_date=due_date,  # type: ignore[misc]  # None is refused by _clean_action
         status=status,
         cancel_reason=clean_text(cancel_reason),
+        data_category=data_category,
     )
     _clean_action(action, problem)
     _settle_status(action, None)
@@ -149,7 +151,14 @@ def action_update(*, actor: User, action: ResponseAction, **fields: Any) -> Resp
     before = snapshot(action, (*ACTION_FIELDS, "completed_at"))
     previous_status = action.status
     for name, value in fields.items():
-        if name in ("responsible_organisation", "responsible_user", "due_date", "intervention_kind", "status"):
+        if name in (
+            "responsible_organisation",
+            "responsible_user",
+            "due_date",
+            "intervention_kind",
+            "status",
+            "data_category",
+        ):
             setattr(action, name, value)
         else:
             setattr(action, name, clean_text(value))

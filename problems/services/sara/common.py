@@ -51,10 +51,11 @@ SCANNING_FIELDS = (
     "cheers_recurring",
     "cheers_similarity",
     "evidence_sources",
+    "statement_category",
 )
-ANALYSIS_FIELDS = ("pat_offender", "pat_victim", "pat_location", "data_sources_used")
+ANALYSIS_FIELDS = ("pat_offender", "pat_victim", "pat_location", "data_sources_used", "triangle_category")
 ASSESSMENT_FIELDS = ("process_evaluation", "displacement", "diffusion_of_benefits", "lessons_learned")
-CONTROLLER_FIELDS = ("kind", "who", "engaged", "notes")
+CONTROLLER_FIELDS = ("kind", "who", "engaged", "notes", "data_category")
 HYPOTHESIS_FIELDS = ("statement", "status", "evidence")
 OBJECTIVE_PLAN_FIELDS = ("description", "measure", "baseline", "target", "target_date")
 OBJECTIVE_RESULT_FIELDS = ("result", "met")
@@ -68,6 +69,7 @@ ACTION_FIELDS = (
     "due_date",
     "status",
     "cancel_reason",
+    "data_category",
 )
 
 # The stage from which each part may be changed (and in every later stage but closed).
@@ -128,6 +130,14 @@ def clean_text(value: Any) -> str:
     return (value or "").strip() if isinstance(value, str) or value is None else str(value)
 
 
+# The data category of a part (problems.models.disclosure): a DataCategory or None, not text.
+CATEGORY_FIELDS = ("data_category", "statement_category", "triangle_category")
+
+
+def clean_value(name: str, value: Any) -> Any:
+    return value if name in CATEGORY_FIELDS else clean_text(value)
+
+
 def check_unknown_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -141,7 +151,7 @@ def update_text_fields(
     problem = editable_problem(actor=actor, problem=problem, part=part)
     before = snapshot(problem, allowed)
     for name, value in fields.items():
-        setattr(problem, name, clean_text(value))
+        setattr(problem, name, clean_value(name, value))
     diff = changes(before, snapshot(problem, allowed))
     if diff:
         problem.save(update_fields=[*diff, "updated_at"])

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import changes, snapshot
-from partnerships.models import PatController
+from partnerships.models import DataCategory, PatController
 from problems.models import (
     Controller,
     Problem,
@@ -23,6 +23,7 @@ from problems.services.sara.common import (
     CONTROLLER_WHO_REQUIRED,
     check_unknown_fields,
     clean_text,
+    clean_value,
     editable_problem,
     record_change,
 )
@@ -40,11 +41,23 @@ def _clean_controller(controller: Controller) -> None:
 
 @transaction.atomic
 def controller_add(
-    *, actor: User, problem: Problem, kind: str, who: str, engaged: bool = False, notes: str = ""
+    *,
+    actor: User,
+    problem: Problem,
+    kind: str,
+    who: str,
+    engaged: bool = False,
+    notes: str = "",
+    data_category: DataCategory | None = None,
 ) -> Controller:
     problem = editable_problem(actor=actor, problem=problem, part="Controllers")
     controller = Controller(
-        problem=problem, kind=kind, who=clean_text(who), engaged=bool(engaged), notes=clean_text(notes)
+        problem=problem,
+        kind=kind,
+        who=clean_text(who),
+        engaged=bool(engaged),
+        notes=clean_text(notes),
+        data_category=data_category,
     )
     _clean_controller(controller)
     controller.save()
@@ -65,7 +78,7 @@ def controller_update(*, actor: User, controller: Controller, **fields: Any) -> 
     controller = Controller.objects.select_for_update().get(pk=controller.pk)
     before = snapshot(controller, CONTROLLER_FIELDS)
     for name, value in fields.items():
-        setattr(controller, name, bool(value) if name == "engaged" else clean_text(value))
+        setattr(controller, name, bool(value) if name == "engaged" else clean_value(name, value))
     _clean_controller(controller)
     diff = changes(before, snapshot(controller, CONTROLLER_FIELDS))
     if diff:
