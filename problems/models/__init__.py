@@ -15,6 +15,7 @@ from problems.models.problems import (
     StageTransition,
     TransitionKind,
 )
+from problems.models.retention import ProblemDisposal, RetentionOutcome, RetentionReview
 from problems.models.sara import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -50,6 +51,7 @@ __all__ = [
     "Problem",
     "ProblemAttachment",
     "ProblemCategory",
+    "ProblemDisposal",
     "ProblemFollower",
     "ProblemGroupObjectPermission",
     "ProblemShare",
@@ -58,6 +60,8 @@ __all__ = [
     "ProblemUpdate",
     "ProblemUserObjectPermission",
     "ResponseAction",
+    "RetentionOutcome",
+    "RetentionReview",
     "ReviewEntry",
     "RiskLevel",
     "ShareAccess",
