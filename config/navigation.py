@@ -24,6 +24,8 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Impact report", "impact-report", IMPACT_REPORT_ROLES),
     # Analysts import police.uk crime data (the page links to the unit costs of crime).
     ("Crime data", "crime-import", frozenset({Role.ANALYST})),
+    # Retention reviews of closed problems: the force's supervisors and data protection officers.
+    ("Retention", "retention-list", frozenset({Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER})),
     ("Partners", "organisation-list", ALL_ROLES),
     ("Partnerships", "partnership-list", ALL_ROLES),
     ("Data sources", "data-source-list", ALL_ROLES),

@@ -72,6 +72,3 @@ def retention_reminders(today: datetime.date) -> Iterator[ReminderSpec]:
 
 def register() -> None:
     register_sweep("problems.retention_reviews", retention_reminders, kinds=[RETENTION_KIND])
-
-
-

@@ -159,6 +159,7 @@ def _join_app_entries() -> None:
         access_following,
         access_leads,
         access_problems,
+        access_retention,
         access_sara,
         access_sharing,
     )
@@ -175,6 +176,7 @@ def _join_app_entries() -> None:
         access_contributions,
         access_following,
         access_leads,
+        access_retention,
         access_notifications,
         access_engagement,
         access_surveys,

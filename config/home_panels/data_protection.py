@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
+from problems.selectors.retention import retention_due_count_for
+
+
+def retention_panel(user: User) -> dict[str, Any]:
+    """ "Retention reviews due": how many of the force's closed problems are due (one query)."""
+    return {"retention_due_count": retention_due_count_for(user=user)}
 
 
 def data_protection_officer_panels(user: User) -> dict[str, Any]:
-    return {}
+    return {**retention_panel(user)}

@@ -6,86 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0006_neighbourhoods_to_review'),
-        ('problems', '0012_remove_problem_neighbourhood_text'),
+        ("partnerships", "0006_neighbourhoods_to_review"),
+        ("problems", "0012_remove_problem_neighbourhood_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProblemDisposal',
+            name="ProblemDisposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20)),
-                ('category', models.CharField(max_length=80)),
-                ('risk_level', models.CharField(max_length=10)),
-                ('neighbourhood', models.CharField(blank=True, max_length=120)),
-                ('opened_on', models.DateField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('retention_review_date', models.DateField(blank=True, null=True)),
-                ('stage', models.CharField(max_length=20)),
-                ('outcome', models.JSONField(blank=True, default=dict)),
-                ('figures', models.JSONField(blank=True, default=dict)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('disposed_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=20)),
+                ("category", models.CharField(max_length=80)),
+                ("risk_level", models.CharField(max_length=10)),
+                ("neighbourhood", models.CharField(blank=True, max_length=120)),
+                ("opened_on", models.DateField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                ("retention_review_date", models.DateField(blank=True, null=True)),
+                ("stage", models.CharField(max_length=20)),
+                ("outcome", models.JSONField(blank=True, default=dict)),
+                ("figures", models.JSONField(blank=True, default=dict)),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("disposed_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-disposed_at', '-id'],
+                "ordering": ["-disposed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionReview',
+            name="RetentionReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('retained', 'Retained'), ('disposed', 'Disposed')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('review_date_was', models.DateField(blank=True, null=True)),
-                ('next_review_date', models.DateField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outcome",
+                    models.CharField(choices=[("retained", "Retained"), ("disposed", "Disposed")], max_length=10),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("review_date_was", models.DateField(blank=True, null=True)),
+                ("next_review_date", models.DateField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-reviewed_at', '-id'],
+                "ordering": ["-reviewed_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='problem',
-            name='disposed_at',
+            model_name="problem",
+            name="disposed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='retention_review_date',
+            model_name="problem",
+            name="retention_review_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(condition=models.Q(('disposed_at__isnull', True), ('retention_review_date__isnull', False)), fields=['owning_organisation', 'retention_review_date'], name='problem_retention_due_idx'),
+            model_name="problem",
+            index=models.Index(
+                condition=models.Q(("disposed_at__isnull", True), ("retention_review_date__isnull", False)),
+                fields=["owning_organisation", "retention_review_date"],
+                name="problem_retention_due_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='problemdisposal',
-            name='disposed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="problemdisposal",
+            name="disposed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='problemdisposal',
-            name='problem',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disposal', to='problems.problem'),
+            model_name="problemdisposal",
+            name="problem",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT, related_name="disposal", to="problems.problem"
+            ),
         ),
         migrations.AddField(
-            model_name='retentionreview',
-            name='problem',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retention_reviews', to='problems.problem'),
+            model_name="retentionreview",
+            name="problem",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="retention_reviews", to="problems.problem"
+            ),
         ),
         migrations.AddField(
-            model_name='retentionreview',
-            name='reviewed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="retentionreview",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retentionreview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'retained'), _negated=True), models.Q(models.Q(('reason', ''), _negated=True), ('next_review_date__isnull', False)), _connector='OR'), name='retention_retain_has_reason_and_date'),
+            model_name="retentionreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "retained"), _negated=True),
+                    models.Q(models.Q(("reason", ""), _negated=True), ("next_review_date__isnull", False)),
+                    _connector="OR",
+                ),
+                name="retention_retain_has_reason_and_date",
+            ),
         ),
     ]

@@ -58,7 +58,8 @@ class RetentionReview(models.Model):
         ordering = ["-reviewed_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(outcome="retained") | (~models.Q(reason="") & models.Q(next_review_date__isnull=False)),
+                condition=~models.Q(outcome="retained")
+                | (~models.Q(reason="") & models.Q(next_review_date__isnull=False)),
                 name="retention_retain_has_reason_and_date",
             ),
         ]

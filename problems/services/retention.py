@@ -59,7 +59,9 @@ PROBLEM_KEEP = ("reference", "lsoa_code")
 
 
 def _lock(problem: Problem) -> Problem:
-    return Problem.objects.select_for_update(of=("self",)).select_related("category", "neighbourhood").get(pk=problem.pk)
+    return (
+        Problem.objects.select_for_update(of=("self",)).select_related("category", "neighbourhood").get(pk=problem.pk)
+    )
 
 
 def retention_date_for(problem: Problem, closed_on: datetime.date) -> datetime.date:

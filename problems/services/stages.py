@@ -15,8 +15,8 @@ from problems.models import Problem, Stage, StageTransition, TransitionKind
 from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import can_change_problem, can_sign_off_problem
 from problems.selectors.sara import problem_missing_for_next_stage
-from problems.services.retention import retention_date_set_on_close
 from problems.services.notifications import REOPENED, SIGNED_OFF, STAGE_MOVED, problem_notify
+from problems.services.retention import retention_date_set_on_close
 
 if TYPE_CHECKING:
     from accounts.models import User
