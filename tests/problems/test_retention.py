@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.db_roles import app_role_grant
 from core.models import AuditEvent, Notification, Reminder
 from core.reminders import reminders_send, sweep_run
 from evaluation.models import AwardDraft, EmmieAssessment
@@ -598,12 +600,13 @@ def _entry(world: World, problem: Problem) -> DecisionLogEntry:
     )
 
 
-def _refused(sql: str, params: list[Any]) -> bool:
+def _refused(sql: str, params: list[Any], match: str = "append-only") -> bool:
+    """Whether the statement is refused, with a message containing `match`."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-    except DatabaseError:
-        return True
+    except DatabaseError as error:
+        return match in str(error)
     return False
 
 
@@ -633,7 +636,7 @@ def test_the_decision_log_still_refuses_every_other_update(world: World) -> None
         [entry.pk],
     )
     # The erasing function refuses a problem with no disposal record.
-    assert _refused("SELECT problems_decisions_erase_for_disposal(%s)", [problem.pk])
+    assert _refused("SELECT problems_decisions_erase_for_disposal(%s)", [problem.pk], "no disposal record")
     entry.refresh_from_db()
     assert entry.information == "Who"
 
@@ -690,3 +693,27 @@ def test_the_monthly_sweep_tells_the_forces_supervisors_and_dpo_once_a_month(
     # The next month is a new message.
     run(datetime.date(2027, 4, 1))
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_the_application_role_disposes_through_the_function_and_still_cannot_update_the_log(world: World) -> None:
+    """As a role given only the application's privileges (core.db_roles: SELECT and INSERT on the
+    decision log), disposal still blanks the decisions, through the SECURITY DEFINER function."""
+    problem = closed_problem(world)
+    entry = _entry(world, problem)
+    role = f"cg_test_app_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    app_role_grant(connection=connection, role=role)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET LOCAL ROLE "{role}"')
+    try:
+        assert _refused(
+            "UPDATE problems_decisionlogentry SET information = '' WHERE id = %s", [entry.pk], "permission denied"
+        )
+        problem_dispose(actor=world.users["dpo"], problem=problem, confirmed=True)
+        entry.refresh_from_db()
+        assert entry.information == ""
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
