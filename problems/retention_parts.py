@@ -138,12 +138,13 @@ def _delete_attachments(problem: Problem) -> None:
     from django.db import transaction
 
     attachments = list(problem.attachments.all())
-    files = [(attachment.file.storage, attachment.file.name) for attachment in attachments if attachment.file]
+    files = [(attachment.file.storage, attachment.file.name) for attachment in attachments if attachment.file.name]
     problem.attachments.all().delete()
 
     def delete_files() -> None:
         for storage, name in files:
-            storage.delete(name)
+            if name:
+                storage.delete(name)
 
     transaction.on_commit(delete_files)
 

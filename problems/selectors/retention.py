@@ -49,11 +49,11 @@ def retention_check_access(user: User) -> None:
         raise PermissionDenied(CANNOT_REVIEW_RETENTION)
 
 
-def retention_problem_get_for_user(*, user: User, pk: object) -> Problem:
+def retention_problem_get_for_user(*, user: User, pk: int) -> Problem:
     """The closed problem `pk` for its retention review: 404 to whoever cannot see it, 403 to a
     user who can see the problem but does not review retention."""
     if not can_review_retention(user):
-        if problems_visible_to(user).filter(pk=pk).exists() if str(pk).isdigit() else False:
+        if problems_visible_to(user).filter(pk=pk).exists():
             raise PermissionDenied(CANNOT_REVIEW_RETENTION)
         raise Http404
     return get_visible_or_404(

@@ -441,9 +441,9 @@ def _text_holding(rows: list[models.Model], needle: str) -> list[str]:
     found = []
     for row in rows:
         for field in row._meta.concrete_fields:
-            if isinstance(field, models.TextField | models.CharField | models.JSONField | models.FileField):
-                if needle in str(field.value_from_object(row)):
-                    found.append(f"{row._meta.label}.{field.name}")
+            text_column = isinstance(field, models.TextField | models.CharField | models.JSONField | models.FileField)
+            if text_column and needle in str(field.value_from_object(row)):
+                found.append(f"{row._meta.label}.{field.name}")
     return found
 
 
@@ -600,10 +600,13 @@ def _entry(world: World, problem: Problem) -> DecisionLogEntry:
     )
 
 
-def _refused(sql: str, params: list[Any], match: str = "append-only") -> bool:
-    """Whether the statement is refused, with a message containing `match`."""
+def _refused(sql: str, params: list[Any], match: str = "append-only", *, disposal: int | None = None) -> bool:
+    """Whether the statement is refused, with a message containing `match`; with `disposal`, run
+    after setting commonground.disposal to that problem id for the transaction (SET LOCAL)."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            if disposal is not None:
+                cursor.execute("SELECT set_config('commonground.disposal', %s, true)", [str(disposal)])
             cursor.execute(sql, params)
     except DatabaseError as error:
         return match in str(error)
@@ -622,23 +625,20 @@ def test_the_decision_log_still_refuses_every_other_update(world: World) -> None
     assert _refused(blank, [entry.pk])
     # With the setting for another problem, or changing anything but blanking the text.
     other = closed_problem(world)
-    assert _refused(f"SET LOCAL commonground.disposal = '{other.pk}'; {blank}", [entry.pk])
-    changes_author = blank.replace("WHERE", f"{', author_id = ' + str(world.users['supervisor'].pk)} WHERE")
-    assert _refused(f"SET LOCAL commonground.disposal = '{problem.pk}'; {changes_author}", [entry.pk])
-    assert _refused(
-        f"SET LOCAL commonground.disposal = '{problem.pk}'; "
-        "UPDATE problems_decisionlogentry SET information = 'Rewritten' WHERE id = %s",
-        [entry.pk],
-    )
+    assert _refused(blank, [entry.pk], disposal=other.pk)
+    changes_author = blank.replace("WHERE", ", author_id = %s WHERE")
+    assert _refused(changes_author, [world.users["supervisor"].pk, entry.pk], disposal=problem.pk)
+    rewrites = "UPDATE problems_decisionlogentry SET information = 'Rewritten' WHERE id = %s"
+    assert _refused(rewrites, [entry.pk], disposal=problem.pk)
     # DELETE is refused even with the setting.
-    assert _refused(
-        f"SET LOCAL commonground.disposal = '{problem.pk}'; DELETE FROM problems_decisionlogentry WHERE id = %s",
-        [entry.pk],
-    )
+    assert _refused("DELETE FROM problems_decisionlogentry WHERE id = %s", [entry.pk], disposal=problem.pk)
+    # With the setting, blanking the text is the one UPDATE let through (what the function does).
+    assert not _refused(blank, [entry.pk], disposal=problem.pk)
     # The erasing function refuses a problem with no disposal record.
-    assert _refused("SELECT problems_decisions_erase_for_disposal(%s)", [problem.pk], "no disposal record")
-    entry.refresh_from_db()
-    assert entry.information == "Who"
+    other_entry = _entry(world, other)
+    assert _refused("SELECT problems_decisions_erase_for_disposal(%s)", [other.pk], "no disposal record")
+    other_entry.refresh_from_db()
+    assert other_entry.information == "Who"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only triggers are PostgreSQL's")
