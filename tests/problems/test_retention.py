@@ -717,3 +717,30 @@ def test_the_application_role_disposes_through_the_function_and_still_cannot_upd
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+
+
+# --- Demo data ------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_one_closed_problem_due_for_its_retention_review() -> None:
+    import io
+
+    from accounts import demo as accounts_demo
+    from accounts.models import User
+    from partnerships.demo import neighbourhoods as demo_neighbourhoods
+    from partnerships.demo import organisations as demo_organisations
+    from problems.demo import problems as demo_problems
+    from problems.demo import retention as demo_retention
+    from problems.selectors.retention import retention_list_due_for
+
+    for module in (demo_organisations, accounts_demo, demo_neighbourhoods, demo_problems, demo_retention):
+        module.seed(stdout=io.StringIO())
+    demo_retention.seed(stdout=io.StringIO())
+
+    for email in ("dpo@police.example", "supervisor@police.example"):
+        due = list(retention_list_due_for(user=User.objects.get(email=email)))
+        assert [problem.title for problem in due] == [demo_retention.RETENTION_DUE_EXAMPLE]
+    problem = due[0]
+    assert problem.closed_at is not None
+    closed_on = timezone.localtime(problem.closed_at).date()
+    assert problem.retention_review_date == closed_on.replace(year=closed_on.year + 6)
