@@ -157,6 +157,8 @@ def is_on_problem_team(user: User, problem: Problem) -> bool:
 def can_edit_problem_sections(user: User, problem: Problem) -> bool:
     """Edit the SARA sections (scanning, analysis, controllers, hypotheses, objectives, response
     actions, assessment): whoever leads it (`can_change_problem`), and the problem team."""
+    if problem.disposed_at is not None:
+        return False
     return can_change_problem(user, problem) or is_on_problem_team(user, problem)
 
 

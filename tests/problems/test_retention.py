@@ -37,6 +37,7 @@ from problems.models import (
     Objective,
     Problem,
     ProblemDisposal,
+    ProblemTeamMember,
     ProblemUpdate,
     ResponseAction,
     RetentionOutcome,
@@ -46,7 +47,12 @@ from problems.models import (
     StageTransition,
 )
 from problems.retention_reminders import RETENTION_KIND
-from problems.selectors.access import PROBLEM_DISPOSED
+from problems.selectors.access import (
+    PROBLEM_DISPOSED,
+    can_contribute_to_problem,
+    can_edit_problem_sections,
+    can_record_decision,
+)
 from problems.services.retention import (
     DISPOSE_NOT_ALLOWED,
     DISPOSE_NOT_CONFIRMED,
@@ -555,6 +561,13 @@ def test_disposal_cannot_be_undone_or_repeated_and_the_problem_cannot_change(wor
     assert PROBLEM_DISPOSED in response.text
     with pytest.raises(PermissionDenied):
         problem_reopen(actor=world.users["supervisor"], problem=problem, to_stage=Stage.ASSESSMENT, reason="Undo")
+    # Nobody may change any part of it: not its lead, a supervisor or its team.
+    colleague = UserFactory(role="officer", organisation=world.force)
+    ProblemTeamMember.objects.create(problem=problem, user=colleague, added_by=world.users["supervisor"])
+    for user in (world.users["officer"], world.users["supervisor"], colleague):
+        assert not can_edit_problem_sections(user, problem)
+        assert not can_contribute_to_problem(user, problem)
+        assert not can_record_decision(user, problem)
     # The dispose page says so and offers no form; a POST is refused.
     client = _client(world, "dpo")
     page = client.get(reverse("retention-dispose", args=[problem.pk]))
