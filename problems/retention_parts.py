@@ -184,9 +184,13 @@ def _reminders(problem: Problem) -> Any:
 
 def _retitle_notifications(problem: Problem) -> None:
     """Notifications and reminders about the problem named it by reference and title: they keep
-    the reference and lose the title (the problem's title is replaced before this runs)."""
+    the reference and lose the title (the problem's title is replaced before this runs). Emails
+    not yet sent are withdrawn: nothing about the problem goes out after its disposal."""
+    from core.models import ReminderState
+
     title = f"{problem.reference}: {problem.title}"[:200]
     _notifications(problem).update(title=title)
+    _reminders(problem).filter(state=ReminderState.DUE).delete()
     _reminders(problem).update(title=title, context={"reference": problem.reference})
 
 

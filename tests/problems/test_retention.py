@@ -420,6 +420,16 @@ def _problem_with_every_part(world: World) -> Problem:
         target_type="problems.problem",
         target_id=str(problem.pk),
     )
+    Reminder.objects.create(
+        kind="problems.updated",
+        target_type="problems.problem",
+        target_id=str(problem.pk),
+        due_date=_today(),
+        recipient=supervisor,
+        template="problem_news",
+        title=f"{problem.reference} {problem.title}: updated",
+        link=f"/problems/{problem.pk}/",
+    )
     design_for(problem, actor=officer, costs_notes=text, maryland_reason=text, missing_months_reason=text)
     EmmieAssessment.objects.create(problem=problem, effect=text, mechanism=text, effect_rating=2, updated_by=officer)
     AwardDraft.objects.create(problem=problem, summary=text, sara_description=text, updated_by=officer)
@@ -469,6 +479,7 @@ def test_disposal_leaves_the_metadata_record_and_no_personal_text_anywhere(
         "evaluation.EmmieAssessment.effect",
         "evaluation.AwardDraft.summary",
         "core.Notification.title",
+        "core.Reminder.title",
     }
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -503,6 +514,8 @@ def test_disposal_leaves_the_metadata_record_and_no_personal_text_anywhere(
     assert not problem.updates.exists()
     assert not problem.attachments.exists()
     assert not AwardDraft.objects.filter(problem=problem).exists()
+    # The email about it that was still to be sent is withdrawn.
+    assert not Reminder.objects.filter(target_type="problems.problem", target_id=str(problem.pk)).exists()
     # Partners' access ended with it.
     assert not problem.shares.filter(ended_at__isnull=True).exists()
     # The disposal is audited, with metadata and counts only, and the audit chain still holds.
@@ -575,6 +588,7 @@ def test_disposal_cannot_be_undone_or_repeated_and_the_problem_cannot_change(wor
     assert "<form" not in page.text.split("<main", 1)[-1]
     refused = client.post(reverse("retention-dispose", args=[problem.pk]), {"confirm": "on"})
     assert refused.status_code == 200
+    assert RETENTION_ALREADY_DISPOSED.format(date=f"{_today().day} {_today():%B %Y}") in refused.text
     assert ProblemDisposal.objects.filter(problem=problem).count() == 1
 
 
