@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import audit_record
 from core.db_roles import app_role_grant
 from core.models import AuditEvent, Notification, Reminder
 from core.reminders import reminders_send, sweep_run
@@ -482,6 +483,13 @@ def test_disposal_leaves_the_metadata_record_and_no_personal_text_anywhere(
         "core.Reminder.title",
     }
 
+    earlier = audit_record(
+        actor=world.users["officer"],
+        verb="problems.problem.updated",
+        target=problem,
+        detail={"title": {"before": "Street drinking", "after": problem.title}},
+    )
+
     with django_capture_on_commit_callbacks(execute=True):
         response = _client(world, "dpo").post(reverse("retention-dispose", args=[problem.pk]), {"confirm": "on"})
 
@@ -522,6 +530,8 @@ def test_disposal_leaves_the_metadata_record_and_no_personal_text_anywhere(
     event = AuditEvent.objects.get(verb="problems.problem.disposed", target_id=str(problem.pk))
     assert event.actor == world.users["dpo"]
     assert SECRET not in str(event.detail)
+    # Past events are not rewritten (README, "Retention"): their snapshots stay, and the chain holds.
+    assert SECRET in str(AuditEvent.objects.get(pk=earlier.pk).detail)
     call_command("verify_audit")
 
 
