@@ -781,3 +781,41 @@ def test_the_demo_has_one_closed_problem_due_for_its_retention_review() -> None:
     assert problem.closed_at is not None
     closed_on = timezone.localtime(problem.closed_at).date()
     assert problem.retention_review_date == closed_on.replace(year=closed_on.year + 6)
+
+
+# Every model that points to a problem, and what disposal does with it. A model added later that
+# points to a problem fails the test below until it is listed here, and, if it holds text about the
+# case, registered with problems.retention_parts.
+POINTS_TO_A_PROBLEM = {
+    "problems.StageTransition": "text blanked",
+    "problems.ReviewEntry": "text blanked",
+    "problems.Controller": "text blanked",
+    "problems.Hypothesis": "text blanked",
+    "problems.Objective": "text blanked",
+    "problems.ResponseAction": "text blanked",
+    "problems.DecisionLogEntry": "text blanked by the disposal function",
+    "problems.ProblemUpdate": "deleted",
+    "problems.ProblemAttachment": "deleted, with its file",
+    "problems.Handover": "text blanked",
+    "problems.ProblemShare": "ended, text blanked",
+    "problems.ProblemFollower": "deleted",
+    "problems.ProblemTeamMember": "kept: who worked it (no text)",
+    "problems.ProblemUserObjectPermission": "kept: no text",
+    "problems.ProblemGroupObjectPermission": "removed with the shares",
+    "problems.RetentionReview": "kept: the retention history",
+    "problems.ProblemDisposal": "the metadata record",
+    "evaluation.EvaluationDesign": "text blanked, figures kept",
+    "evaluation.EmmieAssessment": "text blanked, ratings kept",
+    "evaluation.AwardDraft": "deleted",
+    "evaluation.Survey": "kept: its own record (README, Retention)",
+}
+
+
+def test_every_model_that_points_to_a_problem_has_a_disposal_rule() -> None:
+    pointing = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Problem
+    }
+    assert pointing == set(POINTS_TO_A_PROBLEM)
