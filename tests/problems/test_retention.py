@@ -756,6 +756,16 @@ def test_the_application_role_disposes_through_the_function_and_still_cannot_upd
             cursor.execute("RESET ROLE")
 
 
+def test_beat_runs_the_retention_sweep_on_the_first_of_each_month(settings: Any) -> None:
+    from core.reminders import registered_sweeps
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reminders-retention-reviews"]
+    assert entry["task"] == "core.tasks.run_reminder_sweep"
+    assert entry["args"] == ["problems.retention_reviews"]
+    assert "problems.retention_reviews" in registered_sweeps()
+    assert entry["schedule"].day_of_month == {1}
+
+
 # --- Demo data ------------------------------------------------------------------------------------
 
 
