@@ -81,7 +81,8 @@ def _check(actor: User, problem: Problem) -> None:
     if not can_review_retention(actor) or problem.owning_organisation_id != actor.organisation_id:
         raise PermissionDenied(DISPOSE_NOT_ALLOWED)
     if problem.disposed_at is not None:
-        raise ValidationError(RETENTION_ALREADY_DISPOSED.format(date=long_date(problem.disposed_at.date())))
+        disposed_on = timezone.localtime(problem.disposed_at).date()
+        raise ValidationError(RETENTION_ALREADY_DISPOSED.format(date=long_date(disposed_on)))
     if problem.stage != Stage.CLOSED:
         raise ValidationError(RETENTION_NOT_CLOSED)
 

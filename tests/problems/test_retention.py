@@ -306,13 +306,16 @@ def test_the_dpo_review_page_shows_metadata_and_counts_never_the_case_text(world
     assert reverse("problem-detail", args=[problem.pk]) in supervisor_page.text
 
 
-def test_the_review_page_keeps_the_same_query_count_with_1_and_with_5_entries(
+@pytest.mark.parametrize(("name", "own_queries"), [("retention-review", 1), ("retention-dispose", 0)])
+def test_the_review_and_dispose_pages_keep_the_same_query_count_with_1_and_with_5_entries(
     world: World,
+    name: str,
+    own_queries: int,
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
     problem = closed_problem(world)
     client = _client(world, "dpo")
-    url = reverse("retention-review", args=[problem.pk])
+    url = reverse(name, args=[problem.pk])
 
     def count_queries(rows: int) -> None:
         while problem.updates.count() < rows:
@@ -330,9 +333,9 @@ def test_the_review_page_keeps_the_same_query_count_with_1_and_with_5_entries(
         # its category, neighbourhood and disposal record; then one count per part of the problem
         # (14 of problems: stage moves, reviews, controllers, hypotheses, objectives, actions,
         # decisions, confirmations, updates, attachments, handovers, shares, followers,
-        # notifications; 3 of evaluation: before/after design, EMMIE, award entry draft), and
-        # the retention reviews so far with who made them.
-        with django_assert_num_queries(4 + 17 + 1):
+        # notifications; 3 of evaluation: before/after design, EMMIE, award entry draft), and on
+        # the review page the retention reviews so far with who made them.
+        with django_assert_num_queries(4 + 17 + own_queries):
             response = client.get(url)
         assert dict(response.context["counts"])["Updates"] == rows
 
