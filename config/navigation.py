@@ -66,6 +66,8 @@ NAVIGATION: list[NavLink | NavGroup] = [
             NavLink("Subject access", "subject-access", frozenset({Role.DATA_PROTECTION_OFFICER})),
             NavLink("Breaches", "breach-list", frozenset({Role.DATA_PROTECTION_OFFICER})),
             NavLink("Audit log", "audit-log", frozenset({Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER})),
+            # Retention reviews of closed problems: the force's supervisors and data protection officers.
+            NavLink("Retention", "retention-list", frozenset({Role.SUPERVISOR, Role.DATA_PROTECTION_OFFICER})),
         ),
     ),
     NavGroup(

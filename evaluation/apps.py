@@ -21,3 +21,9 @@ class EvaluationConfig(AppConfig):
 
         register_panels()
         register_award_panel()
+
+        # Disposal of a problem (problems.services.retention) erases its evaluation text and keeps
+        # its figures: registered here for the same reason.
+        from evaluation.disposal import register_disposal
+
+        register_disposal()

@@ -11,6 +11,15 @@ class ProblemsConfig(AppConfig):
 
         reminders.register()
 
+        # What disposal erases, part by part (problems.services.retention); evaluation adds its own.
+        from problems.retention_parts import register_problem_parts
+
+        register_problem_parts()
+
+        from problems import retention_reminders
+
+        retention_reminders.register()
+
         from accounts.open_work import register_open_work_check
         from problems.selectors.leads import open_problems_led_by
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from problems.views import contributions, decisions, following, leads, page, problems, sara, sharing
+from problems.views import contributions, decisions, following, leads, page, problems, retention, sara, sharing
 
 urlpatterns = [
     *problems.urlpatterns,
@@ -13,4 +13,5 @@ urlpatterns = [
     *contributions.urlpatterns,
     *leads.urlpatterns,
     *following.urlpatterns,
+    *retention.urlpatterns,
 ]

@@ -160,6 +160,7 @@ def _join_app_entries() -> None:
         access_following,
         access_leads,
         access_problems,
+        access_retention,
         access_sara,
         access_sharing,
     )
@@ -176,6 +177,7 @@ def _join_app_entries() -> None:
         access_contributions,
         access_following,
         access_leads,
+        access_retention,
         access_notifications,
         access_engagement,
         access_surveys,

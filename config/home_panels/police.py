@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.home_panels.common import FAILED_REMINDERS_DAYS, failed_reminders_for_organisation, first_rows
+from config.home_panels.data_protection import retention_panel
 from engagement.selectors.coverage import coverage_gaps_for
 from engagement.selectors.officer_home import event_list_recorded_by, priority_list_awaiting_action_for
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
@@ -106,4 +107,5 @@ def supervisor_panels(user: User) -> dict[str, Any]:
         problem_list_led_by_inactive(user=user), LED_BY_INACTIVE_PANEL_SIZE
     )
     context.update(handover_panel(user))
+    context.update(retention_panel(user))
     return context

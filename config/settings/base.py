@@ -348,6 +348,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks_reports.delete_expired_report_files",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Retention reviews due (problems.retention_reminders): the first of each month, one message to
+    # each supervisor and data protection officer of a force with closed problems due for review.
+    "reminders-retention-reviews": {
+        "task": "core.tasks.run_reminder_sweep",
+        "args": ["problems.retention_reviews"],
+        "schedule": crontab(hour=7, minute=50, day_of_month=1),
+    },
     "reminders-queue-pending": {
         "task": "core.tasks.queue_pending_reminders",
         "schedule": timedelta(minutes=10),
@@ -376,6 +383,15 @@ PROBLEM_REVIEW_INTERVAL_DAYS = {
     "medium": env.int("PROBLEM_REVIEW_DAYS_MEDIUM", default=28),
     "low": env.int("PROBLEM_REVIEW_DAYS_LOW", default=56),
 }
+
+# Retention of closed problems (problems.services.retention): a closed problem's retention review
+# falls this many years after it was closed. Default chosen to follow MOPI's standard review
+# cycle (six years; source: "MOPI: Management of Police Information", College of Policing
+# Authorised Professional Practice, review periods); set to your force's policy.
+# "category" (problem category codes) and "risk" (high, medium, low) name longer or shorter periods;
+# where several apply, the longest wins. From the environment as JSON, for example
+# RETENTION_PERIODS='{"default": 6, "risk": {"high": 10}, "category": {"violence": 10}}'.
+RETENTION_PERIODS = env.json("RETENTION_PERIODS", default={"default": 6, "risk": {}, "category": {}})
 
 # --- Uploads (core.uploads) ---------------------------------------------------------------------
 # An Office document is a zip: refused when its central directory lists more parts, or declares

@@ -13,8 +13,10 @@ def seed(*, stdout: Any) -> None:
 def seed_records(*, stdout: Any) -> None:
     from problems.demo.leads import seed as seed_leads
     from problems.demo.problems import seed as seed_problems
+    from problems.demo.retention import seed as seed_retention
     from problems.demo.sharing import seed as seed_shares
 
     seed_problems(stdout=stdout)
     seed_shares(stdout=stdout)
     seed_leads(stdout=stdout)
+    seed_retention(stdout=stdout)

@@ -186,6 +186,16 @@ DEMO_PROBLEMS: list[tuple[str, str, str, str, str, str, int]] = [
     ),
     ("Needle litter in Riverside park", "drugs", "Riverside", "community_report", "medium", "closed", 150),
     ("Noise and parties at a holiday let on Quay Street", "asb", "Riverside", "community_report", "low", "closed", 140),
+    # Closed years ago: problems.demo.retention backdates its closing so its retention review is due.
+    (
+        "Graffiti tags on the Old Market underpass",
+        "criminal-damage",
+        "Riverside",
+        "community_report",
+        "low",
+        "closed",
+        2400,
+    ),
 ]
 
 NDM_ROUTINE: dict[str, Any] = {

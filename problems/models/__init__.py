@@ -16,6 +16,7 @@ from problems.models.problems import (
     StageTransition,
     TransitionKind,
 )
+from problems.models.retention import ProblemDisposal, RetentionOutcome, RetentionReview
 from problems.models.sara import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -53,6 +54,7 @@ __all__ = [
     "Problem",
     "ProblemAttachment",
     "ProblemCategory",
+    "ProblemDisposal",
     "ProblemFollower",
     "ProblemGroupObjectPermission",
     "ProblemShare",
@@ -61,6 +63,8 @@ __all__ = [
     "ProblemUpdate",
     "ProblemUserObjectPermission",
     "ResponseAction",
+    "RetentionOutcome",
+    "RetentionReview",
     "ReviewEntry",
     "RiskLevel",
     "ShareAccess",

@@ -4,9 +4,12 @@ problems.models.sara; the National Decision Model log is in problems.models.deci
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from problems.models.disclosure import category_field
 
@@ -138,6 +141,13 @@ class Problem(models.Model):
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
+    # Retention (problems.services.retention): set when the problem is closed, moved on by a
+    # "retain" review; the date its retention falls due for review (MOPI style).
+    retention_review_date = models.DateField(null=True, blank=True)
+    # Set when the problem's personal data was erased: from then on only its metadata record
+    # (problems.ProblemDisposal) is kept, and nothing can change it again.
+    disposed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         indexes = [
@@ -147,6 +157,12 @@ class Problem(models.Model):
             models.Index(fields=["owning_organisation", "-opened_on", "-id"], name="problem_org_opened_idx"),
             models.Index(fields=["stage", "next_review_date"], name="problem_review_due_idx"),
             models.Index(fields=["owner", "stage"], name="problem_owner_stage_idx"),
+            # Retention reviews due, by force (problems.selectors.retention): closed, not disposed.
+            models.Index(
+                fields=["owning_organisation", "retention_review_date"],
+                condition=models.Q(disposed_at__isnull=True, retention_review_date__isnull=False),
+                name="problem_retention_due_idx",
+            ),
         ]
         # Granted on a partner organisation's group while a share with it is active (guardian).
         permissions = [("contribute_problem", "Can contribute to a shared problem")]
@@ -159,10 +175,27 @@ class Problem(models.Model):
         return self.stage != Stage.CLOSED
 
     @property
+    def is_disposed(self) -> bool:
+        return self.disposed_at is not None
+
+    @property
+    def disposed_label(self) -> str:
+        """How a disposed problem is named wherever it is listed (its title is replaced by this)."""
+        if self.disposed_at is None:
+            return ""
+        return disposed_label(self.disposed_at)
+
+    @property
     def neighbourhood_label(self) -> str:
         """The neighbourhood's name, or NO_NEIGHBOURHOOD (select_related("neighbourhood") on lists)."""
         neighbourhood = self.neighbourhood if self.neighbourhood_id is not None else None
         return neighbourhood.name if neighbourhood is not None else NO_NEIGHBOURHOOD
+
+
+def disposed_label(disposed_at: datetime.datetime) -> str:
+    """ "Disposed on 7 December 2026: metadata only": the one wording, on every page and list."""
+    day = timezone.localtime(disposed_at).date()
+    return f"Disposed on {day.day} {day:%B %Y}: metadata only"
 
 
 class TransitionKind(models.TextChoices):

@@ -137,6 +137,8 @@ def can_reassign_problems(user: User) -> bool:
 def can_change_problem(user: User, problem: Problem) -> bool:
     """Lead the problem: edit its record (restriction included), move it between stages, share
     it, hand it over. Its lead officer or a supervisor of the owning force."""
+    if problem.disposed_at is not None:
+        return False
     if problem.owning_organisation_id != user.organisation_id:
         return False
     return problem.owner_id == user.pk or user.role == Role.SUPERVISOR
@@ -155,12 +157,16 @@ def is_on_problem_team(user: User, problem: Problem) -> bool:
 def can_edit_problem_sections(user: User, problem: Problem) -> bool:
     """Edit the SARA sections (scanning, analysis, controllers, hypotheses, objectives, response
     actions, assessment): whoever leads it (`can_change_problem`), and the problem team."""
+    if problem.disposed_at is not None:
+        return False
     return can_change_problem(user, problem) or is_on_problem_team(user, problem)
 
 
 def can_contribute_to_problem(user: User, problem: Problem) -> bool:
     """Add updates and files: officers and supervisors of the owning force; a partner user whose
     organisation has an active contribute share of the problem."""
+    if problem.disposed_at is not None:
+        return False
     if problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES:
         return True
     if user.is_authenticated and user.is_partner:
@@ -173,6 +179,8 @@ def can_record_decision(user: User, problem: Problem) -> bool:
     4), today the owning force's officers and supervisors. A contribute share does not reach it: a
     partner takes part in a joint decision by being named on the entry, never by writing the
     police's permanent record."""
+    if problem.disposed_at is not None:
+        return False
     return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
@@ -193,10 +201,14 @@ def decision_confirm_refusal(user: User, entry: DecisionLogEntry) -> str | None:
 def can_review_problem(user: User, problem: Problem) -> bool:
     """Record a review: police supervision of the force's own problem, so officers and supervisors
     of the owning force only (a partner with contribute access adds updates instead)."""
+    if problem.disposed_at is not None:
+        return False
     return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
 def can_sign_off_problem(user: User, problem: Problem) -> bool:
+    if problem.disposed_at is not None:
+        return False
     return problem.owning_organisation_id == user.organisation_id and user.role == Role.SUPERVISOR
 
 
@@ -226,6 +238,8 @@ CANNOT_CONFIRM_NOT_PARTNER_LEAD = (
 CANNOT_CONFIRM_NOT_NAMED = "Your organisation is not named on this joint decision, so it cannot confirm it."
 CANNOT_REVIEW = "Only officers and supervisors of the owning force can record a review."
 CANNOT_SIGN_OFF = "Only a supervisor of the owning force can sign off this problem."
+# A disposed problem (problems.services.retention) holds metadata only: nothing can change it.
+PROBLEM_DISPOSED = "This problem was disposed of: it holds metadata only, and disposal cannot be undone."
 DENIED_MESSAGES = {
     "edit": CANNOT_EDIT,
     "change": CANNOT_LEAD,
@@ -247,6 +261,8 @@ def problem_get_for_user(
     if queryset is not None:
         visible = queryset & visible
     problem = get_visible_or_404(visible, pk=pk)
+    if action != "view" and problem.disposed_at is not None:
+        raise PermissionDenied(PROBLEM_DISPOSED)
     if action != "view" and not _CHECKS[action](user, problem):
         raise PermissionDenied(DENIED_MESSAGES[action])
     return problem

@@ -16,6 +16,7 @@ from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import can_change_problem, can_sign_off_problem
 from problems.selectors.sara import problem_missing_for_next_stage
 from problems.services.notifications import REOPENED, SIGNED_OFF, STAGE_MOVED, problem_notify
+from problems.services.retention import retention_date_set_on_close
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,7 +64,9 @@ def problem_advance_stage(*, actor: User, problem: Problem, note: str = "") -> P
     update_fields = ["stage", "updated_at"]
     if to_stage == Stage.CLOSED:
         problem.closed_at = timezone.now()
-        update_fields.append("closed_at")
+        # Its retention review falls due a period after closing (problems.services.retention).
+        retention_date_set_on_close(problem=problem)
+        update_fields += ["closed_at", "retention_review_date"]
     problem.save(update_fields=update_fields)
     transition = _record(actor=actor, problem=problem, kind=TransitionKind.ADVANCE, from_stage=from_stage, note=note)
     audit_record(
@@ -134,7 +137,11 @@ def problem_reopen(*, actor: User, problem: Problem, to_stage: str, reason: str)
     problem.closed_at = None
     problem.signed_off_by = None
     problem.signed_off_at = None
-    problem.save(update_fields=["stage", "closed_at", "signed_off_by", "signed_off_at", "updated_at"])
+    # An open problem has no retention review: closing it again sets a new date.
+    problem.retention_review_date = None
+    problem.save(
+        update_fields=["stage", "closed_at", "signed_off_by", "signed_off_at", "retention_review_date", "updated_at"]
+    )
     transition = _record(actor=actor, problem=problem, kind=TransitionKind.REOPEN, from_stage=from_stage, note=reason)
     audit_record(
         actor=actor,

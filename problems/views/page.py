@@ -99,6 +99,9 @@ def problem_page_refused(request: HttpRequest, pk: int, form: forms.Form) -> Htt
 @require_http_methods(["GET"])
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem_for_page(request, pk)
+    if problem.disposed_at is not None:
+        # Metadata only (problems.services.retention): nothing of the case is left to consult.
+        return render(request, "problems/problem_disposed.html", {"problem": problem, "disposal": problem.disposal})
     consulted(actor=_user(request), problem=problem, how="page")
     return render(request, "problems/problem_detail.html", _detail_context(request, problem))
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dataprotection.services.consultation import SUBJECT_ACCESS_EXPORTED, SUBJECT_ACCESS_SEARCHED
-from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
+from tests.browser.conftest import assert_accessible, assert_no_console_errors, open_from_menu, sign_in_browser
 from tests.conftest import World
 from tests.dataprotection.factories import make_action, make_breach
 from tests.engagement.factories import make_event, neighbourhood_for
@@ -62,7 +62,7 @@ def test_the_dpo_finds_a_person_across_three_kinds_of_record_and_exports_the_res
     expect(page.get_by_role("heading", name="Breaches to report")).to_be_visible()
     checked_at_both_widths(page)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Subject access").click()
+    open_from_menu(page, "Data protection", "Subject access")
     expect(page.get_by_role("heading", name="Subject-access search", level=1)).to_be_visible()
     checked_at_both_widths(page)
 
@@ -90,12 +90,12 @@ def test_the_dpo_finds_a_person_across_three_kinds_of_record_and_exports_the_res
     assert all(NAME in row["Snippet"] for row in rows)
 
     # The search and the export are in the audit log, which the DPO reads next.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
+    open_from_menu(page, "Data protection", "Audit log")
     expect(page.locator(f'[data-event="{SUBJECT_ACCESS_SEARCHED}"]')).to_have_count(1)
     expect(page.locator(f'[data-event="{SUBJECT_ACCESS_EXPORTED}"]')).to_have_count(1)
     checked_at_both_widths(page)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Breaches").click()
+    open_from_menu(page, "Data protection", "Breaches")
     page.get_by_role("link", name=records["breach"].reference).click()
     expect(page.get_by_role("heading", name=f"Breach {records['breach'].reference}", level=1)).to_be_visible()
     expect(page.locator("[data-deadline]")).to_contain_text("Report to the ICO by")

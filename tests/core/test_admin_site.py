@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # Apps whose records are the work itself: every model in them is operational unless it is reference
 # data an administrator keeps (below). A model added to these apps later is operational by default.
-OPERATIONAL_APPS = ("problems", "engagement", "evaluation")
+OPERATIONAL_APPS = ("problems", "engagement", "evaluation", "dataprotection")
 # Operational records of the other apps: agreements, contacts and stakeholder maps are managed by
 # the organisations' own users; notifications carry titles of the work.
 OPERATIONAL_ELSEWHERE = frozenset(

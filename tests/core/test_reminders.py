@@ -208,6 +208,7 @@ def test_run_reminders_runs_every_registered_sweep(world: World, django_capture_
         "partnerships.agreement_reviews",
         "problems.actions",
         "problems.follower_digest",
+        "problems.retention_reviews",
         "problems.reviews",
         "problems.weekly_digest",
     ]

@@ -123,8 +123,9 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_overdue_pr
         # recipients, 8 the force's neighbourhoods for the seldom-heard gaps (one: a problem is
         # in one of its force's neighbourhoods since issue 17), 9 the seldom-heard groups,
         # 10 the groups reached by events, 11 by survey answers, 12 open problems led by inactive
-        # accounts with their leads, 13 the handovers awaiting the supervisor's acknowledgement.
-        with django_assert_num_queries(13):
+        # accounts with their leads, 13 the handovers awaiting the supervisor's acknowledgement,
+        # 14 how many of the force's closed problems are due for a retention review.
+        with django_assert_num_queries(14):
             response = client.get(reverse("home"))
         assert len(response.context["overdue_reviews"]) == rows
 
