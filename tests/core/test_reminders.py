@@ -205,6 +205,7 @@ def test_run_reminders_runs_every_registered_sweep(world: World, django_capture_
         call_command("run_reminders", "--date", TODAY.isoformat(), stdout=out)
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == [
+        "dataprotection.breach_deadlines",
         "partnerships.agreement_reviews",
         "problems.actions",
         "problems.follower_digest",

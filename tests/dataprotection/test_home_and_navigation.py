@@ -42,8 +42,9 @@ def test_dpo_home_query_count_does_not_grow_with_breaches(
     for _ in range(count):
         make_breach(world.force)
     client = sign_in(Client(), world.users["dpo"])
-    # Session, user (with their organisation), OTP device; the breaches awaiting a decision.
-    with django_assert_num_queries(4):
+    # Session, user (with their organisation), OTP device; the breaches awaiting a decision; the
+    # count of closed problems due for a retention review.
+    with django_assert_num_queries(5):
         response = client.get(reverse("home"))
     assert response.content.decode().count("due by") == count
 
@@ -51,8 +52,8 @@ def test_dpo_home_query_count_does_not_grow_with_breaches(
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("dpo", {"Subject access", "Breaches", "Audit log"}),
-        ("supervisor", {"Audit log"}),
+        ("dpo", {"Subject access", "Breaches", "Audit log", "Retention"}),
+        ("supervisor", {"Audit log", "Retention"}),
         ("officer", set()),
         ("administrator", set()),
         ("partner_lead", set()),
@@ -68,6 +69,7 @@ def test_navigation_offers_the_data_protection_pages_to_whom_they_are_for(
             ("Subject access", "subject-access"),
             ("Breaches", "breach-list"),
             ("Audit log", "audit-log"),
+            ("Retention", "retention-list"),
         )
         if f'href="{reverse(name)}">{label}' in page
     }
