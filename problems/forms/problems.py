@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import POLICE_ROLES, User
+from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from partnerships.models import Neighbourhood, Organisation
 from problems.models import Problem, ProblemCategory, ProblemSource, RiskLevel, Stage
@@ -46,7 +47,7 @@ class NamedUserField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.get_role_display()})"
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(VersionedFormMixin, forms.Form):
     """The record's details. On an existing problem, also whether to move the review date."""
 
     title = forms.CharField(
@@ -177,6 +178,7 @@ class ProblemForm(forms.Form):
         initial: dict[str, Any] = {field: getattr(problem, field) for field in PROBLEM_FORM_FIELDS[:-1]}
         initial["neighbourhood"] = problem.neighbourhood_id
         initial["named_users"] = [user.pk for user in problem.named_users.all()]
+        initial[VERSION_FIELD] = problem.lock_version
         return initial
 
     def service_fields(self) -> dict[str, Any]:

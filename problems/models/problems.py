@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.concurrency import Versioned
+
 
 class ProblemCategory(models.Model):
     """Editable list (administrators): ASB, drugs, violence, burglary, vehicle crime, ..."""
@@ -54,7 +56,10 @@ class RiskLevel(models.TextChoices):
     LOW = "low", "Low"
 
 
-class Problem(models.Model):
+class Problem(Versioned):
+    """`lock_version` (core.concurrency): the record's details and its scanning, analysis and
+    assessment text are saved only over the version their editor saw."""
+
     reference = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField()

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.concurrency import Versioned
 from partnerships.models import PatController
 
 
-class Controller(models.Model):
+class Controller(Versioned):
     """A controller of the problem analysis triangle: who they are and whether they are engaged."""
 
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="controllers")
@@ -32,7 +33,7 @@ class HypothesisStatus(models.TextChoices):
     NOT_SUPPORTED = "not_supported", "Not supported"
 
 
-class Hypothesis(models.Model):
+class Hypothesis(Versioned):
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="hypotheses")
     statement = models.TextField()
     status = models.CharField(max_length=20, choices=HypothesisStatus.choices, default=HypothesisStatus.UNTESTED)
@@ -46,7 +47,7 @@ class Hypothesis(models.Model):
         return self.statement[:80]
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """A specific, measurable objective set before the response (OSARA), and its assessed result."""
 
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="objectives")
@@ -85,7 +86,7 @@ class InterventionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ResponseAction(models.Model):
+class ResponseAction(Versioned):
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     intervention_kind = models.CharField(max_length=30, choices=InterventionKind.choices)

@@ -76,7 +76,7 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
         "follower": follower_for(user=user, problem=problem),
         "form": form,
         # A refused move keeps the note the user typed.
-        "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(),
+        "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(initial={"seen_stage": problem.stage}),
     }
 
 
@@ -106,7 +106,10 @@ def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             problem = stage_services.problem_advance_stage(
-                actor=_user(request), problem=problem, note=form.cleaned_data["note"]
+                actor=_user(request),
+                problem=problem,
+                note=form.cleaned_data["note"],
+                seen_stage=form.cleaned_data["seen_stage"] or None,
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -121,7 +124,9 @@ def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=_user(request), pk=pk, action="sign_off")
     try:
-        stage_services.problem_sign_off(actor=_user(request), problem=problem)
+        stage_services.problem_sign_off(
+            actor=_user(request), problem=problem, seen_stage=request.POST.get("seen_stage") or None
+        )
     except ValidationError as error:
         form = EmptyForm(data={})
         form.is_valid()
@@ -134,7 +139,11 @@ def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
-    form = ReopenForm(request.POST if request.method == "POST" else None, stages=selectors.earlier_stages(problem))
+    form = ReopenForm(
+        request.POST if request.method == "POST" else None,
+        stages=selectors.earlier_stages(problem),
+        initial={"seen_stage": problem.stage},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             stage_services.problem_reopen(
@@ -142,6 +151,7 @@ def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 problem=problem,
                 to_stage=form.cleaned_data["to_stage"],
                 reason=form.cleaned_data["reason"],
+                seen_stage=form.cleaned_data["seen_stage"] or None,
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
