@@ -18,6 +18,7 @@ from accounts.models import User
 from core.forms import form_add_service_errors
 from problems.forms.sara import AdvanceForm, EmptyForm, ReopenForm
 from problems.models import Problem, Stage
+from problems.models.problems import STAGE_ORDER
 from problems.selectors import sara as selectors
 from problems.selectors.access import (
     can_change_problem,
@@ -139,9 +140,13 @@ def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
+    # The choices the user was offered: those before the stage they saw (the service refuses, and
+    # says who moved it, when the problem has moved since).
+    seen_stage = request.POST.get("seen_stage", "") if request.method == "POST" else ""
+    stages = list(STAGE_ORDER[: STAGE_ORDER.index(seen_stage)]) if seen_stage in STAGE_ORDER else None
     form = ReopenForm(
         request.POST if request.method == "POST" else None,
-        stages=selectors.earlier_stages(problem),
+        stages=stages if stages is not None else selectors.earlier_stages(problem),
         initial={"seen_stage": problem.stage},
     )
     if request.method == "POST" and form.is_valid():
