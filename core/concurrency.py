@@ -74,7 +74,12 @@ class EditConflict(ValidationError):
 
 
 class StateConflict(EditConflict):
-    """A move (stage, status) refused because the state its user saw has moved on."""
+    """A move (stage, status, signature) refused because the state its user saw has moved on:
+    only the message is shown, with the hidden field moved on to the state now saved."""
+
+    def __init__(self, message: str, *, current: models.Model, field: str, value: Any = None) -> None:
+        super().__init__(message, current=current, field=field, value=value)
+        self.show_current = False
 
 
 def when(moment: datetime.datetime) -> str:
@@ -122,6 +127,13 @@ def version_claim(obj: Versioned, *, seen: int | None, verbs: Iterable[str]) -> 
 # --- forms --------------------------------------------------------------------------------------
 
 
+def posted_version(data: Any) -> int | None:
+    """The `lock_version` posted by a button's form (sign, ...) that has no Form class: None when
+    absent or not a number (then not checked)."""
+    value = str(data.get(VERSION_FIELD, "")).strip()
+    return int(value) if value.isdigit() else None
+
+
 class VersionedFormMixin:
     """Put first in a form's bases: a hidden `lock_version`, the version the user saw (from the
     instance on a ModelForm, or from `initial`), available after validation as `seen_version` and
@@ -159,7 +171,7 @@ def conflict_rows(form: forms.BaseForm, current: models.Model) -> list[tuple[str
     for name, field in form.fields.items():
         if name == VERSION_FIELD or field.widget.is_hidden or not hasattr(current, name):
             continue
-        rows.append((str(field.label or forms.forms.pretty_name(name)), _display(field, getattr(current, name))))
+        rows.append((str(form[name].label), _display(field, getattr(current, name))))
     return rows
 
 

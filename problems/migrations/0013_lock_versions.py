@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('problems', '0012_remove_problem_neighbourhood_text'),
+        ("problems", "0012_remove_problem_neighbourhood_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='controller',
-            name='lock_version',
+            model_name="controller",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='hypothesis',
-            name='lock_version',
+            model_name="hypothesis",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='objective',
-            name='lock_version',
+            model_name="objective",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='lock_version',
+            model_name="problem",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='responseaction',
-            name='lock_version',
+            model_name="responseaction",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -6,9 +6,6 @@ the first person. Two stage moves from the same page end in one move and the sec
 
 from __future__ import annotations
 
-import datetime
-import html
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,22 +25,13 @@ from problems.services.contributions import action_complete_by_partner
 from problems.services.stages import STAGE_MOVED_BY_SOMEONE_ELSE, problem_advance_stage
 from tests.conftest import World, sign_in
 from tests.problems.factories_sara import problem_at
+from tests.two_editors import escaped, posted, seen
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(world: World, persona: str) -> Client:
     return sign_in(Client(), world.users[persona])
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return str(value.pk)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if value is None:
-        return ""
-    return value
 
 
 def _post_data(obj: models.Model, fields: tuple[str, ...], version: str) -> dict[str, Any]:
@@ -57,23 +45,10 @@ def _post_data(obj: models.Model, fields: tuple[str, ...], version: str) -> dict
             if getattr(obj, name):
                 data[name] = "on"
         else:
-            data[name] = _value(getattr(obj, name))
+            data[name] = posted(getattr(obj, name))
     if "met" in data:
         data["met"] = {True: "yes", False: "no"}.get(obj.met, "")
     return data
-
-
-def _seen(page: Any, name: str = "lock_version") -> str:
-    """The hidden value the page's form carries (what its user saw)."""
-    assert page.status_code == 200
-    found = re.search(rf'name="{name}" value="([^"]*)"', page.text)
-    assert found, f"no hidden {name} on the page"
-    return found.group(1)
-
-
-def _escaped(message: str) -> str:
-    """`message` as the page's HTML carries it (quotes escaped as Django does)."""
-    return html.escape(message)
 
 
 def _problem(world: World) -> Problem:
@@ -147,7 +122,7 @@ def test_the_second_of_two_saves_is_refused_keeping_what_was_typed_and_showing_t
     obj = target(_problem(world))
     url = reverse(url_name, kwargs={"pk": obj.pk})
     officer, supervisor = _client(world, "officer"), _client(world, "supervisor")
-    officer_saw, supervisor_saw = _seen(officer.get(url)), _seen(supervisor.get(url))
+    officer_saw, supervisor_saw = seen(officer.get(url)), seen(supervisor.get(url))
 
     first = officer.post(url, {**_post_data(obj, fields, officer_saw), changed: "Olivia's change, saved first"})
     assert first.status_code == 302
@@ -160,17 +135,17 @@ def test_the_second_of_two_saves_is_refused_keeping_what_was_typed_and_showing_t
         name=world.users["officer"].full_name, what=type(obj)._meta.verbose_name, when=when(event.created_at)
     )
     assert "There is a problem" in second.text
-    assert _escaped(message) in second.text
+    assert escaped(message) in second.text
     # What Sam typed is kept in the form; Olivia's saved text is shown beside it, read-only.
     assert "Sam typed this second" in second.text
     assert "data-edit-conflict" in second.text
-    assert _escaped("Olivia's change, saved first") in second.text
+    assert escaped("Olivia's change, saved first") in second.text
     # The database holds Olivia's change; the audit log has one event, hers.
     obj.refresh_from_db()
     assert getattr(obj, changed) == "Olivia's change, saved first"
     assert event.actor == world.users["officer"]
     # Saving again from the refused page (having seen both) is deliberate, and keeps Sam's text.
-    again = supervisor.post(url, {**_post_data(obj, fields, _seen(second)), changed: "Sam typed this second"})
+    again = supervisor.post(url, {**_post_data(obj, fields, seen(second)), changed: "Sam typed this second"})
     assert again.status_code == 302
     obj.refresh_from_db()
     assert getattr(obj, changed) == "Sam typed this second"
@@ -186,7 +161,7 @@ def test_an_action_marked_done_by_its_partner_is_not_undone_by_an_officer_editin
     assert action is not None
     url = reverse("action-edit", kwargs={"pk": action.pk})
     officer = _client(world, "officer")
-    saw = _seen(officer.get(url))
+    saw = seen(officer.get(url))
     action.responsible_organisation = world.force
     action.status = ActionStatus.IN_PROGRESS
     action.save()
@@ -214,7 +189,7 @@ def test_two_advances_from_the_same_page_move_the_problem_once_and_the_second_is
     detail = reverse("problem-detail", kwargs={"pk": problem.pk})
     advance = reverse("problem-advance", kwargs={"pk": problem.pk})
     officer, supervisor = _client(world, "officer"), _client(world, "supervisor")
-    officer_saw, supervisor_saw = _seen(officer.get(detail), "seen_stage"), _seen(supervisor.get(detail), "seen_stage")
+    officer_saw, supervisor_saw = seen(officer.get(detail), "seen_stage"), seen(supervisor.get(detail), "seen_stage")
     assert officer_saw == supervisor_saw == Stage.SCANNING
 
     assert officer.post(advance, {"seen_stage": officer_saw, "note": ""}).status_code == 302
@@ -229,17 +204,17 @@ def test_two_advances_from_the_same_page_move_the_problem_once_and_the_second_is
         stage="Analysis", name=world.users["officer"].full_name, when=when(transition.at)
     )
     assert second.status_code == 200
-    assert _escaped(message) in second.text
+    assert escaped(message) in second.text
     # The note is kept, and the page now carries the stage as it is: moving on again is deliberate.
     assert "Ready to move on" in second.text
-    assert _seen(second, "seen_stage") == Stage.ANALYSIS
+    assert seen(second, "seen_stage") == Stage.ANALYSIS
 
 
 def test_a_reopen_from_a_page_showing_an_older_stage_is_refused(world: World) -> None:
     problem = _problem(world)
     reopen = reverse("problem-reopen", kwargs={"pk": problem.pk})
     officer, supervisor = _client(world, "officer"), _client(world, "supervisor")
-    officer_saw, supervisor_saw = _seen(officer.get(reopen), "seen_stage"), _seen(supervisor.get(reopen), "seen_stage")
+    officer_saw, supervisor_saw = seen(officer.get(reopen), "seen_stage"), seen(supervisor.get(reopen), "seen_stage")
 
     assert (
         officer.post(
@@ -262,7 +237,7 @@ def test_a_sign_off_from_a_page_showing_assessment_is_refused_once_the_problem_h
     problem = problem_at(Stage.ASSESSMENT, ready=True, force=world.force, owner=world.users["officer"])
     detail = reverse("problem-detail", kwargs={"pk": problem.pk})
     supervisor = _client(world, "supervisor")
-    saw = _seen(supervisor.get(detail), "seen_stage")
+    saw = seen(supervisor.get(detail), "seen_stage")
     reopened = _client(world, "officer").post(
         reverse("problem-reopen", kwargs={"pk": problem.pk}),
         {"seen_stage": Stage.ASSESSMENT, "to_stage": "response", "reason": "One action is not done"},
