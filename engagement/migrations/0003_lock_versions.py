@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0002_priority_survey'),
+        ("engagement", "0002_priority_survey"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='communitypriority',
-            name='lock_version',
+            model_name="communitypriority",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='safetyplan',
-            name='lock_version',
+            model_name="safetyplan",
+            name="lock_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -2,7 +2,8 @@
 or SARA part at once, each from the page they loaded. The first save wins; the second is refused
 (200, the form again) with what they typed kept, the first person's saved version shown beside it,
 and the conflict named; the database keeps the first change and the audit log credits it, once, to
-the first person. Two stage moves from the same page end in one move and the second is told."""
+the first person. Two stage moves from the same page end in one move and the second is told; so do
+two changes of the same share."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ from problems.forms.problems import PROBLEM_FORM_FIELDS
 from problems.models import ActionStatus, Problem, Stage, StageTransition
 from problems.services import sara as sara_services
 from problems.services.contributions import action_complete_by_partner
+from problems.services.sharing import SHARE_ALREADY_SHARED, SHARE_ENDED_BY_SOMEONE_ELSE
 from problems.services.stages import STAGE_MOVED_BY_SOMEONE_ELSE, problem_advance_stage
 from tests.conftest import World, sign_in
+from tests.partnerships.factories_agreements import category
 from tests.problems.factories_sara import problem_at
+from tests.problems.factories_sharing import active_agreement, share
 from tests.two_editors import escaped, posted, seen
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +318,41 @@ def _wait_until_a_backend_waits_on_a_lock() -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the second move never waited on the first's lock")
+
+
+def test_two_revocations_of_a_share_at_once_end_it_once_and_the_second_is_told(world: World) -> None:
+    shared = share(world)
+    url = reverse("share-revoke", kwargs={"pk": shared.pk})
+    officer, supervisor = _client(world, "officer"), _client(world, "supervisor")
+    assert officer.get(url).status_code == supervisor.get(url).status_code == 200
+
+    assert officer.post(url, {"reason": "The work is finished"}).status_code == 302
+    second = supervisor.post(url, {"reason": "No longer needed"})
+
+    shared.refresh_from_db()
+    message = SHARE_ENDED_BY_SOMEONE_ELSE.format(name=world.users["officer"].full_name, when=when(shared.ended_at))
+    assert second.status_code == 200
+    assert escaped(message) in second.text
+    assert shared.end_reason == "The work is finished"
+    assert AuditEvent.objects.filter(verb="problems.share.revoked").count() == 1
+
+
+def test_two_shares_with_the_same_partner_at_once_make_one_and_the_second_is_told(world: World) -> None:
+    problem = problem_at(Stage.SCANNING, force=world.force, owner=world.users["officer"])
+    agreement = active_agreement(world.force, world.partner)
+    url = reverse("problem-share", kwargs={"pk": problem.pk})
+    officer, supervisor = _client(world, "officer"), _client(world, "supervisor")
+    assert officer.get(url).status_code == supervisor.get(url).status_code == 200
+    data = {
+        "organisation": world.partner.pk,
+        "access_level": "view",
+        "agreement": agreement.pk,
+        "data_categories": [category("asb-reports").pk],
+    }
+
+    assert officer.post(url, data).status_code == 302
+    second = supervisor.post(url, {**data, "access_level": "contribute"})
+
+    assert second.status_code == 200
+    assert escaped(SHARE_ALREADY_SHARED.format(organisation=world.partner.name)) in second.text
+    assert problem.shares.get().access_level == "view"
