@@ -35,9 +35,6 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 
-if TYPE_CHECKING:
-    from django.forms.utils import ErrorDict
-
 # The hidden field's name on every versioned form, and the model field's.
 VERSION_FIELD = "lock_version"
 
@@ -100,7 +97,7 @@ def last_saved_by(obj: models.Model, verbs: Iterable[str]) -> tuple[str, datetim
     )
     if event is None:
         return None
-    name = event.actor.full_name if event.actor is not None else SOMEONE  # type: ignore[attr-defined]
+    name = event.actor.full_name if event.actor is not None else SOMEONE
     return name, event.created_at
 
 
@@ -134,15 +131,18 @@ def posted_version(data: Any) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class VersionedFormMixin:
+# For type checkers the mixin is a form; at run time it adds nothing to the form's bases.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class VersionedFormMixin(_FormBase):
     """Put first in a form's bases: a hidden `lock_version`, the version the user saw (from the
     instance on a ModelForm, or from `initial`), available after validation as `seen_version` and
     left out of `cleaned_data` (so views can pass cleaned_data to a service unchanged)."""
 
-    fields: dict[str, forms.Field]
-    initial: dict[str, Any]
-    is_bound: bool
-    errors: ErrorDict
     seen_version: int | None = None
     # Set by show_conflict: the saved version's (label, value) pairs, shown beside the form.
     edit_conflict: list[tuple[str, str]] | None = None
@@ -160,7 +160,7 @@ class VersionedFormMixin:
             self.initial[VERSION_FIELD] = getattr(instance, VERSION_FIELD)
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        data: dict[str, Any] = super().clean() or {}
         self.seen_version = data.pop(VERSION_FIELD, None)
         return data
 
@@ -181,7 +181,7 @@ def _display(field: forms.Field, value: Any) -> str:
     elif isinstance(value, bool):
         return "Yes" if value else "No"
     elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        value = {str(key): label for key, label in field.choices}.get(str(value), value)  # type: ignore[misc]
+        value = {str(key): label for key, label in field.choices}.get(str(value), value)  # type: ignore[union-attr,misc]
     elif isinstance(value, datetime.date):
         value = f"{value.day} {value:%B %Y}"
     return "(empty)" if value is None or value == "" else str(value)
@@ -193,7 +193,7 @@ def form_show_conflict(form: forms.BaseForm, conflict: EditConflict) -> None:
     again is a deliberate choice made having seen both. What the user typed stays as typed."""
     form.add_error(None, conflict.messages)
     if form.is_bound and conflict.field in form.fields:
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
         data[form.add_prefix(conflict.field)] = "" if conflict.value is None else str(conflict.value)
         form.data = data
     if conflict.show_current:
