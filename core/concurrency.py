@@ -45,6 +45,9 @@ EDITED_BY_SOMEONE_ELSE = (
 )
 SOMEONE = "Someone else"
 VERSION_INVALID = "This form is out of date. Open the page again."
+# The largest version the database holds (PositiveIntegerField): a larger one posted is refused as
+# invalid rather than sent to the database, which would fail on it.
+VERSION_MAX = 2147483647
 
 
 class Versioned(models.Model):
@@ -128,7 +131,7 @@ def posted_version(data: Any) -> int | None:
     """The `lock_version` posted by a button's form (sign, ...) that has no Form class: None when
     absent or not a number (then not checked)."""
     value = str(data.get(VERSION_FIELD, "")).strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() and value.isascii() and int(value) <= VERSION_MAX else None
 
 
 # For type checkers the mixin is a form; at run time it adds nothing to the form's bases.
@@ -153,7 +156,8 @@ class VersionedFormMixin(_FormBase):
             widget=forms.HiddenInput,
             required=False,
             min_value=1,
-            error_messages=dict.fromkeys(("invalid", "min_value"), VERSION_INVALID),
+            max_value=VERSION_MAX,
+            error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), VERSION_INVALID),
         )
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is not None and VERSION_FIELD not in self.initial:

@@ -98,7 +98,7 @@ def test_the_form_carries_the_version_seen_hidden_and_leaves_it_out_of_cleaned_d
     assert VERSION_FIELD not in form.cleaned_data
 
 
-@pytest.mark.parametrize("posted", ["seven", "0", "-1"])
+@pytest.mark.parametrize("posted", ["seven", "0", "-1", "99999999999999999999"])
 def test_a_version_that_is_not_a_positive_number_is_refused_with_a_message(world: World, posted: str) -> None:
     form = _StatementForm({"problem_statement": "Typed", "risk_level": "high", VERSION_FIELD: posted})
     assert not form.is_valid()
@@ -132,4 +132,6 @@ def test_a_refused_form_keeps_what_was_typed_shows_the_saved_version_and_moves_i
 def test_the_version_posted_by_a_button_is_read_when_it_is_a_number() -> None:
     assert posted_version({VERSION_FIELD: "3"}) == 3
     assert posted_version({VERSION_FIELD: "x"}) is None
+    assert posted_version({VERSION_FIELD: "99999999999999999999"}) is None
+    assert posted_version({VERSION_FIELD: "٣"}) is None  # an Arabic-Indic digit
     assert posted_version({}) is None
