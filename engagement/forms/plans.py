@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from engagement.forms.events import DATE_INVALID, NEIGHBOURHOOD_INVALID
 from engagement.forms.priorities import EventChoiceField
@@ -18,7 +19,7 @@ ORGANISATION_INVALID = "Choose the organisation from the list."
 STATUS_INVALID = "Choose a status from the list."
 
 
-class PlanForm(forms.Form):
+class PlanForm(VersionedFormMixin, forms.Form):
     neighbourhood = forms.ModelChoiceField(
         label="Neighbourhood",
         queryset=Neighbourhood.objects.none(),
@@ -61,6 +62,7 @@ class PlanForm(forms.Form):
             "aims": plan.aims,
             "status": plan.status,
             "review_on": plan.review_on,
+            VERSION_FIELD: plan.lock_version,
         }
 
 

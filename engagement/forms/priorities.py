@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from engagement.forms.events import DATE_INVALID, NEIGHBOURHOOD_INVALID
 from engagement.models import ChosenBy, CommunityPriority, EngagementEvent, PriorityStatus
+from engagement.models.priorities import PRIORITY_TRANSITIONS
 from partnerships.models import Neighbourhood
 from problems.models import ProblemCategory, RiskLevel
 
@@ -37,7 +39,7 @@ def _votes(label: str) -> forms.IntegerField:
     )
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(VersionedFormMixin, forms.Form):
     neighbourhood = forms.ModelChoiceField(
         label="Neighbourhood",
         queryset=Neighbourhood.objects.none(),
@@ -88,6 +90,7 @@ class PriorityForm(forms.Form):
             "votes_for": priority.votes_for,
             "votes_cast": priority.votes_cast,
             "event": priority.event_id,
+            VERSION_FIELD: priority.lock_version,
         }
 
 
@@ -101,12 +104,18 @@ class PriorityStatusForm(forms.Form):
     reason = forms.CharField(
         label="Reason (if not adopted)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The status the user saw (core.concurrency): the choices are the ones they were offered, and
+    # the service refuses, saying who moved it, when the priority has moved on since.
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     def __init__(self, *args: Any, priority: CommunityPriority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(PriorityStatus.choices)
-        self.fields["status"].choices = [(s, labels[s]) for s in priority.next_statuses]  # type: ignore[attr-defined]
-        if PriorityStatus.NOT_ADOPTED not in priority.next_statuses:
+        seen = self.data.get(self.add_prefix("seen_status")) if self.is_bound else None
+        offered = PRIORITY_TRANSITIONS.get(seen, priority.next_statuses) if seen else priority.next_statuses
+        self.initial.setdefault("seen_status", priority.status)
+        self.fields["status"].choices = [(s, labels[s]) for s in offered]  # type: ignore[attr-defined]
+        if PriorityStatus.NOT_ADOPTED not in offered:
             del self.fields["reason"]
 
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.concurrency import Versioned
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -27,7 +29,7 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class SafetyPlan(models.Model):
+class SafetyPlan(Versioned):
     neighbourhood = models.ForeignKey(
         "partnerships.Neighbourhood", on_delete=models.PROTECT, related_name="safety_plans"
     )

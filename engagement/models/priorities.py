@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.concurrency import Versioned
+
 
 class PriorityStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
@@ -45,7 +47,7 @@ class ChosenBy(models.TextChoices):
 CHOSEN_AT_A_MEETING: tuple[str, ...] = (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
 
 
-class CommunityPriority(models.Model):
+class CommunityPriority(Versioned):
     neighbourhood = models.ForeignKey(
         "partnerships.Neighbourhood", on_delete=models.PROTECT, related_name="community_priorities"
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record, changes, snapshot
+from core.concurrency import version_claim
 from engagement.models import EngagementEvent, Party, PlanAction, PlanContribution, PlanStatus, SafetyPlan
 from engagement.selectors.access import can_change_in, can_record_engagement
 from engagement.services.common import text
@@ -101,7 +102,9 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: SafetyPlan, **fields: Any) -> SafetyPlan:
+def plan_update(*, actor: User, plan: SafetyPlan, seen_version: int | None = None, **fields: Any) -> SafetyPlan:
+    """Change a plan's details. `seen_version`: the `lock_version` its editor saw; a change over a
+    later one is refused (core.concurrency); None saves without checking."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -110,8 +113,10 @@ def plan_update(*, actor: User, plan: SafetyPlan, **fields: Any) -> SafetyPlan:
     for name, value in fields.items():
         setattr(plan, name, text(value) if name in ("title", "aims", "place") else value)
     _check_plan(plan)
-    plan.save()
     diff = changes(before, snapshot(plan, PLAN_FIELDS))
+    if diff:
+        version_claim(plan, seen=seen_version, verbs=("engagement.safety_plan.updated",))
+    plan.save()
     if diff:
         audit_record(actor=actor, verb="engagement.safety_plan.updated", target=plan, detail=diff)
     return plan

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record, changes, snapshot
+from core.concurrency import SOMEONE, StateConflict, last_saved_by, version_claim, when
 from engagement.models import (
     CHOSEN_AT_A_MEETING,
     PRIORITY_TRANSITIONS,
@@ -43,6 +44,9 @@ SURVEY_LINKED = (
     "This priority was set from a survey's results: unlink it there before saying it was chosen another way."
 )
 STATUS_NOT_ALLOWED = "A priority that is {current} cannot become {new}."
+PRIORITY_STATUS_CHANGED = (
+    "This priority is already {status}: {name} changed it {when}. Nothing was changed: check it as it is now."
+)
 NOT_ADOPTED_REASON_REQUIRED = "Give the reason the priority was not adopted."
 ACTION_REQUIRED = "Say what was done."
 ACTION_DATE_IN_FUTURE = "The date of the action cannot be in the future."
@@ -119,7 +123,11 @@ def priority_create(
 
 
 @transaction.atomic
-def priority_update(*, actor: User, priority: CommunityPriority, **fields: Any) -> CommunityPriority:
+def priority_update(
+    *, actor: User, priority: CommunityPriority, seen_version: int | None = None, **fields: Any
+) -> CommunityPriority:
+    """Change a priority's details. `seen_version`: the `lock_version` its editor saw; a change over
+    a later one is refused (core.concurrency); None saves without checking."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -132,8 +140,10 @@ def priority_update(*, actor: User, priority: CommunityPriority, **fields: Any) 
     for name, value in fields.items():
         setattr(priority, name, value)
     _check(priority)
-    priority.save()
     diff = changes(before, snapshot(priority, PRIORITY_FIELDS))
+    if diff:
+        version_claim(priority, seen=seen_version, verbs=("engagement.priority.updated",))
+    priority.save()
     if diff:
         audit_record(actor=actor, verb="engagement.priority.updated", target=priority, detail=diff)
     return priority
@@ -141,12 +151,28 @@ def priority_update(*, actor: User, priority: CommunityPriority, **fields: Any) 
 
 @transaction.atomic
 def priority_set_status(
-    *, actor: User, priority: CommunityPriority, status: str, reason: str = "", on: datetime.date | None = None
+    *,
+    actor: User,
+    priority: CommunityPriority,
+    status: str,
+    reason: str = "",
+    on: datetime.date | None = None,
+    seen_status: str | None = None,
 ) -> CommunityPriority:
     """Move a priority on (PRIORITY_TRANSITIONS). Adopting it records the day (`on`, else today),
-    which is when it joins the public page; not adopting it needs a reason."""
+    which is when it joins the public page; not adopting it needs a reason. `seen_status`: the
+    status on the page the move was made from; two moves at once end in one (core.concurrency)."""
     priority = _lock(priority, actor)
     previous = priority.status
+    if seen_status is not None and seen_status != previous:
+        saved = last_saved_by(priority, ("engagement.priority.status_changed",))
+        name, moment = saved if saved else (SOMEONE, priority.updated_at)
+        raise StateConflict(
+            PRIORITY_STATUS_CHANGED.format(status=priority.get_status_display().lower(), name=name, when=when(moment)),
+            current=priority,
+            field="seen_status",
+            value=previous,
+        )
     if status not in PRIORITY_TRANSITIONS.get(previous, ()):
         current = PriorityStatus(previous).label.lower()
         new = PriorityStatus(status).label.lower() if status in PriorityStatus.values else status

@@ -90,7 +90,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PlanForm(request.POST, neighbourhoods=None, editing=True)
         if form.is_valid():
             try:
-                plan_update(actor=user, plan=plan, **form.cleaned_data)
+                plan_update(actor=user, plan=plan, seen_version=form.seen_version, **form.cleaned_data)
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:

@@ -129,7 +129,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PriorityForm(request.POST, neighbourhoods=None, events=events, editing=True)
         if form.is_valid():
             try:
-                priority_update(actor=user, priority=priority, **form.cleaned_data)
+                priority_update(actor=user, priority=priority, seen_version=form.seen_version, **form.cleaned_data)
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:
@@ -154,6 +154,7 @@ def priority_status(request: HttpRequest, pk: int) -> HttpResponse:
                 priority=priority,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data.get("reason", ""),
+                seen_status=form.cleaned_data["seen_status"] or None,
             )
         except ValidationError as error:
             form_add_service_errors(form, error)

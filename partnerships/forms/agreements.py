@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from partnerships.models import Agreement, AgreementParty, AgreementStatus, DataCategory, Organisation
 
@@ -36,7 +37,7 @@ class OrganisationChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(VersionedFormMixin, forms.Form):
     """Every heading of the ICO data sharing code, with the parties and data categories."""
 
     title = forms.CharField(
@@ -78,13 +79,14 @@ class AgreementForm(forms.Form):
         initial: dict[str, Any] = {field: getattr(agreement, field) for field in AGREEMENT_FORM_FIELDS}
         initial["parties"] = [p.organisation_id for p in agreement.parties.all()]
         initial["data_categories"] = [c.pk for c in agreement.data_categories.all()]
+        initial[VERSION_FIELD] = agreement.lock_version
         return initial
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in AGREEMENT_FORM_FIELDS if name != "title"}
 
 
-class AgreementPartyForm(forms.ModelForm[AgreementParty]):
+class AgreementPartyForm(VersionedFormMixin, forms.ModelForm[AgreementParty]):
     class Meta:
         model = AgreementParty
         fields = ("controller_role", "lawful_basis", "legal_power")
@@ -93,6 +95,8 @@ class AgreementPartyForm(forms.ModelForm[AgreementParty]):
 
 
 class TerminateForm(forms.Form):
+    # The status the user saw (two terminations at once end in one: core.concurrency).
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     reason = forms.CharField(
         label="Reason for terminating",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.concurrency import Versioned
+
 
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -42,9 +44,10 @@ def agreement_document_path(instance: Agreement, filename: str) -> str:
     return f"agreements/{instance.reference}-v{instance.version}.pdf"
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     """One version of an information-sharing agreement. An amendment is a new row with the same
-    reference and the next version number; earlier versions stay readable."""
+    reference and the next version number; earlier versions stay readable. (`version` is the
+    amendment's number; `lock_version`, from core.concurrency, counts saved edits of this row.)"""
 
     reference = models.CharField(max_length=30, db_index=True)
     version = models.PositiveIntegerField(default=1)
@@ -106,7 +109,7 @@ class Agreement(models.Model):
         return f"{self.reference} v{self.version}: {self.title}"
 
 
-class AgreementParty(models.Model):
+class AgreementParty(Versioned):
     """An organisation that is party to an agreement, its role and legal basis, and its sign-off."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from core.audit import audit_list_search
+from core.concurrency import posted_version
 from core.csv_export import csv_writer
 from core.forms import form_add_service_errors
 from partnerships.forms.agreements import (
@@ -226,6 +227,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 parties=form.cleaned_data["parties"],
                 data_categories=form.cleaned_data["data_categories"],
+                seen_version=form.seen_version,
                 **fields,
             )
         except ValidationError as error:
@@ -246,7 +248,10 @@ def agreement_party_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_party_update(
-                actor=_user(request), party=party, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+                actor=_user(request),
+                party=party,
+                seen_version=form.seen_version,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -272,7 +277,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     party = selectors.agreement_party_get_for_user(user=_user(request), pk=pk, action="sign")
     return _run(
         request,
-        lambda: services.agreement_sign(actor=_user(request), party=party),
+        lambda: services.agreement_sign(actor=_user(request), party=party, seen_version=posted_version(request.POST)),
         f"You signed the agreement for {party.organisation.name}.",
         party.agreement_id,
     )
@@ -282,7 +287,9 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for_user(user=_user(request), pk=pk, action="change")
     try:
-        services.agreement_activate(actor=_user(request), agreement=agreement)
+        services.agreement_activate(
+            actor=_user(request), agreement=agreement, seen_status=request.POST.get("seen_status") or None
+        )
     except ValidationError as error:
         form = ActivateForm(data={})
         form.is_valid()
@@ -298,7 +305,9 @@ def agreement_review(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for_user(user=_user(request), pk=pk, action="change")
     return _run(
         request,
-        lambda: services.agreement_start_review(actor=_user(request), agreement=agreement),
+        lambda: services.agreement_start_review(
+            actor=_user(request), agreement=agreement, seen_status=request.POST.get("seen_status") or None
+        ),
         "The agreement is now under review. It stays in force while it is reviewed.",
         agreement.pk,
     )
@@ -307,10 +316,15 @@ def agreement_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for_user(user=_user(request), pk=pk, action="change")
-    form = TerminateForm(_posted(request)[0])
+    form = TerminateForm(_posted(request)[0], initial={"seen_status": agreement.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_terminate(actor=_user(request), agreement=agreement, reason=form.cleaned_data["reason"])
+            services.agreement_terminate(
+                actor=_user(request),
+                agreement=agreement,
+                reason=form.cleaned_data["reason"],
+                seen_status=form.cleaned_data["seen_status"] or None,
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:

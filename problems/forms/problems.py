@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import POLICE_ROLES, User
+from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from partnerships.models import DataCategory, Neighbourhood, Organisation
 from problems.forms.disclosure import data_category_field
@@ -48,7 +49,7 @@ class NamedUserField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.get_role_display()})"
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(VersionedFormMixin, forms.Form):
     """The record's details. On an existing problem, also whether to move the review date."""
 
     title = forms.CharField(
@@ -185,6 +186,7 @@ class ProblemForm(forms.Form):
         initial["neighbourhood"] = problem.neighbourhood_id
         initial["description_category"] = problem.description_category_id
         initial["named_users"] = [user.pk for user in problem.named_users.all()]
+        initial[VERSION_FIELD] = problem.lock_version
         return initial
 
     def service_fields(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import User
+from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from partnerships.models import Organisation
 from partnerships.selectors.organisations import has_active_users
@@ -33,7 +34,7 @@ def _textareas(form: forms.BaseForm) -> None:
             field.error_messages["invalid"] = DATE_INVALID
 
 
-class ScanningForm(forms.ModelForm[Problem]):
+class ScanningForm(VersionedFormMixin, forms.ModelForm[Problem]):
     class Meta:
         model = Problem
         fields = services.SCANNING_FIELDS
@@ -54,7 +55,7 @@ class ScanningForm(forms.ModelForm[Problem]):
         _textareas(self)
 
 
-class AnalysisForm(forms.ModelForm[Problem]):
+class AnalysisForm(VersionedFormMixin, forms.ModelForm[Problem]):
     class Meta:
         model = Problem
         fields = services.ANALYSIS_FIELDS
@@ -73,7 +74,7 @@ class AnalysisForm(forms.ModelForm[Problem]):
         _textareas(self)
 
 
-class AssessmentForm(forms.ModelForm[Problem]):
+class AssessmentForm(VersionedFormMixin, forms.ModelForm[Problem]):
     class Meta:
         model = Problem
         fields = services.ASSESSMENT_FIELDS
@@ -89,7 +90,7 @@ class AssessmentForm(forms.ModelForm[Problem]):
         _textareas(self)
 
 
-class ControllerForm(forms.ModelForm[Controller]):
+class ControllerForm(VersionedFormMixin, forms.ModelForm[Controller]):
     class Meta:
         model = Controller
         fields = services.CONTROLLER_FIELDS
@@ -105,7 +106,7 @@ class ControllerForm(forms.ModelForm[Controller]):
         _textareas(self)
 
 
-class HypothesisForm(forms.ModelForm[Hypothesis]):
+class HypothesisForm(VersionedFormMixin, forms.ModelForm[Hypothesis]):
     class Meta:
         model = Hypothesis
         fields = services.HYPOTHESIS_FIELDS
@@ -126,7 +127,7 @@ class HypothesisForm(forms.ModelForm[Hypothesis]):
 MET_CHOICES = [("", "Not yet known"), ("yes", "Yes"), ("no", "No")]
 
 
-class ObjectiveForm(forms.ModelForm[Objective]):
+class ObjectiveForm(VersionedFormMixin, forms.ModelForm[Objective]):
     """The plan of an objective; in assessment also its result and whether it was met."""
 
     met = forms.TypedChoiceField(
@@ -165,7 +166,7 @@ class ObjectiveForm(forms.ModelForm[Objective]):
         _textareas(self)
 
     def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields if name != VERSION_FIELD}
 
 
 class ResponsibleUserField(forms.ModelChoiceField):
@@ -184,7 +185,7 @@ class OrganisationField(forms.ModelChoiceField):
         return NO_USERS_YET.format(name=obj.name)
 
 
-class ActionForm(forms.ModelForm[ResponseAction]):
+class ActionForm(VersionedFormMixin, forms.ModelForm[ResponseAction]):
     responsible_organisation = OrganisationField(
         queryset=Organisation.objects.none(),
         label="Responsible organisation",
@@ -257,12 +258,15 @@ class ActionForm(forms.ModelForm[ResponseAction]):
 
 
 class AdvanceForm(forms.Form):
+    # The stage the user saw (problems.services.stages: two moves at once end in one).
+    seen_stage = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     note = forms.CharField(
         label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReopenForm(forms.Form):
+    seen_stage = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     to_stage = forms.ChoiceField(
         label="Reopen at stage",
         choices=(),

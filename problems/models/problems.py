@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.concurrency import Versioned
 from problems.models.disclosure import category_field
 
 
@@ -59,7 +60,10 @@ class RiskLevel(models.TextChoices):
     LOW = "low", "Low"
 
 
-class Problem(models.Model):
+class Problem(Versioned):
+    """`lock_version` (core.concurrency): the record's details and its scanning, analysis and
+    assessment text are saved only over the version their editor saw."""
+
     reference = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField()

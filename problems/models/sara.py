@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.concurrency import Versioned
 from partnerships.models import PatController
 from problems.models.disclosure import category_field
 
 
-class Controller(models.Model):
+class Controller(Versioned):
     """A controller of the problem analysis triangle: who they are and whether they are engaged."""
 
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="controllers")
@@ -34,7 +35,7 @@ class HypothesisStatus(models.TextChoices):
     NOT_SUPPORTED = "not_supported", "Not supported"
 
 
-class Hypothesis(models.Model):
+class Hypothesis(Versioned):
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="hypotheses")
     statement = models.TextField()
     status = models.CharField(max_length=20, choices=HypothesisStatus.choices, default=HypothesisStatus.UNTESTED)
@@ -48,7 +49,7 @@ class Hypothesis(models.Model):
         return self.statement[:80]
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """A specific, measurable objective set before the response (OSARA), and its assessed result."""
 
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="objectives")
@@ -87,7 +88,7 @@ class InterventionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ResponseAction(models.Model):
+class ResponseAction(Versioned):
     problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     intervention_kind = models.CharField(max_length=30, choices=InterventionKind.choices)

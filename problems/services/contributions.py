@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core import uploads
 from core.audit import audit_record, audit_record_each, recipient_of
+from core.concurrency import version_claim
 from problems.models import ActionStatus, Problem, ProblemAttachment, ProblemUpdate, ResponseAction
 from problems.selectors.access import can_contribute_to_problem
 from problems.services.notifications import UPDATE_ADDED, problem_notify
@@ -211,6 +212,9 @@ def action_complete_by_partner(*, actor: User, action: ResponseAction) -> Respon
     """Mark an action done by a user of the organisation responsible for it who may contribute to
     the problem (a partner with contribute access, or the owning force's officers)."""
     _require_contributor(actor, action.problem)
+    # Locked, and its version moved on (core.concurrency): an officer editing the action meanwhile
+    # is told, rather than saving the status they saw over this one.
+    action = ResponseAction.objects.select_for_update(of=("self",)).select_related("problem").get(pk=action.pk)
     if action.responsible_organisation_id != actor.organisation_id:
         raise PermissionDenied(ACTION_NOT_YOUR_ORGANISATION)
     if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED):
@@ -218,6 +222,7 @@ def action_complete_by_partner(*, actor: User, action: ResponseAction) -> Respon
     before = action.status
     action.status = ActionStatus.DONE
     action.completed_at = timezone.now()
+    version_claim(action, seen=None, verbs=())
     action.save(update_fields=["status", "completed_at", "updated_at"])
     audit_record(
         actor=actor,

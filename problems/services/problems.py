@@ -25,9 +25,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record, changes
+from core.concurrency import version_claim
 from partnerships.models import DataCategory, Neighbourhood
 from problems.models import Problem, ProblemCategory, ProblemSource, ReviewEntry, RiskLevel, Stage
 from problems.selectors.access import can_change_problem, can_create_problem, can_review_problem
+from problems.services.sara.common import PROBLEM_CONTENT_VERBS
 from problems.services.sharing import shares_end_for_restricted_problem
 
 if TYPE_CHECKING:
@@ -276,10 +278,19 @@ def problem_create(
 
 
 @transaction.atomic
-def problem_update(*, actor: User, problem: Problem, reschedule_review: bool = False, **fields: Any) -> Problem:
+def problem_update(
+    *,
+    actor: User,
+    problem: Problem,
+    reschedule_review: bool = False,
+    seen_version: int | None = None,
+    **fields: Any,
+) -> Problem:
     """Change a problem's details (not its SARA content or stage). The review date stays as it is
     unless `reschedule_review` (see the module's docstring). A change of the restriction or of the
-    named users is in the audit event with its before and after, like every other field."""
+    named users is in the audit event with its before and after, like every other field.
+    `seen_version` is the `lock_version` the editor saw: a change over a later one is refused
+    (core.concurrency); None saves without checking."""
     unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -311,8 +322,10 @@ def problem_update(*, actor: User, problem: Problem, reschedule_review: bool = F
         problem.named_users.set(_check_named_users(problem, named_users))
     if reschedule_review:
         problem.next_review_date = timezone.localdate() + review_interval(problem.risk_level)
-    problem.save()
     diff = changes(before, _snapshot(problem))
+    if diff:
+        version_claim(problem, seen=seen_version, verbs=PROBLEM_CONTENT_VERBS)
+    problem.save()
     if diff:
         audit_record(actor=actor, verb="problems.problem.updated", target=problem, detail=diff)
     if problem.restricted and not before["restricted"]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record
+from core.concurrency import when
 from partnerships.models import Agreement, AgreementStatus, DataCategory, Organisation
 from partnerships.models.agreements import IN_FORCE_STATUSES
 from partnerships.selectors.agreements import agreement_coverage_gap, agreement_covering
@@ -43,6 +44,7 @@ SHARE_OTHER_AGREEMENT = (
 SHARE_NOT_ALLOWED = "Only the problem's owner or a supervisor of its force can share it or revoke a share."
 REVOKE_REASON_REQUIRED = "Give a reason for revoking the share."
 REVOKE_ALREADY_ENDED = "This share has already ended."
+SHARE_ENDED_BY_SOMEONE_ELSE = "This share was already ended by {name} {when}. Nothing was changed."
 
 VIEW_PERMISSION = "problems.view_problem"
 CONTRIBUTE_PERMISSION = "problems.contribute_problem"
@@ -183,8 +185,15 @@ def share_revoke(*, actor: User, share: ProblemShare, reason: str) -> ProblemSha
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": REVOKE_REASON_REQUIRED})
+    # Two revocations at once: the share's row lock applies them one after the other, and the
+    # second finds it ended and is told by whom (core.concurrency).
     locked = _lock_active(share.pk)
     if locked is None:
+        ended = ProblemShare.objects.select_related("ended_by").get(pk=share.pk)
+        if ended.ended_by is not None and ended.ended_at is not None:
+            raise ValidationError(
+                SHARE_ENDED_BY_SOMEONE_ELSE.format(name=ended.ended_by.full_name, when=when(ended.ended_at))
+            )
         raise ValidationError(REVOKE_ALREADY_ENDED)
     return _end_share(actor=actor, share=locked, kind=ShareEnd.REVOKED, reason=reason, verb="problems.share.revoked")
 

@@ -1,6 +1,11 @@
 """Moving a problem between SARA stages: advancing through the gates, the supervisor's sign-off of
 the assessment, and reopening to an earlier stage. Every move is recorded as a StageTransition
-(who, when, from, to, note) and as an audit event."""
+(who, when, from, to, note) and as an audit event.
+
+Two people moving the same problem at once: each move carries the stage its user saw
+(`seen_stage`) and runs with the problem's row locked, so the moves are applied one after the
+other and the second finds the stage moved on: refused, naming who moved it and when, with nothing
+changed (core.concurrency). `seen_stage=None` (a caller that saw no page) is not checked."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.concurrency import SOMEONE, StateConflict, when
 from problems.models import Problem, Stage, StageTransition, TransitionKind
 from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import can_change_problem, can_sign_off_problem
@@ -30,10 +36,31 @@ REOPEN_REASON_REQUIRED = "Give the reason for reopening the problem."
 REOPEN_STAGE_INVALID = "Choose an earlier stage than {stage}."
 NOTE_MAX_LENGTH = 2000
 NOTE_TOO_LONG = f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer."
+STAGE_MOVED_BY_SOMEONE_ELSE = (
+    "This problem was already moved to {stage} by {name} {when}. Nothing was changed: "
+    "check the problem as it is now before moving it on."
+)
+
+# The hidden field of a move's form that carries the stage its user saw.
+SEEN_STAGE_FIELD = "seen_stage"
 
 
 def _lock(problem: Problem) -> Problem:
     return Problem.objects.select_for_update().get(pk=problem.pk)
+
+
+def _check_seen_stage(problem: Problem, seen_stage: str | None) -> None:
+    """Refuse a move when the (locked) problem is no longer at the stage its user saw."""
+    if seen_stage is None or seen_stage == problem.stage:
+        return
+    last = problem.transitions.select_related("by").order_by("-at", "-id").first()
+    name, moment = (last.by.full_name, last.at) if last else (SOMEONE, problem.updated_at)
+    raise StateConflict(
+        STAGE_MOVED_BY_SOMEONE_ELSE.format(stage=problem.get_stage_display(), name=name, when=when(moment)),
+        current=problem,
+        field=SEEN_STAGE_FIELD,
+        value=problem.stage,
+    )
 
 
 def _record(*, actor: User, problem: Problem, kind: str, from_stage: str, note: str) -> StageTransition:
@@ -43,12 +70,13 @@ def _record(*, actor: User, problem: Problem, kind: str, from_stage: str, note: 
 
 
 @transaction.atomic
-def problem_advance_stage(*, actor: User, problem: Problem, note: str = "") -> Problem:
+def problem_advance_stage(*, actor: User, problem: Problem, note: str = "", seen_stage: str | None = None) -> Problem:
     """Move the problem to its next stage. Refused, naming every missing item, unless the gate's
     content is all there. Moving to closed stamps the closing time."""
     if not can_change_problem(actor, problem):
         raise PermissionDenied
     problem = _lock(problem)
+    _check_seen_stage(problem, seen_stage)
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": NOTE_TOO_LONG})
@@ -86,11 +114,12 @@ def problem_advance_stage(*, actor: User, problem: Problem, note: str = "") -> P
 
 
 @transaction.atomic
-def problem_sign_off(*, actor: User, problem: Problem) -> Problem:
+def problem_sign_off(*, actor: User, problem: Problem, seen_stage: str | None = None) -> Problem:
     """A supervisor of the owning force signs off the assessment: the last thing closure needs."""
     if not can_sign_off_problem(actor, problem):
         raise PermissionDenied
     problem = _lock(problem)
+    _check_seen_stage(problem, seen_stage)
     if problem.stage != Stage.ASSESSMENT:
         raise ValidationError(SIGN_OFF_NOT_IN_ASSESSMENT)
     if problem.signed_off_at is not None and problem.signed_off_by is not None:
@@ -114,13 +143,16 @@ def problem_sign_off(*, actor: User, problem: Problem) -> Problem:
 
 
 @transaction.atomic
-def problem_reopen(*, actor: User, problem: Problem, to_stage: str, reason: str) -> Problem:
+def problem_reopen(
+    *, actor: User, problem: Problem, to_stage: str, reason: str, seen_stage: str | None = None
+) -> Problem:
     """Send the problem back to an earlier stage, with a reason. Leaving assessment or closed
     clears the sign-off (it attested to an assessment that is being reworked) and the closing
     time."""
     if not can_change_problem(actor, problem):
         raise PermissionDenied
     problem = _lock(problem)
+    _check_seen_stage(problem, seen_stage)
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     from_stage = problem.stage

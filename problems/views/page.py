@@ -18,6 +18,7 @@ from accounts.models import User
 from core.forms import form_add_service_errors
 from problems.forms.sara import AdvanceForm, EmptyForm, ReopenForm
 from problems.models import Problem, Stage
+from problems.models.problems import STAGE_ORDER
 from problems.selectors import sara as selectors
 from problems.selectors.access import (
     can_change_problem,
@@ -80,7 +81,7 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
         "follower": follower_for(user=user, problem=problem),
         "form": form,
         # A refused move keeps the note the user typed.
-        "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(),
+        "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(initial={"seen_stage": problem.stage}),
     }
 
 
@@ -113,7 +114,10 @@ def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             problem = stage_services.problem_advance_stage(
-                actor=_user(request), problem=problem, note=form.cleaned_data["note"]
+                actor=_user(request),
+                problem=problem,
+                note=form.cleaned_data["note"],
+                seen_stage=form.cleaned_data["seen_stage"] or None,
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -128,7 +132,9 @@ def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=_user(request), pk=pk, action="sign_off")
     try:
-        stage_services.problem_sign_off(actor=_user(request), problem=problem)
+        stage_services.problem_sign_off(
+            actor=_user(request), problem=problem, seen_stage=request.POST.get("seen_stage") or None
+        )
     except ValidationError as error:
         form = EmptyForm(data={})
         form.is_valid()
@@ -141,7 +147,15 @@ def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=_user(request), pk=pk, action="change")
-    form = ReopenForm(request.POST if request.method == "POST" else None, stages=selectors.earlier_stages(problem))
+    # The choices the user was offered: those before the stage they saw (the service refuses, and
+    # says who moved it, when the problem has moved since).
+    seen_stage = request.POST.get("seen_stage", "") if request.method == "POST" else ""
+    stages = list(STAGE_ORDER[: STAGE_ORDER.index(seen_stage)]) if seen_stage in STAGE_ORDER else None
+    form = ReopenForm(
+        request.POST if request.method == "POST" else None,
+        stages=stages if stages is not None else selectors.earlier_stages(problem),
+        initial={"seen_stage": problem.stage},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             stage_services.problem_reopen(
@@ -149,6 +163,7 @@ def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 problem=problem,
                 to_stage=form.cleaned_data["to_stage"],
                 reason=form.cleaned_data["reason"],
+                seen_stage=form.cleaned_data["seen_stage"] or None,
             )
         except ValidationError as error:
             form_add_service_errors(form, error)

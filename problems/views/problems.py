@@ -80,6 +80,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=user,
                     problem=problem,
                     reschedule_review=form.cleaned_data["reschedule_review"],
+                    seen_version=form.seen_version,
                     **form.service_fields(),
                 )
             except ValidationError as error:

@@ -106,7 +106,9 @@ def _part_view(part: str) -> Callable[[HttpRequest, int], HttpResponse]:
         saved = _save(
             request,
             form,
-            lambda: page["service"](actor=_user(request), problem=problem, **form.cleaned_data),
+            lambda: page["service"](
+                actor=_user(request), problem=problem, seen_version=form.seen_version, **form.cleaned_data
+            ),
             f"{part} saved.",
         )
         if saved:
@@ -146,7 +148,9 @@ def controller_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if _save(
         request,
         form,
-        lambda: services.controller_update(actor=_user(request), controller=controller, **form.cleaned_data),
+        lambda: services.controller_update(
+            actor=_user(request), controller=controller, seen_version=form.seen_version, **form.cleaned_data
+        ),
         "Controller saved.",
     ):
         return redirect("problem-detail", pk=controller.problem_id)
@@ -185,7 +189,9 @@ def hypothesis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if _save(
         request,
         form,
-        lambda: services.hypothesis_update(actor=_user(request), hypothesis=hypothesis, **form.cleaned_data),
+        lambda: services.hypothesis_update(
+            actor=_user(request), hypothesis=hypothesis, seen_version=form.seen_version, **form.cleaned_data
+        ),
         "Hypothesis saved.",
     ):
         return redirect("problem-detail", pk=hypothesis.problem_id)
@@ -229,7 +235,9 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if _save(
         request,
         form,
-        lambda: services.objective_update(actor=_user(request), objective=objective, **form.service_fields()),
+        lambda: services.objective_update(
+            actor=_user(request), objective=objective, seen_version=form.seen_version, **form.service_fields()
+        ),
         "Objective saved.",
     ):
         return redirect("problem-detail", pk=objective.problem_id)
@@ -299,7 +307,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if _save(
         request,
         form,
-        lambda: services.action_update(actor=_user(request), action=action, **form.service_fields()),
+        lambda: services.action_update(
+            actor=_user(request), action=action, seen_version=form.seen_version, **form.service_fields()
+        ),
         "Action saved.",
     ):
         _warn_if_not_shared(request, action.problem, form.cleaned_data["responsible_organisation"])

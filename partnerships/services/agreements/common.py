@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.concurrency import SOMEONE, StateConflict, last_saved_by, when
 from partnerships.models import (
     Agreement,
     AgreementParty,
@@ -30,6 +31,22 @@ AGREEMENT_EXPIRY_NOT_AFTER_START = "The expiry date must be after the start date
 AGREEMENT_REVIEW_AFTER_EXPIRY = "The review date must be on or before the expiry date."
 AGREEMENT_REVIEW_BEFORE_START = "The review date must be on or after the start date."
 AGREEMENT_PARTY_INACTIVE = "{name} is not an active organisation and cannot be a party."
+AGREEMENT_STATUS_CHANGED = (
+    "This agreement is already {status}: {name} changed it {when}. Nothing was changed: check it as it is now."
+)
+AGREEMENT_CHANGED_BEFORE_SIGNING = (
+    "{name} changed this agreement {when}, after you opened it. Nothing was signed: "
+    "read it again as it is now, then sign."
+)
+# The audit verbs of a saved edit of an agreement's headings, and of its status changes.
+AGREEMENT_EDIT_VERBS = ("partnerships.agreement.updated",)
+AGREEMENT_STATUS_VERBS = (
+    "partnerships.agreement.activated",
+    "partnerships.agreement.review_started",
+    "partnerships.agreement.terminated",
+    "partnerships.agreement.expired",
+    "partnerships.agreement.superseded",
+)
 AGREEMENT_CANNOT_ACTIVATE = "This agreement cannot be activated until each item below is complete ({count} missing)."
 AGREEMENT_NOT_ACTIVE = "Only an active agreement can be put under review."
 AGREEMENT_ALREADY_ENDED = "This agreement has already ended ({status})."
@@ -88,6 +105,32 @@ def party_snapshot(party: AgreementParty) -> dict[str, Any]:
 
 def lock_agreement(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+def check_seen_status(agreement: Agreement, seen_status: str | None) -> None:
+    """Refuse a lifecycle move (activate, review, terminate) when the locked agreement is no
+    longer in the status its user saw: two at once end in one (core.concurrency)."""
+    if seen_status is None or seen_status == agreement.status:
+        return
+    saved = last_saved_by(agreement, AGREEMENT_STATUS_VERBS)
+    name, moment = saved if saved else (SOMEONE, agreement.updated_at)
+    raise StateConflict(
+        AGREEMENT_STATUS_CHANGED.format(status=agreement.get_status_display().lower(), name=name, when=when(moment)),
+        current=agreement,
+        field="seen_status",
+        value=agreement.status,
+    )
+
+
+def check_seen_version(agreement: Agreement, seen_version: int | None) -> None:
+    """Refuse a signature given to a text that has been edited since its signer opened it."""
+    if seen_version is None or seen_version == agreement.lock_version:
+        return
+    saved = last_saved_by(agreement, AGREEMENT_EDIT_VERBS)
+    name, moment = saved if saved else (SOMEONE, agreement.updated_at)
+    raise StateConflict(
+        AGREEMENT_CHANGED_BEFORE_SIGNING.format(name=name, when=when(moment)), current=agreement, field="lock_version"
+    )
 
 
 def require_draft(agreement: Agreement) -> None:

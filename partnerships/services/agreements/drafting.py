@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record, changes
+from core.concurrency import version_claim
 from partnerships.models import (
     Agreement,
     AgreementParty,
@@ -24,6 +25,7 @@ from partnerships.selectors.agreements import can_sign
 if TYPE_CHECKING:
     from accounts.models import User
 from partnerships.services.agreements.common import (
+    AGREEMENT_EDIT_VERBS,
     AGREEMENT_EDITABLE_FIELDS,
     AGREEMENT_TITLE_REQUIRED,
     PARTY_ALREADY_SIGNED,
@@ -35,6 +37,7 @@ from partnerships.services.agreements.common import (
     agreement_snapshot,
     check_dates,
     check_parties,
+    check_seen_version,
     clear_signatures,
     insert_with_new_reference,
     lock_agreement,
@@ -82,10 +85,12 @@ def agreement_update(
     agreement: Agreement,
     parties: Iterable[Organisation] | None = None,
     data_categories: Iterable[DataCategory] | None = None,
+    seen_version: int | None = None,
     **fields: Any,
 ) -> Agreement:
     """Change a draft's headings, parties or data categories. Any real change clears the
-    signatures already given (see _clear_signatures)."""
+    signatures already given (see _clear_signatures). `seen_version`: the `lock_version` its
+    editor saw; a change over a later one is refused (core.concurrency)."""
     unknown = set(fields) - set(AGREEMENT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -109,8 +114,10 @@ def agreement_update(
         )
     if data_categories is not None:
         agreement.data_categories.set(list(data_categories))
-    agreement.save()
     diff = changes(before, agreement_snapshot(agreement))
+    if diff:
+        version_claim(agreement, seen=seen_version, verbs=AGREEMENT_EDIT_VERBS)
+    agreement.save()
     if diff:
         cleared = clear_signatures(agreement)
         audit_record(
@@ -123,7 +130,9 @@ def agreement_update(
 
 
 @transaction.atomic
-def agreement_party_update(*, actor: User, party: AgreementParty, **fields: Any) -> AgreementParty:
+def agreement_party_update(
+    *, actor: User, party: AgreementParty, seen_version: int | None = None, **fields: Any
+) -> AgreementParty:
     """Set a party's controller role, lawful basis and legal power (drafts only). A change clears
     every signature: the other parties signed a text that described this party differently."""
     unknown = set(fields) - set(PARTY_EDITABLE_FIELDS)
@@ -139,8 +148,10 @@ def agreement_party_update(*, actor: User, party: AgreementParty, **fields: Any)
     before = party_snapshot(party)
     for field, value in fields.items():
         setattr(party, field, value.strip() if isinstance(value, str) else value)
-    party.save()
     diff = changes(before, party_snapshot(party))
+    if diff:
+        version_claim(party, seen=seen_version, verbs=("partnerships.agreement_party.updated",))
+    party.save()
     if diff:
         cleared = clear_signatures(agreement)
         party.refresh_from_db()
@@ -154,15 +165,18 @@ def agreement_party_update(*, actor: User, party: AgreementParty, **fields: Any)
 
 
 @transaction.atomic
-def agreement_sign(*, actor: User, party: AgreementParty) -> AgreementParty:
+def agreement_sign(*, actor: User, party: AgreementParty, seen_version: int | None = None) -> AgreementParty:
     """Sign a draft for one party. Only that organisation's lead may: the partner lead of a
-    partner, the supervisor of a police force (the access helper gives outsiders 404 first)."""
+    partner, the supervisor of a police force (the access helper gives outsiders 404 first).
+    `seen_version` is the agreement's `lock_version` on the page signed from: a signature is
+    refused if the headings were edited since (the signer has not read them)."""
     agreement = lock_agreement(party.agreement)
     party = AgreementParty.objects.select_for_update().select_related("organisation").get(pk=party.pk)
     if not can_sign(actor, party):
         raise PermissionDenied(PARTY_NOT_YOUR_ORGANISATION.format(organisation=party.organisation.name))
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError(PARTY_SIGN_NOT_DRAFT)
+    check_seen_version(agreement, seen_version)
     if party.signed_at is not None:
         raise ValidationError(
             PARTY_ALREADY_SIGNED.format(

@@ -33,17 +33,19 @@ from partnerships.services.agreements.common import (
     AGREEMENT_NOT_ACTIVE,
     AGREEMENT_SUPERSEDED,
     PARTY_EDITABLE_FIELDS,
+    check_seen_status,
     lock_agreement,
     require_draft,
 )
 
 
 @transaction.atomic
-def agreement_activate(*, actor: User, agreement: Agreement) -> Agreement:
+def agreement_activate(*, actor: User, agreement: Agreement, seen_status: str | None = None) -> Agreement:
     """Bring a draft into force. Refused, naming each missing item, unless every required heading
     is filled and every party has signed. Activating an amendment terminates the version it
     replaces."""
     agreement = lock_agreement(agreement)
+    check_seen_status(agreement, seen_status)
     require_draft(agreement)
     missing = agreement_missing_items(agreement)
     if missing:
@@ -97,9 +99,10 @@ def _end(*, actor: User | None, agreement: Agreement, status: str, reason: str, 
 
 
 @transaction.atomic
-def agreement_start_review(*, actor: User, agreement: Agreement) -> Agreement:
+def agreement_start_review(*, actor: User, agreement: Agreement, seen_status: str | None = None) -> Agreement:
     """Mark an active agreement as under review. It stays in force while it is reviewed."""
     agreement = lock_agreement(agreement)
+    check_seen_status(agreement, seen_status)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(AGREEMENT_NOT_ACTIVE)
     agreement.status = AgreementStatus.UNDER_REVIEW
@@ -114,12 +117,13 @@ def agreement_start_review(*, actor: User, agreement: Agreement) -> Agreement:
 
 
 @transaction.atomic
-def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
+def agreement_terminate(*, actor: User, agreement: Agreement, reason: str, seen_status: str | None = None) -> Agreement:
     """End an agreement (or abandon a draft) with a reason; sharing under it stops."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": AGREEMENT_END_REASON_REQUIRED})
     agreement = lock_agreement(agreement)
+    check_seen_status(agreement, seen_status)
     if agreement.status in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED):
         raise ValidationError(AGREEMENT_ALREADY_ENDED.format(status=agreement.get_status_display().lower()))
     _end(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import changes, snapshot
+from core.concurrency import version_claim
 from partnerships.models import DataCategory, Organisation
 from partnerships.selectors.organisations import organisation_people_to_tell
 from problems.models import (
@@ -40,6 +41,9 @@ from problems.services.sara.common import (
     editable_problem,
     record_change,
 )
+
+# The audit verbs of a saved change to an action: edited, or marked done by its organisation.
+ACTION_SAVED_VERBS = ("problems.action.updated", "problems.action.completed")
 
 
 def _clean_action(action: ResponseAction, problem: Problem) -> None:
@@ -143,7 +147,9 @@ def action_add(
 
 
 @transaction.atomic
-def action_update(*, actor: User, action: ResponseAction, **fields: Any) -> ResponseAction:
+def action_update(
+    *, actor: User, action: ResponseAction, seen_version: int | None = None, **fields: Any
+) -> ResponseAction:
     """Change an action, including its status: cancelling needs a reason; done records when."""
     check_unknown_fields(fields, ACTION_FIELDS)
     problem = editable_problem(actor=actor, problem=action.problem, part="Response actions")
@@ -166,6 +172,7 @@ def action_update(*, actor: User, action: ResponseAction, **fields: Any) -> Resp
     _settle_status(action, previous_status)
     diff = changes(before, snapshot(action, (*ACTION_FIELDS, "completed_at")))
     if diff:
+        version_claim(action, seen=seen_version, verbs=ACTION_SAVED_VERBS)
         action.save()
         record_change(
             problem=problem,

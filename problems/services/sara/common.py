@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 
 from core.audit import audit_record, changes, snapshot
+from core.concurrency import version_claim
 from problems.models import (
     Problem,
     Stage,
@@ -70,6 +71,15 @@ ACTION_FIELDS = (
     "status",
     "cancel_reason",
     "data_category",
+)
+
+# The audit verbs of a saved change to the problem's own record (its details, scanning, analysis
+# and assessment text): the conflict message (core.concurrency) names who made the newest.
+PROBLEM_CONTENT_VERBS = (
+    "problems.problem.updated",
+    "problems.problem.scanning_updated",
+    "problems.problem.analysis_updated",
+    "problems.problem.assessment_updated",
 )
 
 # The stage from which each part may be changed (and in every later stage but closed).
@@ -145,7 +155,14 @@ def check_unknown_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> No
 
 
 def update_text_fields(
-    *, actor: User, problem: Problem, part: str, allowed: tuple[str, ...], verb: str, fields: dict[str, Any]
+    *,
+    actor: User,
+    problem: Problem,
+    part: str,
+    allowed: tuple[str, ...],
+    verb: str,
+    fields: dict[str, Any],
+    seen_version: int | None = None,
 ) -> Problem:
     check_unknown_fields(fields, allowed)
     problem = editable_problem(actor=actor, problem=problem, part=part)
@@ -154,6 +171,8 @@ def update_text_fields(
         setattr(problem, name, clean_value(name, value))
     diff = changes(before, snapshot(problem, allowed))
     if diff:
+        # Saved only over the version the editor saw (core.concurrency): otherwise refused, unsaved.
+        version_claim(problem, seen=seen_version, verbs=PROBLEM_CONTENT_VERBS)
         problem.save(update_fields=[*diff, "updated_at"])
         record_change(
             problem=problem, actor=actor, verb=verb, target=problem, detail={"reference": problem.reference, **diff}

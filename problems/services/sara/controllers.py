@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import changes, snapshot
+from core.concurrency import version_claim
 from partnerships.models import DataCategory, PatController
 from problems.models import (
     Controller,
@@ -72,7 +73,9 @@ def controller_add(
 
 
 @transaction.atomic
-def controller_update(*, actor: User, controller: Controller, **fields: Any) -> Controller:
+def controller_update(
+    *, actor: User, controller: Controller, seen_version: int | None = None, **fields: Any
+) -> Controller:
     check_unknown_fields(fields, CONTROLLER_FIELDS)
     problem = editable_problem(actor=actor, problem=controller.problem, part="Controllers")
     controller = Controller.objects.select_for_update().get(pk=controller.pk)
@@ -82,6 +85,7 @@ def controller_update(*, actor: User, controller: Controller, **fields: Any) -> 
     _clean_controller(controller)
     diff = changes(before, snapshot(controller, CONTROLLER_FIELDS))
     if diff:
+        version_claim(controller, seen=seen_version, verbs=("problems.controller.updated",))
         controller.save()
         record_change(
             problem=problem,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import changes, snapshot
+from core.concurrency import version_claim
 from problems.models import (
     Hypothesis,
     HypothesisStatus,
@@ -59,7 +60,9 @@ def hypothesis_add(
 
 
 @transaction.atomic
-def hypothesis_update(*, actor: User, hypothesis: Hypothesis, **fields: Any) -> Hypothesis:
+def hypothesis_update(
+    *, actor: User, hypothesis: Hypothesis, seen_version: int | None = None, **fields: Any
+) -> Hypothesis:
     check_unknown_fields(fields, HYPOTHESIS_FIELDS)
     problem = editable_problem(actor=actor, problem=hypothesis.problem, part="Hypotheses")
     hypothesis = Hypothesis.objects.select_for_update().get(pk=hypothesis.pk)
@@ -69,6 +72,7 @@ def hypothesis_update(*, actor: User, hypothesis: Hypothesis, **fields: Any) -> 
     _clean_hypothesis(hypothesis)
     diff = changes(before, snapshot(hypothesis, HYPOTHESIS_FIELDS))
     if diff:
+        version_claim(hypothesis, seen=seen_version, verbs=("problems.hypothesis.updated",))
         hypothesis.save()
         record_change(
             problem=problem,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import changes, snapshot
+from core.concurrency import version_claim
 from problems.models import (
     Objective,
     Problem,
@@ -97,7 +98,7 @@ def objective_add(
 
 
 @transaction.atomic
-def objective_update(*, actor: User, objective: Objective, **fields: Any) -> Objective:
+def objective_update(*, actor: User, objective: Objective, seen_version: int | None = None, **fields: Any) -> Objective:
     """Change an objective's plan (from analysis) or record its result and whether it was met (in
     assessment)."""
     check_unknown_fields(fields, OBJECTIVE_FIELDS)
@@ -110,6 +111,7 @@ def objective_update(*, actor: User, objective: Objective, **fields: Any) -> Obj
     _clean_objective(objective)
     diff = changes(before, snapshot(objective, OBJECTIVE_FIELDS))
     if diff:
+        version_claim(objective, seen=seen_version, verbs=("problems.objective.updated",))
         objective.save()
         record_change(
             problem=problem,

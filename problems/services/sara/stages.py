@@ -1,4 +1,5 @@
-"""The problem's own SARA text: scanning, analysis and assessment."""
+"""The problem's own SARA text: scanning, analysis and assessment. `seen_version` is the problem's
+`lock_version` the editor saw (core.concurrency); None saves without checking."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from problems.services.sara.common import (
 
 
 @transaction.atomic
-def problem_scanning_update(*, actor: User, problem: Problem, **fields: Any) -> Problem:
+def problem_scanning_update(
+    *, actor: User, problem: Problem, seen_version: int | None = None, **fields: Any
+) -> Problem:
     """The problem statement, the six CHEERS answers and the evidence sources."""
     return update_text_fields(
         actor=actor,
@@ -31,11 +34,14 @@ def problem_scanning_update(*, actor: User, problem: Problem, **fields: Any) -> 
         allowed=SCANNING_FIELDS,
         verb="problems.problem.scanning_updated",
         fields=fields,
+        seen_version=seen_version,
     )
 
 
 @transaction.atomic
-def problem_analysis_update(*, actor: User, problem: Problem, **fields: Any) -> Problem:
+def problem_analysis_update(
+    *, actor: User, problem: Problem, seen_version: int | None = None, **fields: Any
+) -> Problem:
     """The problem analysis triangle (offender, victim or target, location) and data sources."""
     return update_text_fields(
         actor=actor,
@@ -44,11 +50,14 @@ def problem_analysis_update(*, actor: User, problem: Problem, **fields: Any) -> 
         allowed=ANALYSIS_FIELDS,
         verb="problems.problem.analysis_updated",
         fields=fields,
+        seen_version=seen_version,
     )
 
 
 @transaction.atomic
-def problem_assessment_update(*, actor: User, problem: Problem, **fields: Any) -> Problem:
+def problem_assessment_update(
+    *, actor: User, problem: Problem, seen_version: int | None = None, **fields: Any
+) -> Problem:
     """Process evaluation, displacement, diffusion of benefits and lessons learned."""
     return update_text_fields(
         actor=actor,
@@ -57,4 +66,5 @@ def problem_assessment_update(*, actor: User, problem: Problem, **fields: Any) -
         allowed=ASSESSMENT_FIELDS,
         verb="problems.problem.assessment_updated",
         fields=fields,
+        seen_version=seen_version,
     )
