@@ -59,7 +59,9 @@ def crime_import(request: HttpRequest) -> HttpResponse:
     form = CrimeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         run = crime_import_start(actor=user, upload=form.cleaned_data["file"])
-        messages.success(request, f"{run.file_name} is being imported.")
+        if not run.finished:
+            # A run the queue refused has already failed, and its page says why: no "being imported".
+            messages.success(request, f"{run.file_name} is being imported.")
         return redirect("crime-import-detail", pk=run.pk)
     context = {"form": form, "runs": crime_import_runs_for(user=user), "expected_header": expected_header()}
     return render(request, "evaluation/crime_import.html", context)
