@@ -257,9 +257,7 @@ def _publish(ids: list[int], countdown: float | None, outcome: QueueOutcome | No
         outcome.queued += 1
 
 
-def reminders_queue(
-    ids: Sequence[int], *, countdown: float | None = None, outcome: QueueOutcome | None = None
-) -> int:
+def reminders_queue(ids: Sequence[int], *, countdown: float | None = None, outcome: QueueOutcome | None = None) -> int:
     """Queue the rows `ids` after the current transaction commits (nothing if it rolls back), in
     chunks of CHUNK_SIZE. Returns the number of tasks asked for (`outcome` says, after commit,
     how many the broker took)."""

@@ -348,7 +348,9 @@ REMINDER_SWEEP_SCHEDULE: dict[str, dict[str, Any]] = {
     "problems.weekly_digest": {"at": "07:30", "weekday": 0},
     "problems.follower_digest": {"at": "07:40"},
 }
-# A claim older than this is taken to belong to a worker that died, and may be taken again.
+# A claim older than this whose sender no longer holds its send lock (PostgreSQL; without it, any
+# claim this old) belongs to a sender that died, and may be taken again. On PostgreSQL it is only
+# the time a sender whose connection was cut has to record what it sent: sending may take longer.
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
 
 # --- Client addresses (core.client_address) ------------------------------------------------------

@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_audit_chain_trigger'),
+        ("core", "0008_audit_chain_trigger"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sweep', models.CharField(max_length=100)),
-                ('day', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sweep", models.CharField(max_length=100)),
+                ("day", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('sweep', 'day'), name='sweep_run_once')],
+                "constraints": [models.UniqueConstraint(fields=("sweep", "day"), name="sweep_run_once")],
             },
         ),
     ]

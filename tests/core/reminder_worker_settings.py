@@ -15,7 +15,9 @@ MAILERS = {
         "OPTIONS": {
             "file_path": os.environ["REMINDER_TEST_MAIL_DIR"],
             "delay": float(os.environ.get("REMINDER_TEST_MAIL_DELAY", "0")),
-            "hold_at": int(os.environ["REMINDER_TEST_MAIL_HOLD_AT"]) if "REMINDER_TEST_MAIL_HOLD_AT" in os.environ else None,
+            "hold_at": int(os.environ["REMINDER_TEST_MAIL_HOLD_AT"])
+            if "REMINDER_TEST_MAIL_HOLD_AT" in os.environ
+            else None,
             "control_dir": os.environ.get("REMINDER_TEST_CONTROL_DIR"),
         },
     }

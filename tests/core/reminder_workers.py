@@ -125,10 +125,7 @@ def settled(expected: int) -> Callable[[], bool]:
     claim needs a row that is not sent), so the test may count the emails."""
 
     def check() -> bool:
-        return (
-            Reminder.objects.filter(state=ReminderState.SENT).count() == expected
-            and sends_in_flight() == 0
-        )
+        return Reminder.objects.filter(state=ReminderState.SENT).count() == expected and sends_in_flight() == 0
 
     return check
 

@@ -51,6 +51,7 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
 
 
+@pytest.mark.drill
 @pytest.mark.django_db
 def test_healthz_says_503_within_seconds_when_the_broker_hangs(client: Client) -> None:
     """A broker that accepts connections and never answers (a hung Redis) makes /healthz fail after

@@ -104,7 +104,8 @@ def test_of_two_senders_only_the_first_claim_wins(problem: Problem) -> None:
     reminder = _reminder(problem)
     now = timezone.now()
     claimed = reminder_claim(reminder_id=reminder.pk, token="first", now=now)
-    assert claimed is not None and claimed.pk == reminder.pk
+    assert claimed is not None
+    assert claimed.pk == reminder.pk
     reminder_release(reminder.pk)
     assert reminder_claim(reminder_id=reminder.pk, token="second", now=now) is None
     assert reminders_send(reminder_ids=[reminder.pk], token="second") == {"skipped": 1}

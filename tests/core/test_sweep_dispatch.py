@@ -70,7 +70,9 @@ def test_a_failing_sweep_leaves_no_record_and_the_next_tick_runs_it(
     def broken(today: datetime.date) -> Any:
         raise RuntimeError("the database went away mid-sweep")
 
-    monkeypatch.setitem(reminders._SWEEPS, "problems.reviews", reminders.RegisteredSweep("problems.reviews", broken, ()))
+    monkeypatch.setitem(
+        reminders._SWEEPS, "problems.reviews", reminders.RegisteredSweep("problems.reviews", broken, ())
+    )
     assert sweeps_run_due(now=at(WEDNESDAY, 8, 0)) == [("problems.actions", WEDNESDAY)], "the others still run"
     assert "Reminder sweep problems.reviews" in caplog.text
     assert not SweepRun.objects.filter(sweep="problems.reviews").exists()
@@ -84,7 +86,13 @@ def test_the_tick_is_scheduled_and_every_scheduled_sweep_is_registered() -> None
     from core.reminders import registered_sweeps
 
     assert set(django_settings.REMINDER_SWEEP_SCHEDULE) <= set(registered_sweeps())
-    ticks = [entry for entry in django_settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == run_due_reminder_sweeps.name]
+    ticks = [
+        entry
+        for entry in django_settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == run_due_reminder_sweeps.name
+    ]
     assert len(ticks) == 1
     # No sweep is sent by beat at its time any more: one lost message would lose a day.
-    assert not [e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "core.tasks.run_reminder_sweep"]
+    assert not [
+        e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "core.tasks.run_reminder_sweep"
+    ]

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from core.reminders import QueueOutcome, registered_sweeps, sweep_run
 
-
 NOT_QUEUED = "their reminders stay due and are queued when it is back"
 
 
