@@ -289,9 +289,11 @@ def reminders_queue_pending(*, kinds: Sequence[str] | None = None, outcome: Queu
 # it for as long as the sender's connection lives, however slow the mail server is, and drops it
 # the moment the sender's process dies. A `claimed` row is taken over only when nobody holds its
 # lock AND its claim is older than the claim timeout: a slow send can never be taken over (the
-# lock is held), and a sender that lost its database connection mid-send has the claim timeout to
-# reconnect and record what it sent (see _SENT_NOT_RECORDED). Without PostgreSQL (the embedded
-# SQLite default, one worker) the claim timeout alone decides, as before.
+# lock is held), and a sender that lost its database connection mid-send (losing its lock with it)
+# has until its claim is a claim timeout old to reconnect and record what it sent (_record_sent).
+# Only a connection cut during a send that also outlasts the claim timeout can still make one
+# email go twice. Without PostgreSQL (the embedded SQLite default, one worker) the claim timeout
+# alone decides, as before.
 #
 # The ambiguous case, a sender killed after handing the email over and before recording it (a
 # window of milliseconds: the mail server's reply and one UPDATE): the row stays `claimed` and is
@@ -303,9 +305,9 @@ def reminders_queue_pending(*, kinds: Sequence[str] | None = None, outcome: Queu
 
 # The advisory-lock class of reminder sends (the second key is the reminder's id): "RM" in ASCII.
 LOCK_CLASS = 0x524D
-# Emails this process handed to the mail server but could not record as sent (the database went
-# away in between): the retried task records them instead of sending them again. Reminder id ->
-# the claim token it was sent under.
+# Emails this process handed to the mail server but could not record as sent (the database stayed
+# away for longer than _record_sent tries): the next task this process runs records them first,
+# never sends them again. Reminder id -> the claim token it was sent under.
 _SENT_NOT_RECORDED: dict[int, str] = {}
 
 
@@ -345,14 +347,18 @@ def reminder_claim(*, reminder_id: int, token: str, now: datetime.datetime) -> R
     locked = _locks_available()
     if locked and not _lock(reminder_id):
         return None  # another sender is sending it right now
-    won = Reminder.objects.filter(_claimable(now=now), pk=reminder_id).update(
-        state=ReminderState.CLAIMED, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
-    )
-    if not won:
+    try:
+        won = Reminder.objects.filter(_claimable(now=now), pk=reminder_id).update(
+            state=ReminderState.CLAIMED, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+        )
+        reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id) if won else None
+    except BaseException:
         if locked:
             _unlock(reminder_id)
-        return None
-    return Reminder.objects.select_related("recipient").get(pk=reminder_id)
+        raise
+    if reminder is None and locked:
+        _unlock(reminder_id)
+    return reminder
 
 
 def reminder_release(reminder_id: int) -> None:
