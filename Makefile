@@ -83,5 +83,12 @@ bench: deps
 bench-impact: deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks/test_impact_report.py -s -p no:cacheprovider $(PYTEST_ARGS)
 
+# The reliability drills with every core busy (a busy loop per core, BUSY_CPU): the real-worker
+# reminder tests (slow mail server, killed worker, cut database connection, flushed Redis) and the
+# Redis drills (a redis-server the tests start, stop and freeze on a port of their own).
+.PHONY: drills
+drills: deps
+	BUSY_CPU=$${BUSY_CPU:-$$(nproc)} DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "celery_worker or drill" tests/core/test_reminders_worker.py tests/core/test_celery_worker.py tests/core/test_health.py tests/test_drills.py -p no:cacheprovider $(PYTEST_ARGS)
+
 clean:
 	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -116,6 +116,23 @@ class Reminder(models.Model):
         return f"{self.kind} {self.target_type}:{self.target_id} for {self.recipient_id} ({self.state})"
 
 
+class SweepRun(models.Model):
+    """One reminder sweep made for one day (core.reminders.sweeps_run_due). Inserted in the same
+    transaction as the sweep's reminder rows, so it exists exactly when the sweep's work was
+    saved: the dispatcher runs a sweep whose time has come and which has no row for that day, and
+    a second dispatcher at the same moment waits on the unique key, then finds it done."""
+
+    sweep = models.CharField(max_length=100)
+    day = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sweep", "day"], name="sweep_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.sweep} on {self.day}"
+
+
 class Notification(models.Model):
     """An in-app notification: the same events as the reminder emails, shown under the bell."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -127,3 +128,17 @@ def broker_down() -> Iterator[None]:
     yield
     conf.broker_url, conf.broker_write_url, celery_app._pool, celery_app.amqp._producer_pool = saved
     core_reminders._broker_paused_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _busy_cpu_when_asked(request: pytest.FixtureRequest) -> Iterator[None]:
+    # `make drills` (BUSY_CPU=<processes>) runs the worker tests and the drills with a busy loop
+    # on every core: they wait on conditions, never on the machine being quick.
+    busy = os.environ.get("BUSY_CPU", "")
+    if busy and (request.node.get_closest_marker("celery_worker") or request.node.get_closest_marker("drill")):
+        from tests.drills import busy_cpu
+
+        with busy_cpu(int(busy) if busy.isdigit() else None):
+            yield
+    else:
+        yield

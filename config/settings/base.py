@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -255,6 +256,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# Seconds any one talk with the broker may take (connect, send, read) before it counts as down.
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=3.0)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Celery's filesystem transport: one folder is both the outbox and the inbox of every process.
     _broker_dir = VAR_DIR / "celery" / "broker"
@@ -276,8 +279,15 @@ else:
         "interval_start": 0,
         "interval_step": 0.2,
         "interval_max": 0.2,
+        # A Redis that hangs (accepts, never answers) must not hang a page either: every connect
+        # and every read or write on the broker's socket gives up after these (there is no
+        # timeout otherwise, and /healthz or a crime upload waited until Redis came back).
+        # Longer than the worker's 1-second BRPOP, so an idle worker is never cut off.
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
     }
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it ran, and requeued if its worker died: tasks must be
@@ -306,33 +316,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "problems.tasks.suspend_lapsed_shares",
         "schedule": crontab(hour=0, minute=10),
     },
-    # Reminders (core.reminders): each sweep makes its rows and queues them; the dispatcher
-    # queues again whatever is still due (after a broker outage, a backoff or a lost worker).
-    "reminders-problem-reviews": {
-        "task": "core.tasks.run_reminder_sweep",
-        "args": ["problems.reviews"],
-        "schedule": crontab(hour=7, minute=0),
-    },
-    "reminders-problem-actions": {
-        "task": "core.tasks.run_reminder_sweep",
-        "args": ["problems.actions"],
-        "schedule": crontab(hour=7, minute=5),
-    },
-    "reminders-agreement-reviews": {
-        "task": "core.tasks.run_reminder_sweep",
-        "args": ["partnerships.agreement_reviews"],
-        "schedule": crontab(hour=7, minute=10),
-    },
-    "reminders-weekly-digest": {
-        "task": "core.tasks.run_reminder_sweep",
-        "args": ["problems.weekly_digest"],
-        "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
-    },
-    # Followers who chose the digest: their unread news of the problems they follow, once a day.
-    "reminders-follower-digest": {
-        "task": "core.tasks.run_reminder_sweep",
-        "args": ["problems.follower_digest"],
-        "schedule": crontab(hour=7, minute=40),
+    # Reminders (core.reminders): every 5 minutes, run each sweep of REMINDER_SWEEP_SCHEDULE whose
+    # time has come and which has not run for that day (made from the database, so a tick lost
+    # while Redis was down is made up by the next one).
+    "reminders-sweeps": {
+        "task": "core.tasks.run_due_reminder_sweeps",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
     },
     # A breach must be reported to the ICO within 72 hours of being found (UK GDPR Art. 33): the
     # force's DPOs are reminded 24 and 4 hours before and when overdue, each once
@@ -348,13 +338,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks_reports.delete_expired_report_files",
         "schedule": crontab(hour=1, minute=0),
     },
-    # Retention reviews due (problems.retention_reminders): the first of each month, one message to
-    # each supervisor and data protection officer of a force with closed problems due for review.
-    "reminders-retention-reviews": {
-        "task": "core.tasks.run_reminder_sweep",
-        "args": ["problems.retention_reviews"],
-        "schedule": crontab(hour=7, minute=50, day_of_month=1),
-    },
+    # The dispatcher queues again whatever is still due (after a broker outage, a backoff or a
+    # lost worker).
     "reminders-queue-pending": {
         "task": "core.tasks.queue_pending_reminders",
         "schedule": timedelta(minutes=10),
@@ -363,7 +348,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Reminders (core.reminders) -------------------------------------------------------------------
-# A claim older than this is taken to belong to a worker that died, and may be taken again.
+# When each morning sweep is due (local time; "weekday": 0 is Monday; "day_of_month": 1 to 28). Problem reviews due in 3
+# days, today and overdue; response actions due soon and overdue; agreements due for review;
+# supervisors' weekly digest; followers' daily digest.
+REMINDER_SWEEP_SCHEDULE: dict[str, dict[str, Any]] = {
+    "problems.reviews": {"at": "07:00"},
+    "problems.actions": {"at": "07:05"},
+    "partnerships.agreement_reviews": {"at": "07:10"},
+    "problems.weekly_digest": {"at": "07:30", "weekday": 0},
+    "problems.follower_digest": {"at": "07:40"},
+    # Closed problems due for a retention review, to supervisors and DPOs: the first of each month.
+    "problems.retention_reviews": {"at": "07:50", "day_of_month": 1},
+}
+# A claim older than this whose sender no longer holds its send lock (PostgreSQL; without it, any
+# claim this old) belongs to a sender that died, and may be taken again. On PostgreSQL it is only
+# the time a sender whose connection was cut has to record what it sent: sending may take longer.
 REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", default=600)
 
 # --- Client addresses (core.client_address) ------------------------------------------------------

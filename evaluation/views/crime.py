@@ -59,7 +59,8 @@ def crime_import(request: HttpRequest) -> HttpResponse:
     form = CrimeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         run = crime_import_start(actor=user, upload=form.cleaned_data["file"])
-        messages.success(request, f"{run.file_name} is being imported.")
+        # No "being imported" message: the run's page says what became of it when it is shown
+        # (being imported, or failed because the queue refused it), from the run itself.
         return redirect("crime-import-detail", pk=run.pk)
     context = {"form": form, "runs": crime_import_runs_for(user=user), "expected_header": expected_header()}
     return render(request, "evaluation/crime_import.html", context)

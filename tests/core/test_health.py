@@ -49,3 +49,22 @@ def test_healthz_says_503_when_the_broker_is_unreachable() -> None:
 def _database_url() -> str:
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
+
+
+@pytest.mark.drill
+@pytest.mark.django_db
+def test_healthz_says_503_within_seconds_when_the_broker_hangs(client: Client) -> None:
+    """A broker that accepts connections and never answers (a hung Redis) makes /healthz fail after
+    the broker socket timeout (BROKER_SOCKET_TIMEOUT), not wait for ever."""
+    import time
+
+    from tests.drills import celery_broker, silent_server
+
+    with silent_server() as url, celery_broker(url):
+        started = time.monotonic()
+        response = client.get("/healthz")
+        took = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["broker"] == "unreachable"
+    assert response.json()["database"] == "ok"
+    assert took < 30, f"/healthz took {took:.1f} s"

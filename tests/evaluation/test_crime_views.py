@@ -220,5 +220,7 @@ def test_an_upload_with_the_queue_down_fails_with_a_message_and_keeps_no_file(
     assert response.status_code == 302  # not a server error: the upload was saved, then refused
     assert (run.state, run.message, run.stored_path) == (ImportState.FAILED, QUEUE_UNAVAILABLE, "")
     assert set(default_storage.listdir("crime-imports")[1]) == stored_before  # its file is gone
-    assert QUEUE_UNAVAILABLE in client.get(response["Location"]).text
+    page = client.get(response["Location"]).text
+    assert QUEUE_UNAVAILABLE in page
+    assert "being imported" not in page, "a refused upload says only that it failed"
     assert CrimeRecord.objects.count() == 0

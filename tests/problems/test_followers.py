@@ -367,9 +367,8 @@ def test_the_digest_leaves_out_problems_the_follower_can_no_longer_see(
     assert not Reminder.objects.filter(kind=DIGEST_KIND).exists()
 
 
-def test_the_digest_is_in_the_beat_schedule() -> None:
+def test_the_digest_is_in_the_sweep_schedule() -> None:
     from django.conf import settings
 
-    entry = settings.CELERY_BEAT_SCHEDULE["reminders-follower-digest"]
-    assert entry["task"] == "core.tasks.run_reminder_sweep"
-    assert entry["args"] == ["problems.follower_digest"]
+    # Made by beat's sweep tick (core.reminders.sweeps_run_due) once a day from this time.
+    assert settings.REMINDER_SWEEP_SCHEDULE["problems.follower_digest"] == {"at": "07:40"}

@@ -8,7 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from core.reminders import registered_sweeps, sweep_run
+from core.reminders import QueueOutcome, registered_sweeps, sweep_run
+
+NOT_QUEUED = "their reminders stay due and are queued when it is back"
 
 
 class Command(BaseCommand):
@@ -31,5 +33,10 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError("Give the date as YYYY-MM-DD.") from error
         for name in names:
-            tasks = sweep_run(name, today=today)
-            self.stdout.write(f"{name}: {tasks} send task(s) queued")
+            outcome = QueueOutcome()
+            # sweep_run commits before it returns, so `outcome` says what the broker really took.
+            sweep_run(name, today=today, outcome=outcome)
+            line = f"{name}: {outcome.queued} send task(s) queued"
+            if outcome.not_queued:
+                line += f", {outcome.not_queued} not queued (the broker is unreachable: {NOT_QUEUED})"
+            self.stdout.write(line)
