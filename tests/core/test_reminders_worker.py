@@ -143,7 +143,7 @@ def test_killing_a_worker_mid_batch_flushing_redis_and_starting_another_sends_ea
     doomed = start_worker(
         mail_dir, log, claim_timeout=SLOW_CLAIM_TIMEOUT, mail_delay=SLOW_DELAY, hold_at=3, control_dir=control_dir
     )
-    workers.extend([doomed, start_worker(mail_dir, log, claim_timeout=SLOW_CLAIM_TIMEOUT, mail_delay=SLOW_DELAY)])
+    workers.append(doomed)
     run_reminder_sweep.delay("problems.reviews")
 
     wait_until(
@@ -154,6 +154,13 @@ def test_killing_a_worker_mid_batch_flushing_redis_and_starting_another_sends_ea
         log=log,
     )
     in_flight = held_reminder(control_dir, doomed)
+    # The second worker starts only now, so that the sweep's one send task is the doomed worker's
+    # whichever worker is quicker to fetch (started together, either could take it); it is given
+    # the pending reminders at once, and must not take the one whose sender holds its lock.
+    workers.append(start_worker(mail_dir, log, claim_timeout=SLOW_CLAIM_TIMEOUT, mail_delay=SLOW_DELAY))
+    with transaction.atomic():
+        reminders_queue_pending()
+    assert Reminder.objects.get(pk=in_flight).state == ReminderState.CLAIMED
     kill_worker(doomed)
     workers.remove(doomed)
     broker().flushdb()
