@@ -506,3 +506,28 @@ def test_the_problem_list_links_supervisors_to_reassignment(world: World) -> Non
     link = reverse("problem-reassign")
     assert link in _client(world.users["supervisor"]).get(reverse("problem-list")).text
     assert link not in _client(world.users["officer"]).get(reverse("problem-list")).text
+
+
+def test_a_partner_sees_who_led_when_but_not_the_handover_notes(world: World) -> None:
+    # Handover notes are the lead organisation's working notes and often name people at risk; they
+    # carry no data category, so a share discloses none of them (found after merging issue 18).
+    problem = ProblemFactory(force=world.force, owner=world.users["officer"])
+    share(world, problem)
+    colleague = _colleague(world, full_name="Owen Officer")
+    _hand_over(
+        problem,
+        colleague,
+        note="CANARY-NOTE the shop watch",
+        outstanding_items="CANARY-OUTSTANDING call the landlord",
+        known_risks="CANARY-RISK Ms Example is vulnerable",
+    )
+    url = reverse("problem-detail", args=[problem.pk])
+
+    partner_page = _client(world.users["partner_member"]).get(url).content.decode()
+    assert "Owen Officer" in partner_page
+    assert "data-handover-withheld" in partner_page
+    assert "CANARY" not in partner_page
+
+    force_page = _client(world.users["supervisor"]).get(url).content.decode()
+    for canary in ("CANARY-NOTE", "CANARY-OUTSTANDING", "CANARY-RISK"):
+        assert canary in force_page
