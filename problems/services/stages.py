@@ -22,6 +22,7 @@ from problems.models.problems import STAGE_ORDER
 from problems.selectors.access import can_change_problem, can_sign_off_problem
 from problems.selectors.sara import problem_missing_for_next_stage
 from problems.services.notifications import REOPENED, SIGNED_OFF, STAGE_MOVED, problem_notify
+from problems.services.problems import review_interval
 from problems.services.retention import retention_date_set_on_close
 
 if TYPE_CHECKING:
@@ -94,7 +95,9 @@ def problem_advance_stage(*, actor: User, problem: Problem, note: str = "", seen
         problem.closed_at = timezone.now()
         # Its retention review falls due a period after closing (problems.services.retention).
         retention_date_set_on_close(problem=problem)
-        update_fields += ["closed_at", "retention_review_date"]
+        # A closed problem is not reviewed any more (its retention review replaces it).
+        problem.next_review_date = None
+        update_fields += ["closed_at", "retention_review_date", "next_review_date"]
     problem.save(update_fields=update_fields)
     transition = _record(actor=actor, problem=problem, kind=TransitionKind.ADVANCE, from_stage=from_stage, note=note)
     audit_record(
@@ -169,10 +172,21 @@ def problem_reopen(
     problem.closed_at = None
     problem.signed_off_by = None
     problem.signed_off_at = None
-    # An open problem has no retention review: closing it again sets a new date.
+    # An open problem has no retention review: closing it again sets a new date. A problem reopened
+    # from closed is reviewed again, the first time one interval of its risk level from today.
     problem.retention_review_date = None
+    if problem.next_review_date is None:
+        problem.next_review_date = timezone.localdate() + review_interval(problem.risk_level)
     problem.save(
-        update_fields=["stage", "closed_at", "signed_off_by", "signed_off_at", "retention_review_date", "updated_at"]
+        update_fields=[
+            "stage",
+            "closed_at",
+            "signed_off_by",
+            "signed_off_at",
+            "retention_review_date",
+            "next_review_date",
+            "updated_at",
+        ]
     )
     transition = _record(actor=actor, problem=problem, kind=TransitionKind.REOPEN, from_stage=from_stage, note=reason)
     audit_record(

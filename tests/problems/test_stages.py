@@ -16,6 +16,7 @@ from core.models import AuditEvent
 from problems.models import ActionStatus, Problem, Stage, StageTransition, TransitionKind
 from problems.selectors import sara as gates
 from problems.selectors.sara import problem_missing_for_next_stage
+from problems.services.problems import review_interval
 from problems.services.stages import (
     REOPEN_REASON_REQUIRED,
     REOPEN_STAGE_INVALID,
@@ -171,11 +172,14 @@ def test_closing_gate_names_each_objective_without_a_result(world: World) -> Non
 
 
 def test_moving_to_closed_stamps_the_closing_time_and_a_closed_problem_goes_no_further(world: World) -> None:
-    problem = _problem(world, Stage.ASSESSMENT)
+    problem = _problem(world, Stage.ASSESSMENT, next_review_date=timezone.localdate())
     _signed(problem)
     closed = problem_advance_stage(actor=world.users["supervisor"], problem=problem)
     assert closed.stage == Stage.CLOSED
     assert closed.closed_at is not None
+    # A closed problem is not reviewed any more (issue 20): no next review date on any page.
+    closed.refresh_from_db()
+    assert closed.next_review_date is None
     assert problem_missing_for_next_stage(closed) == []
     with pytest.raises(ValidationError) as refused:
         problem_advance_stage(actor=world.users["officer"], problem=closed)
@@ -264,6 +268,8 @@ def test_reopening_a_closed_problem_clears_the_closing_time_and_the_sign_off(wor
     reopened.refresh_from_db()
     assert reopened.stage == Stage.RESPONSE
     assert reopened.closed_at is None
+    # Reviewed again, the first time one interval of its risk level from today.
+    assert reopened.next_review_date == timezone.localdate() + review_interval(reopened.risk_level)
     assert reopened.signed_off_by is None
     assert reopened.signed_off_at is None
     transition = StageTransition.objects.filter(problem=problem).last()
