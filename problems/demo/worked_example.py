@@ -274,5 +274,9 @@ def seed_worked_example(people: dict[str, Any], today: datetime.date) -> None:
         review="Reopen if calls rise above 40 a quarter.",
         code_of_ethics="Resources move to where the need is now greater.",
     )
-    problem = problem_sign_off(actor=supervisor, problem=problem)
+    problem = problem_sign_off(
+        actor=supervisor,
+        problem=problem,
+        note="Checked the before and after figures against the comparison area; results and lessons recorded.",
+    )
     problem_advance_stage(actor=officer, problem=problem, note="Objectives largely met; closed.")

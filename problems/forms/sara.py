@@ -265,6 +265,24 @@ class AdvanceForm(forms.Form):
     )
 
 
+class SignOffForm(forms.Form):
+    """A supervisor signs off the assessment: a note for the record and a confirmation (issue 20:
+    it was one click, with nothing said)."""
+
+    seen_stage = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    note = forms.CharField(
+        label="Sign-off note (optional)",
+        help_text="What you checked, and anything the team should know. Kept in the problem's history.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label="I have read the assessment and its results and sign it off",
+        error_messages={"required": "Tick the box to confirm the sign-off."},
+    )
+
+
 class ReopenForm(forms.Form):
     seen_stage = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     to_stage = forms.ChoiceField(

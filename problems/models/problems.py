@@ -205,6 +205,8 @@ def disposed_label(disposed_at: datetime.datetime) -> str:
 class TransitionKind(models.TextChoices):
     ADVANCE = "advance", "Moved on"
     REOPEN = "reopen", "Reopened"
+    # The supervisor's sign-off of the assessment, with their note (the stage does not change).
+    SIGN_OFF = "sign_off", "Signed off"
 
 
 class StageTransition(models.Model):

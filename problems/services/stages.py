@@ -117,12 +117,16 @@ def problem_advance_stage(*, actor: User, problem: Problem, note: str = "", seen
 
 
 @transaction.atomic
-def problem_sign_off(*, actor: User, problem: Problem, seen_stage: str | None = None) -> Problem:
-    """A supervisor of the owning force signs off the assessment: the last thing closure needs."""
+def problem_sign_off(*, actor: User, problem: Problem, seen_stage: str | None = None, note: str = "") -> Problem:
+    """A supervisor of the owning force signs off the assessment: the last thing closure needs.
+    The note goes in the problem's stage history (a "signed off" transition)."""
     if not can_sign_off_problem(actor, problem):
         raise PermissionDenied
     problem = _lock(problem)
     _check_seen_stage(problem, seen_stage)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": NOTE_TOO_LONG})
     if problem.stage != Stage.ASSESSMENT:
         raise ValidationError(SIGN_OFF_NOT_IN_ASSESSMENT)
     if problem.signed_off_at is not None and problem.signed_off_by is not None:
@@ -135,11 +139,14 @@ def problem_sign_off(*, actor: User, problem: Problem, seen_stage: str | None = 
     problem.signed_off_by = actor
     problem.signed_off_at = timezone.now()
     problem.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+    transition = _record(
+        actor=actor, problem=problem, kind=TransitionKind.SIGN_OFF, from_stage=problem.stage, note=note
+    )
     audit_record(
         actor=actor,
         verb="problems.problem.signed_off",
         target=problem,
-        detail={"reference": problem.reference, "stage": problem.stage},
+        detail={"reference": problem.reference, "stage": problem.stage, "note": note, "transition": transition.pk},
     )
     problem_notify(problem=problem, event=SIGNED_OFF, actor=actor)
     return problem

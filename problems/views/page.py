@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from core.forms import form_add_service_errors
-from problems.forms.sara import AdvanceForm, EmptyForm, ReopenForm
+from problems.forms.sara import AdvanceForm, ReopenForm, SignOffForm
 from problems.models import Problem, Stage
 from problems.models.problems import STAGE_ORDER
 from problems.selectors import sara as selectors
@@ -82,6 +82,9 @@ def _detail_context(request: HttpRequest, problem: Problem, form: forms.Form | N
         "form": form,
         # A refused move keeps the note the user typed.
         "advance_form": form if isinstance(form, AdvanceForm) else AdvanceForm(initial={"seen_stage": problem.stage}),
+        "sign_off_form": form if isinstance(form, SignOffForm) else SignOffForm(initial={"seen_stage": problem.stage}),
+        # Closing waits on the sign-off: say so instead of offering a move that would be refused.
+        "awaiting_sign_off": problem.stage == Stage.ASSESSMENT and problem.signed_off_at is None,
     }
 
 
@@ -131,13 +134,17 @@ def problem_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def problem_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     problem = problem_get_for_user(user=_user(request), pk=pk, action="sign_off")
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return problem_page_refused(request, pk, form)
     try:
         stage_services.problem_sign_off(
-            actor=_user(request), problem=problem, seen_stage=request.POST.get("seen_stage") or None
+            actor=_user(request),
+            problem=problem,
+            seen_stage=form.cleaned_data["seen_stage"] or None,
+            note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        form = EmptyForm(data={})
-        form.is_valid()
         form_add_service_errors(form, error)
         return problem_page_refused(request, pk, form)
     messages.success(request, "You signed off the assessment. The problem can now be closed.")
@@ -154,7 +161,8 @@ def problem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReopenForm(
         request.POST if request.method == "POST" else None,
         stages=stages if stages is not None else selectors.earlier_stages(problem),
-        initial={"seen_stage": problem.stage},
+        # "Return it to response with a note" beside the sign-off links here with the stage chosen.
+        initial={"seen_stage": problem.stage, "to_stage": request.GET.get("to_stage", "")},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -143,3 +143,16 @@ def respond_and_assess(page: Page, problem: Problem, partner: Organisation, toda
     page.get_by_label("Process evaluation: was the response delivered as planned?").fill("Yes, as planned.")
     page.get_by_label("Lessons learned").fill("Outreach before enforcement built trust.")
     save(page, title)
+
+
+def sign_off(page: Page, note: str) -> None:
+    """The supervisor signs off the assessment on the problem page: a note, and the confirmation
+    (refused without it, saying so)."""
+    form = page.get_by_role("form", name="Sign off the assessment")
+    form.get_by_role("button", name="Sign off the assessment").click()
+    expect(page.get_by_text("Tick the box to confirm the sign-off.").first).to_be_visible()
+    form = page.get_by_role("form", name="Sign off the assessment")
+    form.get_by_label("Sign-off note (optional)").fill(note)
+    form.get_by_label("I have read the assessment and its results and sign it off").check()
+    form.get_by_role("button", name="Sign off the assessment").click()
+    expect(page.get_by_text("You signed off the assessment.")).to_be_visible()

@@ -51,7 +51,7 @@ ENTRIES: list[Entry] = [
     Entry("problem-detail", VISIBLE_TO_FORCE, kwargs=_problem),
     # The scanning content is complete, so the move succeeds and redirects to the problem page.
     Entry("problem-advance", CHANGE_POST, kwargs=_at(Stage.SCANNING), method="post"),
-    Entry("problem-sign-off", SIGN_OFF_POST, kwargs=_at(Stage.ASSESSMENT), method="post"),
+    Entry("problem-sign-off", SIGN_OFF_POST, kwargs=_at(Stage.ASSESSMENT), method="post", data={"confirm": "on"}),
     Entry("problem-reopen", CHANGE_PAGE, kwargs=_at(Stage.ANALYSIS, ready=False)),
     Entry("problem-scanning", CHANGE_PAGE, kwargs=_problem),
     Entry("problem-analysis", CHANGE_PAGE, kwargs=_at(Stage.ANALYSIS, ready=False)),

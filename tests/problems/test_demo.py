@@ -24,6 +24,7 @@ from problems.models import (
     ReviewEntry,
     Stage,
     StageTransition,
+    TransitionKind,
 )
 from problems.selectors.leads import handover_list_awaiting
 
@@ -70,12 +71,13 @@ def test_the_worked_example_is_closed_signed_off_and_complete() -> None:
     assert problem.closed_at is not None
     assert problem.signed_off_by is not None
     assert problem.signed_off_by.email == "supervisor@police.example"
-    assert list(problem.transitions.values_list("to_stage", flat=True)) == [
+    assert list(problem.transitions.filter(kind=TransitionKind.ADVANCE).values_list("to_stage", flat=True)) == [
         Stage.ANALYSIS,
         Stage.RESPONSE,
         Stage.ASSESSMENT,
         Stage.CLOSED,
     ]
+    assert problem.transitions.get(kind=TransitionKind.SIGN_OFF).note.startswith("Checked the before and after")
     assert all(objective.result for objective in problem.objectives.all())
     assert problem.objectives.filter(baseline="").count() == 0
     assert problem.lessons_learned

@@ -248,7 +248,9 @@ def test_a_sign_off_from_a_page_showing_assessment_is_refused_once_the_problem_h
     )
     assert reopened.status_code == 302
 
-    refused = supervisor.post(reverse("problem-sign-off", kwargs={"pk": problem.pk}), {"seen_stage": saw})
+    refused = supervisor.post(
+        reverse("problem-sign-off", kwargs={"pk": problem.pk}), {"seen_stage": saw, "confirm": "on"}
+    )
 
     assert refused.status_code == 200
     assert "This problem was already moved to Response by" in refused.text

@@ -24,6 +24,8 @@ from problems.models import (
     ProblemTeamMember,
     ResponseAction,
     Stage,
+    StageTransition,
+    TransitionKind,
 )
 from problems.selectors import sara as gates
 from problems.services import sara as services
@@ -206,15 +208,24 @@ def test_supervisor_signs_off_from_the_page_and_officer_is_not_offered_it(world:
     assert "Sign off the assessment" not in _client(world).get(_url("problem-detail", problem.pk)).text
     supervisor = _client(world, "supervisor")
     assert "Sign off the assessment" in supervisor.get(_url("problem-detail", problem.pk)).text
-    assert supervisor.post(_url("problem-sign-off", problem.pk)).status_code == 302
+    # Without the confirmation nothing is signed; with it, the note goes in the stage history.
+    refused = supervisor.post(_url("problem-sign-off", problem.pk), {"note": "Checked the figures."})
+    _assert_error_summary(refused, "Tick the box to confirm the sign-off.")
+    assert "Checked the figures." in refused.text
+    problem.refresh_from_db()
+    assert problem.signed_off_at is None
+    signed = supervisor.post(_url("problem-sign-off", problem.pk), {"note": "Checked the figures.", "confirm": "on"})
+    assert signed.status_code == 302
     problem.refresh_from_db()
     assert problem.signed_off_by == world.users["supervisor"]
+    transition = StageTransition.objects.get(problem=problem, kind=TransitionKind.SIGN_OFF)
+    assert (transition.note, transition.by) == ("Checked the figures.", world.users["supervisor"])
     assert _client(world).post(_url("problem-sign-off", problem.pk)).status_code == 403
 
 
 def test_sign_off_outside_assessment_shows_the_reason(world: World) -> None:
     problem = _problem(world, Stage.RESPONSE)
-    response = _client(world, "supervisor").post(_url("problem-sign-off", problem.pk))
+    response = _client(world, "supervisor").post(_url("problem-sign-off", problem.pk), {"confirm": "on"})
     _assert_error_summary(response, "A problem can be signed off only in assessment.")
     problem.refresh_from_db()
     assert problem.signed_off_at is None

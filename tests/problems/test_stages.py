@@ -203,12 +203,14 @@ def test_every_move_of_a_full_journey_is_recorded_in_order(world: World) -> None
         problem = problem_advance_stage(actor=officer, problem=problem)
     problem = problem_sign_off(actor=supervisor, problem=problem)
     problem = problem_advance_stage(actor=supervisor, problem=problem)
-    moves = list(StageTransition.objects.filter(problem=problem).values_list("from_stage", "to_stage", "by"))
+    moves = list(StageTransition.objects.filter(problem=problem).values_list("kind", "from_stage", "to_stage", "by"))
     assert moves == [
-        (Stage.SCANNING, Stage.ANALYSIS, officer.pk),
-        (Stage.ANALYSIS, Stage.RESPONSE, officer.pk),
-        (Stage.RESPONSE, Stage.ASSESSMENT, officer.pk),
-        (Stage.ASSESSMENT, Stage.CLOSED, supervisor.pk),
+        (TransitionKind.ADVANCE, Stage.SCANNING, Stage.ANALYSIS, officer.pk),
+        (TransitionKind.ADVANCE, Stage.ANALYSIS, Stage.RESPONSE, officer.pk),
+        (TransitionKind.ADVANCE, Stage.RESPONSE, Stage.ASSESSMENT, officer.pk),
+        # The sign-off is in the history too, with its note (here none).
+        (TransitionKind.SIGN_OFF, Stage.ASSESSMENT, Stage.ASSESSMENT, supervisor.pk),
+        (TransitionKind.ADVANCE, Stage.ASSESSMENT, Stage.CLOSED, supervisor.pk),
     ]
 
 
