@@ -9,7 +9,7 @@
   request opens a new connection.
 - /healthz tells the truth: "ok" once the database answers again, 503 "unreachable" while it does not.
 
-Run with the other drills: `make drills` (README, "Drills").
+README, "Backup, restore and drills", says how to run it.
 """
 
 from __future__ import annotations

@@ -74,6 +74,9 @@ SKIP_ENTRIES = ("admin:*", "logout")
 PAGES_WITH_FORMS = ("problem-create", "problem-detail", "login", "survey-public", "crime-import", "agreement-edit")
 # Rows a refused form may still write: the session (messages, the second factor's state) and the
 # lockout's record of a failed sign-in (django-axes), which is its purpose.
+# Audit events a refused form rightly records: a failed sign-in (the security log), and consultation
+# (DPA 2018 s.62: a page that shows case records logs that they were seen, errors or not).
+REFUSAL_AUDIT_VERBS = ("accounts.user.sign_in_failed", "accounts.user.second_factor_failed")
 # A public survey's rate limit counts every attempt from an address, refused ones included.
 UNCOUNTED_TABLES = (
     "django_session",
@@ -97,12 +100,13 @@ FORM_PAGES = [entry for entry in MATRIX if entry.method == "get" and entry.name 
 def _row_counts() -> dict[str, int]:
     tables = [t for t in connection.introspection.table_names() if t not in UNCOUNTED_TABLES]
     # Table names from the database's own catalogue, quoted: nothing typed reaches this SQL.
-    sql = " UNION ALL ".join(
+    counts = [
         f"SELECT '{t}', count(*) FROM {connection.ops.quote_name(t)}"  # noqa: S608
+        + (" WHERE NOT (verb = ANY(%s) OR verb LIKE '%%.consulted')" if t == "core_auditevent" else "")
         for t in tables
-    )
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(" UNION ALL ".join(counts), [list(REFUSAL_AUDIT_VERBS)])
         return dict(cursor.fetchall())
 
 
