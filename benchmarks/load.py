@@ -109,6 +109,18 @@ def add_problems(count: int) -> None:
     copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, count))
 
 
+def restore_backup_codes(database_url: str) -> None:
+    """Each demo person's ten backup codes back, as `make run` does: every session signs in with one."""
+    code = (
+        "import django; django.setup();"
+        "from accounts.demo import _restore_second_factor;"
+        "from accounts.models import User;"
+        f"[_restore_second_factor(u) for u in User.objects.filter(email__in={sum(PEOPLE.values(), [])!r})]"
+    )
+    env = _env(database_url, DJANGO_SETTINGS_MODULE="config.settings.base")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
 def page_plan(database_url: str) -> dict[str, Any]:
     """The problem pages the officers may open and the analyst's impact report address, read from
     the database in a child process (Django set up against the load database)."""
@@ -359,6 +371,7 @@ def main() -> None:
     if not args.reuse_database:
         print(f"Preparing {database_url} (demo + {args.extra_problems} problems)...", flush=True)
         prepare_database(database_url, args.extra_problems)
+    restore_backup_codes(database_url)
     plan = page_plan(database_url)
     port = _free_port()
     server = start_gunicorn(database_url, port, args.workers)

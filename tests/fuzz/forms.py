@@ -17,12 +17,11 @@ SCRIPT = '<script>alert("cgfuzz")</script>'
 IMG = '"><img src=x onerror=cgfuzz>'
 RAW_MARKUP = ('<script>alert("cgfuzz")', "<img src=x onerror=cgfuzz>")
 
-# What a hostile or careless user types (the issue's list). Bytes, sent as they are.
+# What a hostile or careless user types (the issue's list; very long values are made by the test's
+# strategies, to keep this list's repr short). Bytes, sent as they are.
 HOSTILE: tuple[bytes, ...] = (
     b"",
     b" ",
-    b"x" * 10_000,
-    "é".encode() * 3_000,
     b"a\x00b",
     b"\x00",
     b"\xed\xa0\x80",  # a lone surrogate (U+D800) in UTF-8's shape: not valid UTF-8

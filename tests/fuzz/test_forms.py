@@ -23,6 +23,7 @@ ones each run: `make fuzz`).
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -122,6 +123,8 @@ def _other_organisations_ids(world: World) -> list[bytes]:
 def _text(other_ids: list[bytes]) -> st.SearchStrategy[bytes]:
     return st.one_of(
         st.sampled_from(HOSTILE),
+        st.integers(1_000, 12_000).map(lambda n: b"x" * n),
+        st.integers(500, 4_000).map(lambda n: "é\u202e".encode() * n),
         st.sampled_from(other_ids),
         st.text(max_size=40).map(lambda s: s.encode("utf-8", "surrogatepass")),
         st.binary(max_size=20),
@@ -139,9 +142,65 @@ def _group(form: Form) -> dict[str, list[Field]]:
     return groups
 
 
+# Typed text that is valid (so a form can accept it and show it again later) yet hostile.
+VALID_HOSTILE_TEXT = (
+    SCRIPT,
+    IMG,
+    "\u202eevil\u202c street \u200f",
+    '=HYPERLINK("http://x.invalid")',
+    "@SUM(A1)",
+    "+44 1234",
+    "-1",
+    "Ordinary words",
+)
+
+
+def _plausible(field: Field, fields: list[Field], kept: list[bytes]) -> st.SearchStrategy[list[bytes]]:
+    """A value the field would accept from a careful user (or hostile text that is still valid), so
+    that the rest of the form reaches its validation and, often enough, is saved and shown again."""
+    if field.tag == "select":
+        options = [o.encode() for o in field.options if o]
+        if not options:
+            return st.just(kept)
+        return st.lists(st.sampled_from(options), min_size=1, max_size=2 if field.multiple else 1, unique=True)
+    if field.type == "checkbox":
+        return st.lists(st.sampled_from([(f.value or "on").encode() for f in fields]), unique=True)
+    if field.type == "radio":
+        return st.sampled_from([(f.value or "on").encode() for f in fields]).map(lambda v: [v])
+    if field.type == "date":
+        dates = st.dates(min_value=datetime.date(2024, 1, 1), max_value=datetime.date(2027, 12, 31))
+        return dates.map(lambda d: [d.isoformat().encode()])
+    if field.type == "time":
+        return st.just([b"10:30"])
+    if field.type == "number":
+        return st.integers(0, 100).map(lambda n: [str(n).encode()])
+    if field.type == "email":
+        return st.just([b"fuzz@example.org"])
+    if field.type in ("hidden", "password"):
+        return st.just(kept)
+    typed = st.sampled_from(VALID_HOSTILE_TEXT).map(lambda t: [t.encode()])
+    return st.one_of(st.just(kept), typed) if any(kept) else typed
+
+
+def _hostile(
+    field: Field, fields: list[Field], kept: list[bytes], text: st.SearchStrategy[bytes]
+) -> st.SearchStrategy[list[bytes]]:
+    """Anything at all: the issue's list, other organisations' ids, Hypothesis's own text and bytes,
+    several values for one field, or none."""
+    if field.tag == "select" and field.options:
+        choice = st.sampled_from([o.encode() for o in field.options])
+        return st.one_of(st.lists(st.one_of(choice, text), max_size=3), st.lists(text, min_size=1, max_size=2))
+    if field.type in ("checkbox", "radio"):
+        options = [(f.value or "on").encode() for f in fields]
+        return st.one_of(st.lists(st.sampled_from(options), max_size=3), st.lists(text, max_size=2))
+    return st.one_of(st.lists(text, min_size=1, max_size=1), st.just([]), st.lists(text, min_size=2, max_size=2))
+
+
 def _draw_pairs(data: st.DataObject, form: Form, other_ids: list[bytes]) -> list[tuple[str, bytes]]:
     served = served_pairs(form)
     groups = _group(form)
+    # Hidden fields (a record's version, where to go next) keep what the page served in most
+    # examples, so that the rest of the form reaches its validation.
     fuzz_hidden = data.draw(st.integers(0, 4), label="fuzz hidden fields") == 0
     text = _text(other_ids)
     pairs: list[tuple[str, bytes]] = [
@@ -154,26 +213,12 @@ def _draw_pairs(data: st.DataObject, form: Form, other_ids: list[bytes]) -> list
         first = fields[0]
         if first.type == "hidden" and not fuzz_hidden:
             values = kept
-        elif first.tag == "select":
-            choice = st.sampled_from(first.options) if first.options else text
-            values = data.draw(
-                st.one_of(
-                    st.just([v.decode() for v in kept]).map(lambda vs: [v.encode() for v in vs]),
-                    st.lists(choice.map(lambda v: v if isinstance(v, bytes) else v.encode()), max_size=3),
-                    st.lists(text, min_size=1, max_size=2),
-                ),
-                label=name,
-            )
-        elif first.type in ("checkbox", "radio"):
-            options = [(f.value or "on").encode() for f in fields]
-            values = data.draw(
-                st.one_of(st.just(kept), st.lists(st.sampled_from(options), max_size=2), st.lists(text, max_size=1)),
-                label=name,
-            )
         else:
-            values = data.draw(
-                st.one_of(st.just(kept), st.lists(text, min_size=1, max_size=1), st.just([])), label=name
-            )
+            # Three fields in four plausible, one hostile: most examples get past the other fields'
+            # validation, so the hostile value is what the form and its service must cope with.
+            plausible = _plausible(first, fields, kept)
+            hostile = _hostile(first, fields, kept, text)
+            values = data.draw(st.integers(0, 3).flatmap(lambda i, p=plausible, h=hostile: p if i else h), label=name)
         pairs.extend((name, v) for v in values)
     # The first submit button, as a browser sends it.
     for f in form.fields:
