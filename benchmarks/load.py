@@ -26,7 +26,36 @@ CPU (one Python process, threads); figures are for the whole machine under that 
 
 Goal (issue 19): no errors, p95 under 300 ms at 20 sessions on the project's 2-core machine.
 
-Measured (see MEASURED below; filled in from a run on the project's 2-core machine).
+Measured on the project's 2-core machine, 2026-12-07 18:31 UTC, `make load` as it stands (3 gunicorn
+workers, the demo and 2,000 more problems, 30 s a level after 5 s of warm-up). The machine was not
+quiet: other engineers' test suites shared it (load average 3.8 before, 5.0 after; a sample during
+a later 20-session run gave gunicorn 49% of the two cores, PostgreSQL 16%, the load generator 1%,
+everything else 31%).
+
+    sessions  requests  req/s    p50     p95     p99  errors
+           5     1,170   39.0   123 ms  194 ms  232 ms      0
+          10     1,128   37.6   259 ms  343 ms  377 ms      0
+          20     1,131   37.7   521 ms  615 ms  670 ms      0
+          40       905   30.2  1240 ms 1526 ms 1596 ms      0
+
+Per page at 20 sessions (p95): impact report 622 ms, problem list 613, problem page 642, shared
+with us 590, supervisor home 594. A rerun at 20 sessions (18:37, load average 2.3): 41.1 req/s,
+p50 474 ms, p95 691 ms, no errors.
+
+The goal is NOT met: no errors at any level, but p95 at 20 sessions is about 2x the 300 ms goal
+(the issue's starting point: 34 req/s, p95 1.5 s). Throughput is flat from 5 sessions up, so the
+server is saturated at 5 and latency grows with the queue (Little's law: 20 sessions / 38 req/s =
+about 530 ms a request). Each page costs gunicorn about 24 ms of CPU and PostgreSQL about 8 ms; on two
+shared cores that caps throughput near 40 req/s, and p95 under 300 ms at 20 back-to-back sessions
+needs about 70 req/s, half the CPU per page. A profile of the five pages in one process (cProfile,
+50 requests) found no single hot spot to remove cheaply: the ORM building about 15 queries a page
+(40% of the Python time), templates (10%), and per request the session, the user with its
+organisation and unread count, and the second-factor device (3 queries, about 7 ms) before any
+view runs. Each query itself takes well under a millisecond (EXPLAIN ANALYZE of the problem
+page's access query: 0.09 ms). What would reach the goal is not cheap: fewer queries per page
+(one context builder per page, CONVENTIONS.md), caching the per-request user and device, or more
+cores (more gunicorn workers scale throughput linearly with cores: nothing in the app assumes one
+process).
 """
 
 from __future__ import annotations
