@@ -140,11 +140,12 @@ def add_problems(count: int) -> None:
 
 def restore_backup_codes(database_url: str) -> None:
     """Each demo person's ten backup codes back, as `make run` does: every session signs in with one."""
+    emails = [email for people in PEOPLE.values() for email in people]
     code = (
         "import django; django.setup();"
         "from accounts.demo import _restore_second_factor;"
         "from accounts.models import User;"
-        f"[_restore_second_factor(u) for u in User.objects.filter(email__in={sum(PEOPLE.values(), [])!r})]"
+        f"[_restore_second_factor(u) for u in User.objects.filter(email__in={emails!r})]"
     )
     env = _env(database_url, DJANGO_SETTINGS_MODULE="config.settings.base")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603
