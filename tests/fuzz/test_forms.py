@@ -19,6 +19,12 @@ Each example runs in a savepoint that is rolled back, so examples do not see eac
 Examples per form: the Hypothesis profile named by HYPOTHESIS_PROFILE, "test" by default (a small,
 derandomised sample that `make test` runs) or "fuzz" (at least 200 examples per form, new random
 ones each run: `make fuzz`).
+
+Findings (2026-12-07): no server error in any form, at 8 and at 200 examples per form (`make fuzz`:
+about 110 pages' forms, 9 minutes on the 2-core machine; `make test`'s sample: under a minute).
+What the first runs found were the fuzzer's own mistakes, fixed here: a failed sign-in rightly
+records an audit event, a public survey's rate limit counts refused attempts, and a field sent twice
+is read as its last value.
 """
 
 from __future__ import annotations
