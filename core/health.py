@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from core.models import WorkerHeartbeat
@@ -25,6 +25,28 @@ def heartbeat_record(*, name: str = HEARTBEAT_NAME) -> None:
 
 def heartbeat_last_seen(*, name: str = HEARTBEAT_NAME) -> datetime | None:
     return WorkerHeartbeat.objects.filter(name=name).values_list("seen_at", flat=True).first()
+
+
+DATABASE_CONNECTION_LOST = (
+    "The connection to the database was lost while this page was being made, so it could not be "
+    "finished. Anything saved before that point is kept and nothing after it was saved: check, and try "
+    "again in a moment."
+)
+
+
+def database_connection_lost(exception: BaseException | None) -> bool:
+    """Whether `exception` is the database connection failing (dropped, refused or terminated),
+    rather than a fault in a query or in our code. Django wraps the driver's error in its own
+    OperationalError or InterfaceError, and marks the connection unusable, so it is closed when the
+    request ends and the next request connects afresh."""
+    return isinstance(exception, OperationalError | InterfaceError) and not _connection_usable()
+
+
+def _connection_usable() -> bool:
+    try:
+        return connection.connection is not None and connection.is_usable()
+    except Exception:
+        return False
 
 
 def check_database() -> bool:
