@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # PYTHON from the environment, python3.13/python3.12 on PATH, then pyenv's installed versions.
 PYTHON_FOR_VENV = $(shell bin/find-python)
 
-.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark pdf-libs bench bench-impact fuzz load audit
+.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark pdf-libs bench bench-impact fuzz load audit layout
 
 help:
 	@echo "make run    set up and start Common Ground with demo data on http://127.0.0.1:8000/"
