@@ -123,6 +123,20 @@ def _erase_decisions(problem: Problem) -> None:
     erase_text(DecisionConfirmation.objects.filter(entry__problem_id=problem.pk))
 
 
+def _revisions(problem: Problem) -> Any:
+    from problems.models import ObjectiveRevision
+
+    return ObjectiveRevision.objects.filter(objective__problem_id=problem.pk)
+
+
+def _count_revisions(problem: Problem) -> int:
+    return int(_revisions(problem).count())
+
+
+def _erase_revisions(problem: Problem) -> None:
+    erase_text(_revisions(problem))
+
+
 def _count_confirmations(problem: Problem) -> int:
     from problems.models import DecisionConfirmation
 
@@ -203,6 +217,7 @@ def register_problem_parts() -> None:
     )
     register_disposal_part("Hypotheses", count=_related_count("hypotheses"), erase=_related_erase("hypotheses"))
     register_disposal_part("Objectives", count=_related_count("objectives"), erase=_related_erase("objectives"))
+    register_disposal_part("Objective revisions", count=_count_revisions, erase=_erase_revisions)
     register_disposal_part("Response actions", count=_related_count("actions"), erase=_erase_actions)
     register_disposal_part("Decisions", count=_related_count("decisions"), erase=_erase_decisions)
     # Erased with the decisions (the same function).

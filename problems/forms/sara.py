@@ -156,13 +156,26 @@ class ObjectiveForm(VersionedFormMixin, forms.ModelForm[Objective]):
             "target_date": {"required": services.OBJECTIVE_TARGET_DATE_REQUIRED},
         }
 
-    def __init__(self, *args: Any, with_result: bool = False, **kwargs: Any) -> None:
+    revision_reason = forms.CharField(
+        label="Reason for revising the baseline or target",
+        help_text=(
+            "The baseline and target are fixed once the response has started: a change is kept as a revision,"
+            " with this reason. Leave empty if you change neither."
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, with_result: bool = False, revision: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and self.instance.met is not None and not self.is_bound:
             self.initial["met"] = "yes" if self.instance.met else "no"
         if not with_result:
             del self.fields["result"]
             del self.fields["met"]
+        if not revision:
+            del self.fields["revision_reason"]
         _textareas(self)
 
     def service_fields(self) -> dict[str, Any]:

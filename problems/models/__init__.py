@@ -25,6 +25,7 @@ from problems.models.sara import (
     HypothesisStatus,
     InterventionKind,
     Objective,
+    ObjectiveRevision,
     ResponseAction,
 )
 from problems.models.sharing import (
@@ -51,6 +52,7 @@ __all__ = [
     "HypothesisStatus",
     "InterventionKind",
     "Objective",
+    "ObjectiveRevision",
     "Problem",
     "ProblemAttachment",
     "ProblemCategory",

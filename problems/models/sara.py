@@ -68,6 +68,27 @@ class Objective(Versioned):
         return self.description[:80]
 
 
+class ObjectiveRevision(models.Model):
+    """A change to an objective's baseline or target after the response started (issue 20): they
+    are the yardstick the assessment measures against, so each revision keeps the values before
+    and after, who made it, when and why."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="revisions")
+    baseline_before = models.CharField(max_length=120, blank=True)
+    baseline_after = models.CharField(max_length=120, blank=True)
+    target_before = models.CharField(max_length=120, blank=True)
+    target_after = models.CharField(max_length=120, blank=True)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.objective}"
+
+
 class ActionStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     IN_PROGRESS = "in_progress", "In progress"

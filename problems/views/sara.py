@@ -71,7 +71,14 @@ PART_PAGES: dict[str, dict[str, Any]] = {
 
 
 def _render_form(
-    request: HttpRequest, problem: Problem, form: forms.BaseForm, *, part: str, heading: str, intro: str = ""
+    request: HttpRequest,
+    problem: Problem,
+    form: forms.BaseForm,
+    *,
+    part: str,
+    heading: str,
+    intro: str = "",
+    revisions: Any = (),
 ) -> HttpResponse:
     context = {
         "problem": problem,
@@ -79,6 +86,7 @@ def _render_form(
         "heading": heading,
         "intro": intro,
         "not_editable": services.part_not_editable_reason(problem, part),
+        "revisions": revisions,
     }
     return render(request, "problems/sara_form.html", context)
 
@@ -231,6 +239,8 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _posted(request),
         instance=objective,
         with_result=with_result,
+        # From the response on, a new baseline or target is a revision with a reason.
+        revision=selectors.stage_reached(objective.problem, Stage.RESPONSE),
     )
     if _save(
         request,
@@ -242,7 +252,8 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("problem-detail", pk=objective.problem_id)
     heading = "Record the objective's result" if with_result else "Change an objective"
-    return _render_form(request, objective.problem, form, part="Objectives", heading=heading)
+    revisions = objective.revisions.select_related("by")
+    return _render_form(request, objective.problem, form, part="Objectives", heading=heading, revisions=revisions)
 
 
 @require_POST

@@ -31,6 +31,9 @@ OBJECTIVE_DESCRIPTION_REQUIRED = "Describe the objective."
 OBJECTIVE_MEASURE_REQUIRED = "Say how the objective is measured."
 OBJECTIVE_TARGET_REQUIRED = "Enter the target."
 OBJECTIVE_TARGET_DATE_REQUIRED = "Enter the target date."
+OBJECTIVE_REVISION_REASON_REQUIRED = (
+    "The baseline and target are fixed once the response has started: give the reason for revising them."
+)
 OBJECTIVE_RESULT_NOT_YET = "The result can be recorded once the problem reaches assessment."
 ACTION_DESCRIPTION_REQUIRED = "Describe the action."
 ACTION_KIND_INVALID = "Choose the kind of intervention from the list."

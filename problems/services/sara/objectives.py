@@ -12,6 +12,7 @@ from core.audit import changes, snapshot
 from core.concurrency import version_claim
 from problems.models import (
     Objective,
+    ObjectiveRevision,
     Problem,
     Stage,
 )
@@ -25,6 +26,7 @@ from problems.services.sara.common import (
     OBJECTIVE_FIELDS,
     OBJECTIVE_MEASURE_REQUIRED,
     OBJECTIVE_RESULT_NOT_YET,
+    OBJECTIVE_REVISION_REASON_REQUIRED,
     OBJECTIVE_TARGET_DATE_REQUIRED,
     OBJECTIVE_TARGET_REQUIRED,
     check_unknown_fields,
@@ -97,10 +99,39 @@ def objective_add(
     return objective
 
 
+def _revision(
+    *, actor: User, problem: Problem, objective: Objective, before: dict[str, Any], reason: str
+) -> ObjectiveRevision | None:
+    """Once the response has started the baseline and target are the yardstick of the assessment:
+    a change to either is a recorded revision, with its reason (refused without one)."""
+    if STAGE_ORDER.index(problem.stage) < STAGE_ORDER.index(Stage.RESPONSE):
+        return None
+    if (before["baseline"], before["target"]) == (objective.baseline, objective.target):
+        return None
+    if not reason:
+        raise ValidationError({"revision_reason": OBJECTIVE_REVISION_REASON_REQUIRED})
+    return ObjectiveRevision.objects.create(
+        objective=objective,
+        baseline_before=before["baseline"],
+        baseline_after=objective.baseline,
+        target_before=before["target"],
+        target_after=objective.target,
+        reason=reason,
+        by=actor,
+    )
+
+
 @transaction.atomic
-def objective_update(*, actor: User, objective: Objective, seen_version: int | None = None, **fields: Any) -> Objective:
+def objective_update(
+    *,
+    actor: User,
+    objective: Objective,
+    seen_version: int | None = None,
+    revision_reason: str = "",
+    **fields: Any,
+) -> Objective:
     """Change an objective's plan (from analysis) or record its result and whether it was met (in
-    assessment)."""
+    assessment). From the response on, a new baseline or target needs `revision_reason`."""
     check_unknown_fields(fields, OBJECTIVE_FIELDS)
     problem = editable_problem(actor=actor, problem=objective.problem, part="Objectives")
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
@@ -112,6 +143,11 @@ def objective_update(*, actor: User, objective: Objective, seen_version: int | N
     diff = changes(before, snapshot(objective, OBJECTIVE_FIELDS))
     if diff:
         version_claim(objective, seen=seen_version, verbs=("problems.objective.updated",))
+        revision = _revision(
+            actor=actor, problem=problem, objective=objective, before=before, reason=clean_text(revision_reason)
+        )
+        if revision is not None:
+            diff = {**diff, "revision": revision.pk, "revision_reason": revision.reason}
         objective.save()
         record_change(
             problem=problem,
