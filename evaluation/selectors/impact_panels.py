@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -181,8 +182,13 @@ def stage_durations(scope: ReportScope) -> list[StageDuration]:
     interpolated median). SQLite (the embedded default) has no percentile aggregate, so there the
     same query returns the stays' lengths ordered by stage and Python takes the median of each
     stage (statistics.median: the same interpolated median); the rows are one number each."""
-    sql, params = _stays_sql(scope)
     found: dict[str, tuple[float | None, int]] = {}
+    try:
+        sql, params = _stays_sql(scope)
+    except EmptyResultSet:
+        # The scope's problems compile to "no rows" (a partner lead whose partnership shares none
+        # of the area's problems): no stays, and no query (found by the disclosure canary test).
+        return [StageDuration(stage, STAGE_LABELS[stage], None, 0) for stage in OPEN_STAGES]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             days = "EXTRACT(EPOCH FROM (left_at - entered_at)) / 86400.0"

@@ -36,9 +36,16 @@ RUN_POST: dict[str, Any] = {}
 
 
 def _area(world: Any) -> dict[str, Any]:
-    partnership = make_partnership(members=[world.force, world.partner], name="Eastgate Partnership")
-    NeighbourhoodFactory(name="Eastgate", organisation=world.force, partnership=partnership)
-    ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Eastgate")
+    """The Eastgate area of the world's force (made once per world: a test that builds the
+    arguments of several impact report URLs calls this for each)."""
+    from partnerships.models import Neighbourhood, Partnership
+
+    partnership = Partnership.objects.filter(
+        name="Eastgate Partnership", memberships__organisation=world.force
+    ).first() or make_partnership(members=[world.force, world.partner], name="Eastgate Partnership")
+    if not Neighbourhood.objects.filter(organisation=world.force, name="Eastgate").exists():
+        NeighbourhoodFactory(name="Eastgate", organisation=world.force, partnership=partnership)
+        ProblemFactory(force=world.force, owner=world.users["officer"], neighbourhood="Eastgate")
     params = report_params(partnership)
     REPORT_QUERY.update(params)
     FIGURE_QUERY.update(params, figure="opened")

@@ -269,3 +269,19 @@ def test_officer_report_on_their_own_area_counts_what_they_may_see(client: Clien
     data.problems["P7"].save()
     # P7 is restricted and no longer theirs: it drops out; P2 is not restricted and stays.
     assert client.get("/reports/impact/", report_params(data.eastgate)).context["report"].flow.opened == 4
+
+
+def test_a_report_over_an_area_with_no_neighbourhood_has_empty_stage_durations_not_an_error(world: Any) -> None:
+    # A partnership working no neighbourhood: the scope's problems compile to "no rows" and the
+    # stage durations' raw SQL raised EmptyResultSet, a server error on the page (found by the
+    # disclosure canary test).
+    import dataclasses
+
+    from evaluation.selectors.impact_panels import stage_durations
+
+    data = impact_world(world)
+    scope = impact_scope_for(
+        user=world.users["supervisor"], area=f"partnership-{data.partnership.pk}", start=START, end=END
+    )
+    empty = dataclasses.replace(scope, neighbourhood_ids=(), area_names=())
+    assert [(duration.median_days, duration.stays) for duration in stage_durations(empty)] == [(None, 0)] * 4

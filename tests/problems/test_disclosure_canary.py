@@ -51,6 +51,7 @@ from problems.services.sara import action_add, controller_add
 from problems.services.sharing import share_create
 from tests.access_matrix import entries_by_name, url_names
 from tests.conftest import World, sign_in
+from tests.evaluation.access_impact import _area as impact_area
 from tests.partnerships.factories_agreements import category
 from tests.problems.factories_contributions import attachment, upload
 from tests.problems.factories_decisions import decision
@@ -168,6 +169,9 @@ def _named_urls(world: World, canaries: Canaries) -> list[tuple[str, str]]:
     matrix's arguments (URLs that name no problem entry: a survey question, a neighbourhood's
     "You said, we did", a password reset link)."""
     entries = entries_by_name()
+    # The impact report pages are asked for with the area the matrix builds: its builder fills their
+    # query (a module-level dict), so build it first, whatever ran before in this process.
+    impact_area(world)
     urls: list[tuple[str, str]] = []
     for name in sorted(_requestable_names()):
         entry = entries.get(name)
