@@ -13,9 +13,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -28,12 +29,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(condition: object, *, timeout: float, what: str) -> None:
-    """Poll `condition()` until it is true; fail after `timeout` seconds saying `what`."""
+def wait_for(condition: Callable[[], Any], *, timeout: float, what: str) -> Any:
+    """Poll `condition()` until it is true and return what it returned; fail after `timeout`
+    seconds saying `what`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
+        result = condition()
+        if result:
+            return result
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -32,6 +30,7 @@ import pytest
 from django.db import connection
 
 from core.health import DATABASE_CONNECTION_LOST
+from tests.drills import free_port, wait_for
 from tests.processes import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,20 +50,8 @@ def _control() -> psycopg.Connection[Any]:
     return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"], autocommit=True)
 
 
-def _wait_for(condition: Any, what: str) -> Any:
-    deadline = time.monotonic() + PATIENCE_SECONDS
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _wait(condition: Any, what: str) -> Any:
+    return wait_for(condition, timeout=PATIENCE_SECONDS, what=what)
 
 
 class Server:
@@ -84,7 +71,7 @@ class Server:
 
 @pytest.fixture
 def server(transactional_db: None) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -108,7 +95,7 @@ def server(transactional_db: None) -> Iterator[Server]:
             return False
 
     try:
-        _wait_for(answers, "gunicorn to answer")
+        _wait(answers, "gunicorn to answer")
         yield server
     finally:
         process.terminate()
@@ -127,7 +114,7 @@ def _terminate_server_backends(control: psycopg.Connection[Any]) -> None:
     # Django's own test connection is closed first, so every other backend is the server's.
     for pid in _server_backends(control):
         control.execute("SELECT pg_terminate_backend(%s)", [pid])
-    _wait_for(lambda: not _server_backends(control), "the terminated backends to go")
+    _wait(lambda: not _server_backends(control), "the terminated backends to go")
 
 
 def test_after_the_apps_connections_are_terminated_the_next_request_succeeds(server: Server) -> None:
@@ -159,7 +146,7 @@ def test_a_request_in_flight_when_its_connection_drops_gets_a_page_that_says_so(
                 target=lambda: outcome.update(response=server.get("/sign-in/", session="no-such-session"))
             )
             request.start()
-            waiting = _wait_for(
+            waiting = _wait(
                 lambda: control.execute(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
                     " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
