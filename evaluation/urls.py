@@ -29,3 +29,7 @@ from evaluation.views import assessment as assessment_views  # noqa: E402
 from evaluation.views import crime as crime_views  # noqa: E402
 
 urlpatterns += crime_views.urlpatterns + assessment_views.urlpatterns
+
+from evaluation.views import hotspots as hotspot_views  # noqa: E402
+
+urlpatterns += hotspot_views.urlpatterns

@@ -153,12 +153,14 @@ def _join_app_entries() -> None:
     from tests.dataprotection import access_dataprotection
     from tests.engagement import access_engagement
     from tests.evaluation import access_crime, access_impact, access_surveys
+    from tests.evaluation import access_maps as access_evaluation_maps
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
     from tests.problems import (
         access_contributions,
         access_decisions,
         access_following,
         access_leads,
+        access_maps,
         access_problems,
         access_retention,
         access_sara,
@@ -178,10 +180,12 @@ def _join_app_entries() -> None:
         access_following,
         access_leads,
         access_retention,
+        access_maps,
         access_notifications,
         access_engagement,
         access_surveys,
         access_crime,
+        access_evaluation_maps,
         access_impact,
         access_dataprotection,
     ):

@@ -43,6 +43,9 @@ PROBLEM_FORM_FIELDS = (
     "named_users",
 )
 
+# What a link may fill in on a new problem's form (ProblemForm.initial_from_query).
+PREFILL_FIELDS = ("description", "category", "source", "address", "lsoa_code", "latitude", "longitude", "radius_m")
+
 
 class NamedUserField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -179,6 +182,19 @@ class ProblemForm(VersionedFormMixin, forms.Form):
             del self.fields["reschedule_review"]
         else:
             self.fields["opened_on"].help_text = ""
+
+    @classmethod
+    def initial_from_query(cls, query: Any) -> dict[str, Any]:
+        """A new problem's form filled in from a link ("open as a problem" on the crime hotspot
+        page): only these fields, shown for the officer to check; nothing is saved until they do."""
+        initial: dict[str, Any] = {name: str(query[name])[:10000] for name in PREFILL_FIELDS if query.get(name)}
+        if "category" in initial:
+            initial["category"] = (
+                ProblemCategory.objects.filter(code=initial["category"], active=True)
+                .values_list("pk", flat=True)
+                .first()
+            )
+        return initial
 
     @classmethod
     def initial_for(cls, problem: Problem) -> dict[str, Any]:

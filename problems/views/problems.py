@@ -53,7 +53,10 @@ def problem_create_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not can_create_problem(user):
         raise PermissionDenied
-    form = ProblemForm(request.POST if request.method == "POST" else None, force=user.organisation)
+    if request.method == "POST":
+        form = ProblemForm(request.POST, force=user.organisation)
+    else:
+        form = ProblemForm(initial=ProblemForm.initial_from_query(request.GET), force=user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             problem = problem_create(actor=user, **form.service_fields())
