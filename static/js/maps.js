@@ -20,12 +20,14 @@
     if (typeof window.L === "undefined") {
       return null;
     }
-    const map = window.L.map(element, Object.assign({ scrollWheelZoom: false }, options || {}));
+    // The map's own zoom limit: with no tile layer nothing else sets one (clustering needs it).
+    const maxZoom = parseInt(element.dataset.tileMaxZoom || "19", 10);
+    const map = window.L.map(element, Object.assign({ scrollWheelZoom: false, maxZoom: maxZoom }, options || {}));
     const url = element.dataset.tileUrl;
     if (url) {
       window.L.tileLayer(url, {
         attribution: element.dataset.tileAttribution || "",
-        maxZoom: parseInt(element.dataset.tileMaxZoom || "19", 10),
+        maxZoom: maxZoom,
       }).addTo(map);
     }
     window.L.control.scale({ imperial: false }).addTo(map);
