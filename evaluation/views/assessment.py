@@ -14,10 +14,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from core.forms import form_add_service_errors
@@ -27,6 +27,7 @@ from evaluation.selectors.assessment_access import can_assess_problem
 from evaluation.selectors.before_after import BeforeAfter, before_after_for_problem
 from evaluation.selectors.cost_benefit import cost_benefit_for_problem
 from evaluation.selectors.crime import crime_types_held
+from evaluation.selectors.design_map import design_map_for
 from evaluation.services.assessment import (
     DESIGN_FIELDS,
     emmie_save,
@@ -58,6 +59,7 @@ def _page(
     success: str,
     call: Any,
     coverage: BeforeAfter | None = None,
+    map_url: str = "",
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +69,14 @@ def _page(
         else:
             messages.success(request, success)
             return redirect(reverse("problem-detail", kwargs={"pk": problem.pk}) + "#evaluation-heading")
-    context = {"problem": problem, "form": form, "heading": heading, "intro": intro, "coverage": coverage}
+    context = {
+        "problem": problem,
+        "form": form,
+        "heading": heading,
+        "intro": intro,
+        "coverage": coverage,
+        "map_url": map_url,
+    }
     return render(request, "evaluation/assessment_form.html", context)
 
 
@@ -88,6 +97,7 @@ def assessment_design(request: HttpRequest, pk: int) -> HttpResponse:
         success="The before/after design is saved.",
         call=lambda data: evaluation_design_save(actor=_user(request), problem=problem, **data),
         coverage=saved if saved is not None and saved.missing_months else None,
+        map_url=reverse("assessment-design-map", kwargs={"pk": problem.pk}) if saved is not None else "",
     )
 
 
@@ -182,4 +192,28 @@ urlpatterns: list[URLPattern] = [
     _problem_url("assessment-design", assessment_design, "design/"),
     _problem_url("assessment-costs", assessment_costs, "costs/"),
     _problem_url("assessment-emmie", assessment_emmie, "emmie/"),
+]
+
+
+# --- the design on a map (issue 22) -------------------------------------------------------------
+
+
+@require_GET
+def assessment_design_map(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = _problem_to_assess(request, pk)
+    found = design_map_for(problem=problem, design=EvaluationDesign.objects.filter(problem=problem).first())
+    return render(request, "evaluation/assessment_design_map.html", {"problem": problem, "found": found})
+
+
+@require_GET
+def assessment_design_map_data(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = _problem_to_assess(request, pk)
+    found = design_map_for(problem=problem, design=EvaluationDesign.objects.filter(problem=problem).first())
+    geojson = found.geojson if found else {"type": "FeatureCollection", "features": []}
+    return JsonResponse(geojson, content_type="application/geo+json")
+
+
+urlpatterns += [
+    _problem_url("assessment-design-map", assessment_design_map, "design/map/"),
+    _problem_url("assessment-design-map-data", assessment_design_map_data, "design/map/data.geojson"),
 ]

@@ -1,7 +1,8 @@
 """Maps in a real browser with no tile server (MAP_TILE_URL empty: a plain background): an officer
 sets a problem's location by clicking the map; a partner's problem map shows only the problems
-shared with their organisation; the hotspot table's top location matches a count made here from
-the rows themselves. axe-core finds no violation and no CSP violation is logged on any of them."""
+shared with their organisation; an analyst sees the three areas of a before/after design; the
+hotspot table's top location matches a count made here from the rows themselves. axe-core finds
+no violation and no CSP violation is logged on any of them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from playwright.sync_api import Page, expect
 from problems.models import Problem
 from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.conftest import World
-from tests.evaluation.factories_crime import FORCE, record
+from tests.evaluation.factories_crime import FORCE, LAT, LON, build_fixed_data, design_for, record
 from tests.problems.factories import ProblemFactory, force_neighbourhood
 from tests.problems.factories_sharing import share
 
@@ -136,5 +137,43 @@ def test_hotspot_tables_top_location_matches_an_independent_count(page: Page, wo
     expect(top).to_contain_text(expected_location)
     expect(top.locator("[data-count]")).to_have_text(str(expected_count))
     assert int(page.locator("[data-hotspot-map]").get_attribute("data-cells") or "0") >= 1
+    assert_accessible(page)
+    assert_no_console_errors(page)
+
+
+def test_analyst_sees_the_three_areas_of_a_before_after_design(page: Page, world: World) -> None:
+    build_fixed_data()
+    problem = ProblemFactory(
+        force=world.force,
+        owner=world.users["officer"],
+        latitude=Decimal(str(LAT)),
+        longitude=Decimal(str(LON)),
+        radius_m=200,
+    )
+    design_for(
+        problem,
+        actor=world.users["analyst"],
+        crime_types=["Burglary", "Robbery"],
+        buffer_m=200,
+        comparison_inner_m=500,
+        comparison_outer_m=700,
+    )
+    sign_in_browser(page, world.users["analyst"])
+    page.goto(f"/problems/{problem.pk}/evaluation/design/")
+    page.get_by_role("link", name="See the saved design on a map").click()
+    expect(page.get_by_role("heading", name="Before and after: the design on a map")).to_be_visible()
+    _map_ready(page)
+    design_map = page.locator("[data-design-map]")
+    expect(design_map).to_have_attribute("data-areas", "3")
+    # The target's circle, the buffer's and the comparison ring's outer and inner circles; then
+    # the crime points.
+    points = int(design_map.get_attribute("data-points") or "0")
+    assert points > 0
+    expect(design_map.locator("path.leaflet-interactive")).to_have_count(5 + points)
+    table = page.locator("[data-design-table] tbody tr")
+    expect(table).to_have_count(3)
+    expect(table.nth(0)).to_contain_text("Target area")
+    expect(table.nth(1)).to_contain_text("Displacement buffer")
+    expect(table.nth(2)).to_contain_text("Comparison area")
     assert_accessible(page)
     assert_no_console_errors(page)
