@@ -48,6 +48,8 @@ NAVIGATION: list[NavLink | NavGroup] = [
             NavLink("Impact report", "impact-report", IMPACT_REPORT_ROLES),
             # Analysts import police.uk crime data (the page links to the unit costs of crime).
             NavLink("Crime data", "crime-import", frozenset({Role.ANALYST})),
+            # Hotspots and repeat locations in imported crime: every police user (issue 22).
+            NavLink("Crime hotspots", "crime-hotspots", POLICE_ROLES),
         ),
     ),
     NavGroup(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engagement.views import coverage, events, plans, priorities, public
+from engagement.views import coverage, events, maps, plans, priorities, public
 
 urlpatterns = [
     *coverage.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *priorities.urlpatterns,
     *plans.urlpatterns,
     *public.urlpatterns,
+    *maps.urlpatterns,
 ]

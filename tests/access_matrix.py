@@ -152,6 +152,7 @@ def _join_app_entries() -> None:
     from tests.core import access_notifications
     from tests.dataprotection import access_dataprotection
     from tests.engagement import access_engagement
+    from tests.engagement import access_maps as access_engagement_maps
     from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.evaluation import access_maps as access_evaluation_maps
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
@@ -183,6 +184,7 @@ def _join_app_entries() -> None:
         access_maps,
         access_notifications,
         access_engagement,
+        access_engagement_maps,
         access_surveys,
         access_crime,
         access_evaluation_maps,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.forms import DateInput
 from engagement.models import Channel, EngagementEvent, EventKind
 from partnerships.models import Neighbourhood, Organisation, SeldomHeardGroup
+from problems.forms.problems import LATITUDE_INVALID, LONGITUDE_INVALID
 from problems.models import Problem
 from problems.selectors.access import problems_visible_to
 from problems.selectors.problems import OPEN_STAGES
@@ -52,6 +53,33 @@ class EventForm(forms.Form):
         error_messages={"invalid": TIME_INVALID},
     )
     place = forms.CharField(label="Place", max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label="Latitude",
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text="Where it was held, for the engagement map: point on the map below, or type it.",
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
+            LATITUDE_INVALID,
+        ),
+    )
+    longitude = forms.DecimalField(
+        label="Longitude",
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
+            LONGITUDE_INVALID,
+        ),
+    )
     channel = forms.ChoiceField(
         label="How it took place",
         choices=Channel.choices,
@@ -121,6 +149,8 @@ class EventForm(forms.Form):
             "held_on": event.held_on,
             "start_time": event.start_time,
             "place": event.place,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
             "channel": event.channel,
             "attendees": event.attendees,
             "groups_represented": list(event.groups_represented.all()),

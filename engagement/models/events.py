@@ -7,6 +7,7 @@ that engagement records hold no personal data about the public."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -38,6 +39,21 @@ class EngagementEvent(models.Model):
     held_on = models.DateField("date")
     start_time = models.TimeField("time", null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
+    # Where it was held, for the engagement map (set by pointing on the form's map, or typed).
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.IN_PERSON)
     # Head count for events in person or online; reach (people who saw it) for social media.
     attendees = models.PositiveIntegerField("number of attendees or reach", null=True, blank=True)

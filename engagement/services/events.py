@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,7 @@ EVENT_CHANNEL_INVALID = "Choose how the engagement took place."
 EVENT_DATE_IN_FUTURE = "The date cannot be in the future: log engagement once it has happened."
 EVENT_GROUP_INACTIVE = "{group} is no longer on the seldom-heard list."
 EVENT_PROBLEM_NOT_VISIBLE = "You can only link problems you can see."
+EVENT_LOCATION_HALF = "Enter both the latitude and the longitude, or neither."
 
 EVENT_FIELDS = (
     "neighbourhood",
@@ -35,6 +37,8 @@ EVENT_FIELDS = (
     "held_on",
     "start_time",
     "place",
+    "latitude",
+    "longitude",
     "channel",
     "attendees",
     "organisations_present",
@@ -51,6 +55,8 @@ def _check(actor: User, event: EngagementEvent, many: dict[str, list[Any]]) -> N
         errors["kind"] = EVENT_KIND_INVALID
     if event.channel not in Channel.values:
         errors["channel"] = EVENT_CHANNEL_INVALID
+    if (event.latitude is None) != (event.longitude is None):
+        errors["longitude" if event.longitude is None else "latitude"] = EVENT_LOCATION_HALF
     if event.held_on > timezone.localdate():
         errors["held_on"] = EVENT_DATE_IN_FUTURE
     for group in many.get("groups_represented", []):
@@ -72,6 +78,8 @@ def event_create(
     held_on: datetime.date | None = None,
     start_time: datetime.time | None = None,
     place: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
     channel: str = Channel.IN_PERSON,
     attendees: int | None = None,
     organisations_present: Iterable[Organisation] = (),
@@ -89,6 +97,8 @@ def event_create(
         held_on=held_on or timezone.localdate(),
         start_time=start_time,
         place=text(place),
+        latitude=latitude,
+        longitude=longitude,
         channel=channel,
         attendees=attendees,
         issues_raised=text(issues_raised),

@@ -72,13 +72,13 @@ def design_map_for(*, problem: Any, design: EvaluationDesign | None) -> DesignMa
         )
     if geometry.has_centre:
         centre = [geometry.longitude, geometry.latitude]
-        circles = []
+        circles: list[tuple[str, int, int]] = []
         if geometry.target_by_radius:
-            circles.append((TARGET, 0, geometry.radius_m))
+            circles.append((TARGET, 0, geometry.radius_m or 0))
         if geometry.has_buffer:
-            circles.append((BUFFER, geometry.radius_m, (geometry.radius_m or 0) + (geometry.buffer_m or 0)))
+            circles.append((BUFFER, geometry.radius_m or 0, (geometry.radius_m or 0) + (geometry.buffer_m or 0)))
         if geometry.comparison_by_ring:
-            circles.append((COMPARISON, geometry.comparison_inner_m or 0, geometry.comparison_outer_m))
+            circles.append((COMPARISON, geometry.comparison_inner_m or 0, geometry.comparison_outer_m or 0))
         features[:0] = [
             {
                 "type": "Feature",
@@ -95,10 +95,10 @@ def design_map_for(*, problem: Any, design: EvaluationDesign | None) -> DesignMa
         ]
     target, comparison, buffer = _describe(geometry)
     descriptions = {TARGET: target, BUFFER: buffer, COMPARISON: comparison}
-    rows = [(AREA_LABELS[name], descriptions[name], totals[name][BEFORE], totals[name][AFTER]) for name in AREA_LABELS]
+    table = [(AREA_LABELS[name], descriptions[name], totals[name][BEFORE], totals[name][AFTER]) for name in AREA_LABELS]
     return DesignMap(
         geojson={"type": "FeatureCollection", "features": features},
-        rows=rows,
+        rows=table,
         first_month=first,
         last_month=add_months(end, -1),
     )

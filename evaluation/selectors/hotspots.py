@@ -131,15 +131,16 @@ def _rows(query: HotspotQuery, first: date, last: date, *, in_area: bool = True)
     return rows
 
 
-def hotspot_locations(query: HotspotQuery) -> Hotspots:
-    """Three queries: the top locations of the period (with the area's total), their counts in
-    the period before, and the force's total and number of locations (for its average)."""
-    found = Hotspots(query=query)
-    current = _rows(query, query.first_month, query.last_month)
-    grouped = current.values("latitude", "longitude", "location", "lsoa_code").annotate(count=Count("key"))
-    top = list(grouped.order_by("-count", "location", "latitude", "longitude")[:TOP_LOCATIONS])
+def hotspot_top_locations(query: HotspotQuery) -> list[Location]:
+    """One query: the busiest locations of the period (the map's numbered points)."""
+    grouped = (
+        _rows(query, query.first_month, query.last_month)
+        .values("latitude", "longitude", "location", "lsoa_code")
+        .annotate(count=Count("key"))
+    )
+    top = grouped.order_by("-count", "location", "latitude", "longitude")[:TOP_LOCATIONS]
     # Rows without coordinates were left out by _rows; `or 0.0` only tells the type checker.
-    found.locations = [
+    return [
         Location(
             latitude=row["latitude"] or 0.0,
             longitude=row["longitude"] or 0.0,
@@ -149,6 +150,15 @@ def hotspot_locations(query: HotspotQuery) -> Hotspots:
         )
         for row in top
     ]
+
+
+def hotspot_locations(query: HotspotQuery) -> Hotspots:
+    """Three queries (four for an area): the top locations of the period, their counts in the
+    period before, the force's total and number of locations (for its average), and the area's
+    total."""
+    found = Hotspots(query=query)
+    current = _rows(query, query.first_month, query.last_month)
+    found.locations = hotspot_top_locations(query)
     if not found.locations:
         return found
     at_top = Q()

@@ -20,6 +20,7 @@ from evaluation.selectors.hotspots import (
     hotspot_cells,
     hotspot_geojson,
     hotspot_locations,
+    hotspot_top_locations,
     latest_month_held,
 )
 from problems.selectors.access import can_create_problem
@@ -89,7 +90,7 @@ def hotspots_data(request: HttpRequest) -> HttpResponse:
     query = form.hotspot_query(latest_month_held())
     if query is None:
         return JsonResponse({"type": "FeatureCollection", "features": []}, content_type=GEOJSON)
-    return JsonResponse(hotspot_geojson(hotspot_cells(query), hotspot_locations(query).locations), content_type=GEOJSON)
+    return JsonResponse(hotspot_geojson(hotspot_cells(query), hotspot_top_locations(query)), content_type=GEOJSON)
 
 
 urlpatterns: list[URLPattern] = [
