@@ -13,8 +13,19 @@ Run with:
 It reports; it does not pass or fail on timings. Results go to var/benchmarks/hotspots.json.
 BENCH_HOTSPOT_ROWS changes the size.
 
-Measured 2026-12-07 on the project's 2-core machine, shared and busy (load average 6-9), 1,000,000
-rows: see HISTORY at the end of this docstring's module (filled in from the run's output).
+Measured 2026-12-07 on the project's 2-core machine, shared with seven other engineers' test runs
+(load average 9-11 on 2 cores, so every figure is perhaps two to four times an idle machine's),
+1,000,000 rows (COPY 47 s), medians of five rounds:
+- a force over three months (about 62,000 rows): the page's work 2.7 s (max 7.2 s), of which the
+  top locations with their months before and the force average 1.07 s, the grid cells 0.33 s, the
+  form's choices (forces held and latest month: each reads the whole table, no index serves
+  them) 0.69 s; the page through the middleware 2.5 s; the GeoJSON 3.2 s (measured when it still
+  computed the months before and force average; it now computes only the cells and the top
+  locations);
+- a neighbourhood of 20 LSOAs over twelve months: 3.2 s; burglary over twelve months: 2.5 s.
+Where the time goes: the crime table has no index on the month or force (the import rebuilds its
+indexes and is held to 4x a raw COPY, so none was added here); each query scans the table. An index
+on (falls_within, month) is the next step if pages must be faster.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.layout, pytest.mark.django_db(tra
 # The persona who sees most of each page: supervisors see every police page in full.
 PREFERENCE = ("supervisor", "officer", "analyst", "partner_lead", "partner_member", "dpo", "administrator")
 WIDTHS = (1280, 390)
-DOWNLOADS = frozenset({"text/csv", "application/pdf", "image/svg+xml", "application/json"})
+DOWNLOADS = frozenset({"text/csv", "application/pdf", "image/svg+xml", "application/json", "application/geo+json"})
 # What sticks out, when something does: the outermost elements past the right edge (a scrolling
 # table's own content is inside its scroll box and does not count).
 CULPRITS = """() => {

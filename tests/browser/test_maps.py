@@ -1,8 +1,9 @@
 """Maps in a real browser with no tile server (MAP_TILE_URL empty: a plain background): an officer
 sets a problem's location by clicking the map; a partner's problem map shows only the problems
 shared with their organisation; an analyst sees the three areas of a before/after design; the
-hotspot table's top location matches a count made here from the rows themselves. axe-core finds
-no violation and no CSP violation is logged on any of them."""
+hotspot table's top location matches a count made here from the rows themselves; a partner sees
+engagement and priorities by neighbourhood. axe-core finds no violation and no CSP violation is
+logged on any of them."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
+from engagement.models import PriorityStatus
 from problems.models import Problem
 from tests.browser.conftest import assert_accessible, assert_no_console_errors, sign_in_browser
 from tests.conftest import World
+from tests.engagement.factories import make_event, make_priority, neighbourhood_for
 from tests.evaluation.factories_crime import FORCE, LAT, LON, build_fixed_data, design_for, record
 from tests.problems.factories import ProblemFactory, force_neighbourhood
 from tests.problems.factories_sharing import share
@@ -175,5 +178,22 @@ def test_analyst_sees_the_three_areas_of_a_before_after_design(page: Page, world
     expect(table.nth(0)).to_contain_text("Target area")
     expect(table.nth(1)).to_contain_text("Displacement buffer")
     expect(table.nth(2)).to_contain_text("Comparison area")
+    assert_accessible(page)
+    assert_no_console_errors(page)
+
+
+def test_partner_sees_engagement_and_priorities_on_the_map(page: Page, world: World) -> None:
+    eastgate = neighbourhood_for(world)
+    make_event(eastgate, place="Eastgate library", latitude=Decimal("52.5"), longitude=Decimal("-1.0"))
+    make_priority(eastgate, issue="Speeding on Mill Lane", status=PriorityStatus.ADOPTED)
+    sign_in_browser(page, world.users["partner_member"])
+    page.goto("/engagement/map/")
+    _map_ready(page)
+    expect(page.locator("[data-engagement-map]")).to_have_attribute("data-events", "1")
+    # The event and the neighbourhood's priorities.
+    expect(page.locator("path.leaflet-interactive")).to_have_count(2)
+    row = page.locator("[data-engagement-table] tbody tr").first
+    expect(row).to_contain_text("Eastgate library")
+    expect(row).to_contain_text("Speeding on Mill Lane")
     assert_accessible(page)
     assert_no_console_errors(page)
