@@ -41,7 +41,7 @@ from problems.selectors.contributions import (
     own_page_views,
     update_list_for_problem,
 )
-from problems.selectors.decisions import DecisionRow, decision_list_for_problem, decision_log_rows
+from problems.selectors.decisions import DecisionLog, decision_log_for
 from problems.selectors.disclosure import (
     WITHHELD_TEXT,
     Disclosed,
@@ -165,8 +165,7 @@ class ProblemPage:
     updates: Disclosed[ProblemUpdate]
     own_actions: list[tuple[ResponseAction, bool]]
     attachments: Disclosed[ProblemAttachment]
-    decisions: list[DecisionRow]
-    decisions_withheld: str
+    decisions: DecisionLog
     seen: SeenPanel | None
     assessment_panels: list[PanelContext]
     withheld_text: str = WITHHELD_TEXT
@@ -266,7 +265,9 @@ def _editable_parts(problem: Problem, can_edit: bool) -> dict[str, bool]:
     }
 
 
-def _seen(user: User, problem: Problem, *, page: int, this_view_recorded: bool) -> SeenPanel:
+def seen_panel_for(*, user: User, problem: Problem, page: int = 1, this_view_recorded: bool = False) -> SeenPanel:
+    """One page of who has seen or received `problem` (fetched by problem_page_get_for_user, whose
+    row counted the user's views of its page), for its lead or a supervisor: one query."""
     own_views = int(getattr(problem, "page_own_views", 0))
     own_last = getattr(problem, "page_own_last_view", None)
     if this_view_recorded:
@@ -304,7 +305,6 @@ def problem_page_context(
     awaiting_sign_off = problem.stage == Stage.ASSESSMENT and problem.signed_off_at is None
     can_advance = may.change and following is not None
     can_sign_off = may.sign_off and awaiting_sign_off
-    decisions = disclosure.split(DisclosurePart.DECISION, decision_list_for_problem(problem=problem))
     # Actions the user's organisation is responsible for, when it is not the owner (the owner
     # completes actions through the action form): read from the problem's prefetched actions.
     own_actions = (
@@ -343,9 +343,8 @@ def problem_page_context(
         updates=disclosure.split(DisclosurePart.UPDATE, update_list_for_problem(problem=problem)),
         own_actions=[(action, disclosure.entry(DisclosurePart.ACTION, action)) for action in own_actions],
         attachments=disclosure.split(DisclosurePart.ATTACHMENT, attachment_list_for_problem(problem=problem)),
-        decisions=decision_log_rows(entries=decisions.entries, user=user),
-        decisions_withheld=decisions.note,
-        seen=_seen(user, problem, page=seen_page, this_view_recorded=this_view_recorded)
+        decisions=decision_log_for(user=user, problem=problem),
+        seen=seen_panel_for(user=user, problem=problem, page=seen_page, this_view_recorded=this_view_recorded)
         if may.see_who_has_seen
         else None,
         assessment_panels=stage_panel_contexts("assessment", problem=problem, user=user),
