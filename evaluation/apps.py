@@ -16,7 +16,7 @@ class EvaluationConfig(AppConfig):
 
         # The problem page's assessment and the printable summary show the evaluation (before/after,
         # cost-benefit, EMMIE) through problems' panel extension point, for the same reason.
-        from evaluation.views.assessment import register_panels
+        from evaluation.selectors.assessment_panels import register_panels
         from evaluation.views.award import register_award_panel
 
         register_panels()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import CharField, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -25,7 +25,8 @@ from problems.selectors.disclosure import disclosure_for
 if TYPE_CHECKING:
     from accounts.models import User
 
-DISCLOSURE_PANEL_LIMIT = 50
+# The "Who has seen or received this problem" panel shows this many events a page.
+SEEN_PAGE_SIZE = 20
 CONSULTED_VERB = "problems.problem.consulted"
 DISCLOSURE_VERB_PREFIX = "problems.share."
 PROBLEM_TARGET_TYPE = "problems.problem"
@@ -51,21 +52,39 @@ def actions_for_organisation(*, problem: Problem, user: User) -> QuerySet[Respon
     ).order_by("due_date", "id")
 
 
-def disclosure_events_for_problem(*, problem: Problem, limit: int = DISCLOSURE_PANEL_LIMIT) -> list[AuditEvent]:
+def own_page_views(*, user: User, problem_ref: Any) -> QuerySet[AuditEvent]:
+    """The user's views of the problem's page (`problem_ref`: its id, or an OuterRef to it)."""
+    return AuditEvent.objects.filter(
+        verb=CONSULTED_VERB,
+        target_type=PROBLEM_TARGET_TYPE,
+        target_id=Cast(problem_ref, CharField()),
+        actor_id=user.pk,
+        detail__how="page",
+    )
+
+
+def disclosure_events_for_problem(
+    *, problem: Problem, limit: int = SEEN_PAGE_SIZE, offset: int = 0, without_page_views_of: User | None = None
+) -> list[AuditEvent]:
     """Who has seen (consultations) or received (shares, revocations, suspensions, exports) the
-    problem, newest first, at most `limit`: one query, with each actor and their organisation."""
+    problem, newest first, `limit` of them from `offset`: one query, with each actor and their
+    organisation. `without_page_views_of` leaves out that user's views of the page (the panel
+    counts them on one line instead)."""
     # Disclosures are recorded either on the problem or on its share (the sharing services target
     # the share); both are found in the same query, the share ids through a subquery.
     share_ids = ProblemShare.objects.filter(problem=problem).annotate(text_id=Cast("pk", CharField())).values("text_id")
     on_problem = Q(target_type=PROBLEM_TARGET_TYPE, target_id=str(problem.pk))
     on_share = Q(target_type=SHARE_TARGET_TYPE, target_id__in=Subquery(share_ids))
-    return list(
-        AuditEvent.objects.filter(
-            (on_problem & (Q(verb=CONSULTED_VERB) | Q(verb__startswith=DISCLOSURE_VERB_PREFIX)))
-            | (on_share & Q(verb__startswith=DISCLOSURE_VERB_PREFIX))
+    events = AuditEvent.objects.filter(
+        (on_problem & (Q(verb=CONSULTED_VERB) | Q(verb__startswith=DISCLOSURE_VERB_PREFIX)))
+        | (on_share & Q(verb__startswith=DISCLOSURE_VERB_PREFIX))
+    )
+    if without_page_views_of is not None:
+        events = events.exclude(
+            verb=CONSULTED_VERB, actor_id=without_page_views_of.pk, detail__how="page", target_type=PROBLEM_TARGET_TYPE
         )
-        .select_related("actor", "actor_organisation")
-        .order_by("-created_at", "-id")[:limit]
+    return list(
+        events.select_related("actor", "actor_organisation").order_by("-created_at", "-id")[offset : offset + limit]
     )
 
 

@@ -83,6 +83,24 @@ def decision_log_rows(*, entries: Iterable[DecisionLogEntry], user: User | None 
     return rows
 
 
+@dataclass(frozen=True)
+class DecisionLog:
+    """A problem's decision log as one viewer may read it: its rows, and the note of what the
+    viewer's share withholds ("" when nothing is)."""
+
+    rows: list[DecisionRow]
+    withheld: str
+
+
+def decision_log_for(*, user: User, problem: Problem) -> DecisionLog:
+    """The log of `problem` for `user`, who may see it (the page has checked): the queries of
+    decision_list_for_problem, and for a partner the categories its share discloses."""
+    decisions = disclosure_for(user=user, problem=problem).split(
+        DisclosurePart.DECISION, decision_list_for_problem(problem=problem)
+    )
+    return DecisionLog(rows=decision_log_rows(entries=decisions.entries, user=user), withheld=decisions.note)
+
+
 def decision_get_for_user(*, user: User, pk: object, action: str = "view") -> DecisionLogEntry:
     """An entry of a problem the user may see now, with its problem (else 404: an outsider learns
     nothing about what exists); with action "confirm", one they may confirm (else 403 saying why:

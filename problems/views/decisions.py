@@ -5,17 +5,15 @@ only ever added (a correction is a new entry), and so are confirmations."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
-from core.forms import form_add_service_errors
+from core.http import AuthenticatedHttpRequest, form_call_service
 from problems.forms.decisions import DecisionConfirmForm, DecisionForm
 from problems.models import DisclosurePart
+from problems.panels import stage_panel_contexts
 from problems.selectors.access import problem_get_for_user
 from problems.selectors.decisions import (
     decision_get_for_problem,
@@ -33,49 +31,47 @@ CONFIRMED = "You confirmed the joint decision for {organisation}."
 
 
 @require_http_methods(["GET", "POST"])
-def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    problem = problem_get_for_user(user=user, pk=pk, action="decide")
+def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    problem = problem_get_for_user(user=request.user, pk=pk, action="decide")
     # `?corrects=<entry>` pre-links a correction; an id that is not this problem's is ignored.
     corrected = decision_get_for_problem(
         problem=problem, pk=request.POST.get("corrects") or request.GET.get("corrects")
     )
     initial = {"corrects": corrected.pk} if corrected is not None else {}
     form = DecisionForm(request.POST or None, problem=problem, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision_record(actor=user, problem=problem, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, "The decision has been added to the decision log.")
-            return redirect(reverse("problem-detail", kwargs={"pk": problem.pk}) + "#decision-log")
     title = "Record a correction" if corrected is not None else "Record a decision"
-    context = {"problem": problem, "form": form, "corrected": corrected, "title": title}
-    return render(request, "problems/decision_form.html", context)
+    return form_call_service(
+        request,
+        form,
+        lambda data: decision_record(actor=request.user, problem=problem, **data),
+        success="The decision has been added to the decision log.",
+        done=lambda _: redirect(reverse("problem-detail", kwargs={"pk": problem.pk}) + "#decision-log"),
+        refused=lambda form: render(
+            request,
+            "problems/decision_form.html",
+            {"problem": problem, "form": form, "corrected": corrected, "title": title},
+        ),
+    )
 
 
 @require_POST
-def decision_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    entry = decision_get_for_user(user=user, pk=pk, action="confirm")
-    form = DecisionConfirmForm(request.POST, entry=entry)
-    if form.is_valid():
-        try:
-            decision_confirm(actor=user, entry=entry, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, CONFIRMED.format(organisation=user.organisation.name))
-            return redirect(reverse("problem-detail", kwargs={"pk": entry.problem_id}) + f"#decision-{entry.pk}")
-    # Refused (confirmed already, or a note too long): the problem page, its error summary saying
-    # why and the entry's form keeping the note typed.
-    return problem_page_refused(request, entry.problem_id, form)
+def decision_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = decision_get_for_user(user=request.user, pk=pk, action="confirm")
+    return form_call_service(
+        request,
+        DecisionConfirmForm(request.POST, entry=entry),
+        lambda data: decision_confirm(actor=request.user, entry=entry, note=data["note"]),
+        success=lambda _: CONFIRMED.format(organisation=request.user.organisation.name),
+        done=lambda _: redirect(reverse("problem-detail", kwargs={"pk": entry.problem_id}) + f"#decision-{entry.pk}"),
+        # Refused (confirmed already, or a note too long): the problem page, its error summary
+        # saying why and the entry's form keeping the note typed.
+        refused=lambda form: problem_page_refused(request, entry.problem_id, form),
+    )
 
 
 @require_GET
-def problem_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def problem_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     problem = problem_get_for_user(user=user, pk=pk, queryset=problem_summary_queryset())
     problem_consulted(actor=user, problem=problem, how="print")
     decisions = disclosure_for(user=user, problem=problem).split(
@@ -86,6 +82,7 @@ def problem_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "shown": problem_disclosure(user=user, problem=problem),
         "rows": decision_log_rows(entries=decisions.entries),
         "decisions_withheld": decisions.note,
+        "panels": stage_panel_contexts("summary", problem=problem, user=user),
     }
     return render(request, "problems/problem_summary.html", context)
 

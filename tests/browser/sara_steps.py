@@ -18,7 +18,7 @@ def checked(page: Page) -> None:
     assert_no_console_errors(page)
 
 
-def open_form(page: Page, link: str, heading: str) -> None:
+def open_form(page: Page, link: str | re.Pattern[str], heading: str) -> None:
     page.get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
     checked(page)
@@ -130,12 +130,15 @@ def respond_and_assess(page: Page, problem: Problem, partner: Organisation, toda
     page.get_by_label("Responsible person").fill("Outreach team leader")
     page.get_by_label("Due date").fill((today + datetime.timedelta(days=30)).isoformat())
     save(page, title)
-    open_form(page, "Change action 1", "Change a response action")
+    # Links named by what they change (the visually hidden part follows a colon).
+    open_form(page, re.compile(r"^Change\W+Weekly outreach sessions on the parade\.$"), "Change a response action")
     page.get_by_label("Status").select_option(label="Done")
     save(page, title)
     expect(page.get_by_role("row").filter(has_text="Weekly outreach sessions")).to_contain_text("Done")
     move_on(page, problem.reference, "assessment", title)
-    open_form(page, "Record result for objective 1", "Record the objective's result")
+    open_form(
+        page, re.compile(r"^Record result\W+Halve ASB calls about the parade\.$"), "Record the objective's result"
+    )
     page.get_by_label("Result").fill("27 ASB calls in the last quarter.")
     page.get_by_label("Was the objective met?").select_option(label="Yes")
     save(page, title)

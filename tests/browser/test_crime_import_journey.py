@@ -87,7 +87,9 @@ def test_analyst_uploads_a_crime_file_and_watches_the_import_finish(
     design_for(
         problem, actor=analyst, crime_types=["Burglary", "Robbery"], buffer_m=200, comparison_lsoa_codes="E01000009"
     )
-    page.goto(f"/problems/{problem.pk}/")
+    # The problem is still in scanning: its assessment section (where the evaluation is) opens
+    # from the link to it, as after saving the design.
+    page.goto(f"/problems/{problem.pk}/#evaluation-heading")
     expect(page.get_by_role("heading", name="Evaluation", level=2)).to_be_visible()
     expect(page.locator("#before-after-chart")).to_have_attribute("data-drawn", "true")
     _checked(page)

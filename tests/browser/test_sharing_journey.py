@@ -95,6 +95,8 @@ def test_officer_shares_with_the_council_which_completes_its_action_and_adds_an_
     # The officer sees the update and the council's consultation in the panel.
     page.goto(detail_url)
     expect(page.get_by_text("The council fitted the alley gate on Monday.")).to_be_visible()
+    # The panel is collapsed until the officer opens it.
+    page.locator("details#disclosures > summary").click()
     panel = page.get_by_role("table", name="Consultations and disclosures, newest first")
     expect(panel.get_by_role("row").filter(has_text="Mo Member").first).to_contain_text("Northshire City Council")
     expect(panel).to_contain_text("Shared with Northshire City Council")

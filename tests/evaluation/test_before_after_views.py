@@ -211,7 +211,7 @@ def test_an_officer_who_does_not_own_the_problem_cannot_change_its_design(world:
 
 
 def test_the_panel_queries_do_not_depend_on_the_number_of_crimes(world: World, django_assert_num_queries: Any) -> None:
-    from evaluation.views.assessment import assessment_panel_context
+    from evaluation.selectors.assessment_panels import assessment_panel_context
 
     problem = _designed(world)
 

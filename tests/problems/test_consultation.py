@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
 from core.audit import audit_record
 from core.models import AuditEvent
-from problems.selectors.contributions import disclosure_events_for_problem
+from problems.selectors.contributions import SEEN_PAGE_SIZE, disclosure_events_for_problem
+from problems.selectors.page import problem_page_get_for_user, seen_panel_for
 from problems.services.contributions import CONSULTED_VERB, problem_consulted, problem_list_consulted
 from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
@@ -135,6 +136,12 @@ def test_an_officer_who_is_not_the_owner_does_not_see_the_panel(world: World) ->
     assert PANEL_HEADING not in response.content.decode()
 
 
+def _panel(problem: Any, user: Any, page: int = 1) -> str:
+    """The panel as the problem page renders it, from the page's selector."""
+    seen = seen_panel_for(user=user, problem=problem_page_get_for_user(user=user, pk=problem.pk), page=page)
+    return render_to_string("problems/_disclosures.html", {"seen": seen})
+
+
 def test_the_panel_names_disclosures_with_their_recipients_newest_first(world: World) -> None:
     problem = _problem(world)
     problem_consulted(actor=world.users["analyst"], problem=problem, how="page")
@@ -151,34 +158,75 @@ def test_the_panel_names_disclosures_with_their_recipients_newest_first(world: W
 
     events = disclosure_events_for_problem(problem=problem)
     assert [event.verb for event in events] == ["problems.share.created", CONSULTED_VERB]
-    html = Template("{% load contributions %}{% disclosure_panel problem user %}").render(
-        Context({"problem": problem, "user": world.users["officer"]})
-    )
+    html = _panel(problem, world.users["officer"])
     assert f"Shared with {world.partner.name}" in html
     assert world.force.name in html
     assert html.index("Shared with") < html.index("Consulted")
     assert "Consulted: the printable summary" not in html
 
 
-def test_the_panel_shows_at_most_fifty_events(world: World) -> None:
+def test_the_panel_shows_twenty_events_a_page_and_pages_back_to_the_oldest(world: World) -> None:
     problem = _problem(world)
-    for _ in range(52):
+    for _ in range(SEEN_PAGE_SIZE * 2 + 3):
         problem_consulted(actor=world.users["analyst"], problem=problem, how="page")
-    assert len(disclosure_events_for_problem(problem=problem)) == 50
+    officer = world.users["officer"]
+    first = seen_panel_for(user=officer, problem=problem_page_get_for_user(user=officer, pk=problem.pk))
+    assert (len(first.events), first.has_newer, first.has_older) == (SEEN_PAGE_SIZE, False, True)
+    last = seen_panel_for(user=officer, problem=problem_page_get_for_user(user=officer, pk=problem.pk), page=3)
+    assert (len(last.events), last.has_newer, last.has_older) == (3, True, False)
+    assert 'href="?seen=2#disclosures">Newer</a>' in _panel(problem, officer, page=3)
+    assert "Older</a>" not in _panel(problem, officer, page=3)
+
+
+def test_the_pages_of_the_panel_are_reached_from_the_problem_page_with_the_panel_open(world: World) -> None:
+    problem = _problem(world)
+    for _ in range(SEEN_PAGE_SIZE + 1):
+        problem_consulted(actor=world.users["analyst"], problem=problem, how="page")
+    client = _client(world, "officer")
+    url = reverse("problem-detail", kwargs={"pk": problem.pk})
+    first = client.get(url).content.decode()
+    assert '<details class="mb-4" id="disclosures">' in first
+    assert first.count("Consulted: the problem page") == SEEN_PAGE_SIZE
+    second = client.get(url + "?seen=2").content.decode()
+    assert '<details class="mb-4" id="disclosures" open>' in second
+    assert second.count("Consulted: the problem page") == 1
+    # A page number that is not one is the first page.
+    assert client.get(url + "?seen=-4%00").content.decode().count("Consulted: the problem page") == SEEN_PAGE_SIZE
+
+
+def test_the_users_own_views_of_the_page_are_one_line_not_a_row_each(world: World) -> None:
+    problem = _problem(world)
+    client = _client(world, "officer")
+    url = reverse("problem-detail", kwargs={"pk": problem.pk})
+    problem_consulted(actor=world.users["officer"], problem=problem, how="print")
+    problem_consulted(actor=world.users["supervisor"], problem=problem, how="page")
+    for _ in range(3):
+        content = client.get(url).content.decode()
+    assert "You viewed it 3 times, last on " in content
+    # The officer's views of the page are counted, not listed; their printable copy and the
+    # supervisor's view are listed.
+    assert content.count("Consulted: the problem page") == 1
+    assert "Consulted: the printable summary" in content
+    # The supervisor's panel lists the officer's views one by one, and counts the supervisor's.
+    supervisor_page = _client(world, "supervisor").get(url).content.decode()
+    assert supervisor_page.count("Consulted: the problem page") == 3
+    assert "You viewed it 2 times, last on " in supervisor_page
 
 
 def test_the_panel_takes_one_query_with_one_or_many_events(world: World, django_assert_num_queries: Any) -> None:
     problem = _problem(world)
     users = [UserFactory(role=Role.ANALYST, organisation=world.force) for _ in range(5)]
+    officer = world.users["officer"]
     problem_consulted(actor=users[0], problem=problem, how="page")
-    template = Template("{% load contributions %}{% disclosure_panel problem user %}")
-    # One query: the events with each actor and their organisation (one JOIN).
+    fetched = problem_page_get_for_user(user=officer, pk=problem.pk)
+    # One query: a page of the events with each actor and their organisation (one JOIN); the
+    # user's own views were counted with the problem's row.
     with django_assert_num_queries(1):
-        template.render(Context({"problem": problem, "user": world.users["officer"]}))
+        assert len(seen_panel_for(user=officer, problem=fetched).events) == 1
     for user in users[1:]:
         problem_consulted(actor=user, problem=problem, how="page")
     with django_assert_num_queries(1):
-        template.render(Context({"problem": problem, "user": world.users["officer"]}))
+        assert len(seen_panel_for(user=officer, problem=fetched).events) == 5
 
 
 # --- list pages that show a partner shared problems' titles ----------------------------------------

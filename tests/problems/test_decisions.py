@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.template import Context, Template
-from django.test import Client, RequestFactory
+from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from core.models import AuditEvent
 from problems.models import DecisionLogEntry, ProblemCategory
 from problems.models.sharing import ShareAccess
-from problems.selectors.decisions import decision_list_for_problem
+from problems.selectors.access import can_record_decision
+from problems.selectors.decisions import decision_list_for_problem, decision_log_for
 from problems.services.decisions import (
     DECISION_CORRECTS_OTHER_PROBLEM,
     DECISION_JOINT_NEEDS_PARTNERS,
@@ -231,10 +232,16 @@ def test_the_log_selector_uses_the_same_queries_for_one_and_five_entries(
 
 
 def _render_panel(problem: Any, user: Any) -> str:
-    request = RequestFactory().get("/")
-    request.user = user
-    return Template('{% include "problems/_decision_log_panel.html" %}').render(
-        Context({"problem": problem, "request": request})
+    """The decision log as the problem page renders it, from the page's selector."""
+    log = decision_log_for(user=user, problem=problem)
+    return render_to_string(
+        "problems/_decision_log.html",
+        {
+            "problem": problem,
+            "rows": log.rows,
+            "withheld": log.withheld,
+            "can_record_decision": can_record_decision(user, problem),
+        },
     )
 
 
