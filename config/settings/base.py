@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "engagement",
     "evaluation",
     "dataprotection",
+    # The site search reads every domain app's searchable selectors.
+    "search",
 ]
 
 MIDDLEWARE = [
