@@ -154,6 +154,7 @@ def _join_app_entries() -> None:
     from tests.engagement import access_engagement
     from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
+    from tests.search import access_search
     from tests.problems import (
         access_contributions,
         access_decisions,
@@ -184,6 +185,7 @@ def _join_app_entries() -> None:
         access_crime,
         access_impact,
         access_dataprotection,
+        access_search,
     ):
         MATRIX.extend(module.ENTRIES)
 
