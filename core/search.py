@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
 from django.db import connections
-from django.db.models import Case, Expression, FloatField, Index, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Index, Model, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
 
 # Stemmed English: "drinking" finds "drinkers". Must be a literal: an index on to_tsvector needs
 # its configuration fixed in the expression, or PostgreSQL will not use it.
@@ -49,7 +50,10 @@ def part_vector(part: SearchPart) -> SearchVector:
 def search_vector(parts: Sequence[SearchPart]) -> Any:
     """The weighted vector of all the parts: what a model's SearchIndex indexes, and what
     `text_search` matches against (the same expression, so the index is used)."""
-    return reduce(lambda combined, vector: combined + vector, (part_vector(part) for part in parts))
+    combined: Any = part_vector(parts[0])
+    for part in parts[1:]:
+        combined = combined + part_vector(part)
+    return combined
 
 
 class SearchIndex(Index):
@@ -81,7 +85,7 @@ def _readable(part: SearchPart, conditions: Mapping[str, Any]) -> Q:
     return Q(condition) if condition is not None else Q()
 
 
-def _postgresql_search[M](
+def _postgresql_search[M: Model](
     queryset: QuerySet[M], *, query: str, parts: Sequence[SearchPart], conditions: Mapping[str, Any]
 ) -> QuerySet[M]:
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
@@ -89,28 +93,23 @@ def _postgresql_search[M](
     # again, per part, on those rows only.
     found = queryset.filter(SearchVectorExact(search_vector(parts), search_query))
     if not conditions:
-        return found.annotate(search_rank=SearchRank(search_vector(parts), search_query))
+        return cast("QuerySet[M]", found.annotate(search_rank=SearchRank(search_vector(parts), search_query)))
     readable_matches = [
         Q(SearchVectorExact(part_vector(part), search_query)) & _readable(part, conditions) for part in parts
     ]
     # Ranked by the readable parts only: an order set by withheld text would hint at what it says.
-    rank: Expression = reduce(
-        lambda total, term: total + term,
-        (
-            Case(
-                When(_readable(part, conditions), then=SearchRank(part_vector(part), search_query)),
-                default=Value(0.0),
-                output_field=FloatField(),
+    rank: Any = Value(0.0)
+    for part in parts:
+        part_rank: Any = SearchRank(part_vector(part), search_query)
+        if part.name in conditions:
+            part_rank = Case(
+                When(_readable(part, conditions), then=part_rank), default=Value(0.0), output_field=FloatField()
             )
-            if part.name in conditions
-            else SearchRank(part_vector(part), search_query)
-            for part in parts
-        ),
-    )
-    return found.filter(reduce(or_, readable_matches)).annotate(search_rank=rank)
+        rank = rank + part_rank
+    return cast("QuerySet[M]", found.filter(reduce(or_, readable_matches)).annotate(search_rank=rank))
 
 
-def _fallback_search[M](
+def _fallback_search[M: Model](
     queryset: QuerySet[M], *, query: str, parts: Sequence[SearchPart], conditions: Mapping[str, Any]
 ) -> QuerySet[M]:
     terms = query.split()[:MAX_FALLBACK_TERMS]
@@ -127,10 +126,15 @@ def _fallback_search[M](
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return queryset.filter(every_term).annotate(search_rank=best_part)
+    return cast("QuerySet[M]", queryset.filter(every_term).annotate(search_rank=best_part))
 
 
-def text_search[M](
+def best_first() -> OrderBy:
+    """The order of a search's rows: best match first (the selectors add their own tie-breaks)."""
+    return F("search_rank").desc()
+
+
+def text_search[M: Model](
     queryset: QuerySet[M],
     *,
     query: str,

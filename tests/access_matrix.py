@@ -154,7 +154,6 @@ def _join_app_entries() -> None:
     from tests.engagement import access_engagement
     from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
-    from tests.search import access_search
     from tests.problems import (
         access_contributions,
         access_decisions,
@@ -165,6 +164,7 @@ def _join_app_entries() -> None:
         access_sara,
         access_sharing,
     )
+    from tests.search import access_search
 
     for module in (
         access_organisations,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from core.search import text_search
+from core.search import best_first, text_search
 from engagement.models import CommunityPriority, EngagementEvent
 from engagement.models.events import EVENT_SEARCH_PARTS
 from engagement.models.priorities import PRIORITY_SEARCH_PARTS
@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 def event_search_visible_to(*, user: User, query: str) -> QuerySet[EngagementEvent]:
     found = text_search(events_visible_to(user), query=query, parts=EVENT_SEARCH_PARTS)
-    return found.select_related("neighbourhood").order_by("-search_rank", "-held_on", "-pk")
+    return found.select_related("neighbourhood").order_by(best_first(), "-held_on", "-pk")
 
 
 def priority_search_visible_to(*, user: User, query: str) -> QuerySet[CommunityPriority]:
     found = text_search(priorities_visible_to(user), query=query, parts=PRIORITY_SEARCH_PARTS)
-    return found.select_related("neighbourhood").order_by("-search_rank", "-issue_date", "-pk")
+    return found.select_related("neighbourhood").order_by(best_first(), "-issue_date", "-pk")

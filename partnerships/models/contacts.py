@@ -10,7 +10,6 @@ from django.db.models import Q
 
 from core.search import SearchPart, search_index
 
-
 # What the site search reads of a contact (core.search).
 CONTACT_SEARCH_PARTS = (
     SearchPart("name", ("name",), "A"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from core.search import text_search
+from core.search import best_first, text_search
 from problems.models import DisclosurePart, Problem
 from problems.models.problems import PROBLEM_SEARCH_PARTS
 from problems.selectors.access import problems_visible_to
@@ -50,4 +50,4 @@ def problem_search_visible_to(*, user: User, query: str) -> QuerySet[Problem]:
     found = text_search(
         problems_visible_to(user), query=query, parts=PROBLEM_SEARCH_PARTS, conditions=_readable_parts(user)
     )
-    return found.select_related("neighbourhood").order_by("-search_rank", "-opened_on", "-pk")
+    return found.select_related("neighbourhood").order_by(best_first(), "-opened_on", "-pk")

@@ -34,9 +34,7 @@ def quokka_world(world: Any) -> Found:
     officer = world.users["officer"]
     agreement = active_agreement(world.force, world.partner, title="Northshire estate data sharing")
     # Shared with the council, the word in its title (every viewer reads a title).
-    found.problems["shared"] = share(
-        world, title="Quokka murals defaced at the underpass", agreement=agreement
-    ).problem
+    found.problems["shared"] = share(world, title="Quokka murals defaced at the underpass", agreement=agreement).problem
     # Shared, the word only in a description whose category (names and contact details) the share
     # does not disclose, and in the analysis triangle (the same category by default).
     found.problems["withheld"] = share(

@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import Model
 
 from problems.models import Problem
-
 from problems.selectors.search import problem_search_visible_to
 from search.selectors import site_search
 from tests.conftest import World
@@ -213,7 +212,9 @@ names = {p.pk: name for name, p in found.problems.items()}
 out = {'vendor': connection.vendor}
 for persona, user in world.users.items():
     results = site_search(user=user, query='Quokka murals')
-    out[persona] = {k.key: sorted(names.get(r.pk, r.pk) if k.key == 'problems' else r.pk for r in k.rows) for k in results.found}
+    out[persona] = {
+        k.key: sorted(names.get(r.pk, r.pk) if k.key == 'problems' else r.pk for r in k.rows) for k in results.found
+    }
     out[persona + '-word'] = {k.key: k.total for k in site_search(user=user, query='quokka').found}
 print(json.dumps(out))
 """

@@ -96,7 +96,13 @@ def test_the_page_opened_without_a_query_offers_the_box_and_audits_nothing(world
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("", QUERY_EMPTY), ("   ", QUERY_EMPTY), ("ab", QUERY_TOO_SHORT), (" a ", QUERY_TOO_SHORT), ("x" * 201, QUERY_TOO_LONG)],
+    [
+        ("", QUERY_EMPTY),
+        ("   ", QUERY_EMPTY),
+        ("ab", QUERY_TOO_SHORT),
+        (" a ", QUERY_TOO_SHORT),
+        ("x" * 201, QUERY_TOO_LONG),
+    ],
 )
 def test_an_empty_short_or_long_query_is_told_why_and_searches_nothing(
     world: World, found: Found, query: str, message: str
