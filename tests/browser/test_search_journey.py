@@ -66,9 +66,7 @@ def test_a_search_from_the_navigation_finds_what_the_persona_may_see(
     expect(page.get_by_role("heading", name=re.compile(first.title))).to_be_visible()
 
 
-def test_on_a_phone_the_box_is_in_the_collapsed_menu_and_a_short_query_is_explained(
-    page: Page, world: World
-) -> None:
+def test_on_a_phone_the_box_is_in_the_collapsed_menu_and_a_short_query_is_explained(page: Page, world: World) -> None:
     quokka_world(world)
     page.set_viewport_size(PHONE)
     sign_in_browser(page, world.users["officer"])

@@ -35,13 +35,16 @@ def quokka_world(world: Any) -> Found:
     agreement = active_agreement(world.force, world.partner, title="Northshire estate data sharing")
     # Shared with the council, the word in its title (every viewer reads a title).
     found.problems["shared"] = share(world, title="Quokka murals defaced at the underpass", agreement=agreement).problem
-    # Shared, the word only in a description whose category (names and contact details) the share
-    # does not disclose, and in the analysis triangle (the same category by default).
+    # Shared, the word only in a description and a problem statement whose category (names and
+    # contact details) the share does not disclose, and in the analysis triangle (the same
+    # category by default).
     found.problems["withheld"] = share(
         world,
         title="Noise from the late-night takeaway",
         description=f"Complaints name the {WORD} keeper at number 4.",
         description_category=category("identity-contact"),
+        problem_statement=f"The {WORD} keeper's visitors shout at night.",
+        statement_category=category("identity-contact"),
         pat_offender=f"The {WORD} keeper",
         agreement=agreement,
     ).problem
