@@ -23,7 +23,7 @@ PHONE = {"width": 390, "height": 844}
 
 def _search_from_the_navigation(page: Page, query: str) -> None:
     navigation = page.get_by_role("navigation", name="Main")
-    opener = navigation.get_by_role("button", name="Open the search box")
+    opener = navigation.get_by_role("button", name="Find records")
     if opener.is_visible():
         # In the bar (1280 px) the box opens below its button, with the cursor in it.
         opener.click()
@@ -74,7 +74,7 @@ def test_on_a_phone_the_box_is_in_the_collapsed_menu_and_a_short_query_is_explai
     expect(navigation.get_by_label(BOX)).to_be_hidden()
     navigation.get_by_role("button", name="Show or hide navigation").click()
     # Part of the collapsed menu, no button to open it.
-    expect(navigation.get_by_role("button", name="Open the search box")).to_be_hidden()
+    expect(navigation.get_by_role("button", name="Find records")).to_be_hidden()
     _search_from_the_navigation(page, "qu")
 
     summary = page.locator("[data-error-summary]")
