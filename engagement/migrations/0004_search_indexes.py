@@ -1,9 +1,10 @@
 """The site search (issue 20): a GIN index on each searchable table's weighted search vector
 (core.search.SearchIndex, created on PostgreSQL only; the SQLite default searches without it)."""
 
-import core.search
 import django.contrib.postgres.search
 from django.db import migrations
+
+import core.search
 
 
 class Migration(migrations.Migration):
