@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("engagement.urls")),
     path("", include("evaluation.urls")),
     path("", include("dataprotection.urls")),
+    path("", include("search.urls")),
     # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]

@@ -167,6 +167,7 @@ def _join_app_entries() -> None:
         access_sara,
         access_sharing,
     )
+    from tests.search import access_search
 
     for module in (
         access_organisations,
@@ -190,6 +191,7 @@ def _join_app_entries() -> None:
         access_evaluation_maps,
         access_impact,
         access_dataprotection,
+        access_search,
     ):
         MATRIX.extend(module.ENTRIES)
 

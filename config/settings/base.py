@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "engagement",
     "evaluation",
     "dataprotection",
+    # The site search reads every domain app's searchable selectors.
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.search import SearchPart, search_index
+
 
 class EventKind(models.TextChoices):
     PUBLIC_MEETING = "public_meeting", "Public meeting"
@@ -29,6 +31,13 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     ONLINE = "online", "Online"
     SOCIAL_MEDIA = "social_media", "Social media"
+
+
+# What the site search reads of an event (core.search).
+EVENT_SEARCH_PARTS = (
+    SearchPart("place", ("place",), "A"),
+    SearchPart("issues", ("issues_raised",), "B"),
+)
 
 
 class EngagementEvent(models.Model):
@@ -71,7 +80,10 @@ class EngagementEvent(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-start_time", "-pk"]
-        indexes = [models.Index(fields=["neighbourhood", "held_on"], name="event_neighbourhood_date")]
+        indexes = [
+            models.Index(fields=["neighbourhood", "held_on"], name="event_neighbourhood_date"),
+            search_index(EVENT_SEARCH_PARTS, name="event_search_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(attendees__isnull=True) | Q(attendees__gte=0), name="event_attendees_0")
         ]

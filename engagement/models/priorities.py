@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.concurrency import Versioned
+from core.search import SearchPart, search_index
 
 
 class PriorityStatus(models.TextChoices):
@@ -45,6 +46,13 @@ class ChosenBy(models.TextChoices):
 # The ways of choosing a priority at a meeting (its votes, its meeting): a priority chosen so is not
 # also set from a survey's results.
 CHOSEN_AT_A_MEETING: tuple[str, ...] = (ChosenBy.MEETING_VOTE, ChosenBy.MEETING_AGREEMENT)
+
+
+# What the site search reads of a priority (core.search).
+PRIORITY_SEARCH_PARTS = (
+    SearchPart("issue", ("issue",), "A"),
+    SearchPart("reason", ("not_adopted_reason",), "C"),
+)
 
 
 class CommunityPriority(Versioned):
@@ -86,7 +94,10 @@ class CommunityPriority(Versioned):
     class Meta:
         ordering = ["-issue_date", "-pk"]
         verbose_name_plural = "community priorities"
-        indexes = [models.Index(fields=["neighbourhood", "status"], name="priority_neighbourhood_status")]
+        indexes = [
+            models.Index(fields=["neighbourhood", "status"], name="priority_neighbourhood_status"),
+            search_index(PRIORITY_SEARCH_PARTS, name="priority_search_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(votes_for__isnull=True)

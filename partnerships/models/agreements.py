@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.concurrency import Versioned
+from core.search import SearchPart, search_index
 
 
 class AgreementStatus(models.TextChoices):
@@ -42,6 +43,14 @@ class LawfulBasis(models.TextChoices):
 def agreement_document_path(instance: Agreement, filename: str) -> str:
     # Never served from MEDIA_URL: only through the permission-checked download view.
     return f"agreements/{instance.reference}-v{instance.version}.pdf"
+
+
+# What the site search reads of an agreement (core.search).
+AGREEMENT_SEARCH_PARTS = (
+    SearchPart("title", ("reference", "title"), "A"),
+    SearchPart("purpose", ("purpose",), "B"),
+    SearchPart("data", ("data_items", "dpia_reference"), "C"),
+)
 
 
 class Agreement(Versioned):
@@ -103,6 +112,7 @@ class Agreement(Versioned):
         indexes = [
             models.Index(fields=["status", "expiry_date"], name="agreement_status_expiry_idx"),
             models.Index(fields=["status", "review_date"], name="agreement_status_review_idx"),
+            search_index(AGREEMENT_SEARCH_PARTS, name="agreement_search_idx"),
         ]
 
     def __str__(self) -> str:

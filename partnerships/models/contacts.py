@@ -8,6 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.search import SearchPart, search_index
+
+# What the site search reads of a contact (core.search).
+CONTACT_SEARCH_PARTS = (
+    SearchPart("name", ("name",), "A"),
+    SearchPart("role", ("job_title", "spoc_topics"), "B"),
+    SearchPart("email", ("email",), "C"),
+)
+
 
 class Contact(models.Model):
     """A person at an organisation. A contact need not be a user of Common Ground.
@@ -38,7 +47,10 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["organisation", "spoc_to"], name="contact_spoc_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "spoc_to"], name="contact_spoc_idx"),
+            search_index(CONTACT_SEARCH_PARTS, name="contact_search_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import models
 
+from core.search import SearchPart, search_index
+
 
 class OrganisationKind(models.TextChoices):
     POLICE_FORCE = "police_force", "Police force"
@@ -17,6 +19,14 @@ class Sector(models.TextChoices):
     PRIVATE = "private", "Private"
     ACADEMIC = "academic", "Academic"
     COMMUNITY = "community", "Community"
+
+
+# What the site search reads of an organisation (core.search).
+ORGANISATION_SEARCH_PARTS = (
+    SearchPart("name", ("name",), "A"),
+    SearchPart("areas", ("areas_covered",), "B"),
+    SearchPart("address", ("address",), "C"),
+)
 
 
 class Organisation(models.Model):
@@ -41,6 +51,7 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [search_index(ORGANISATION_SEARCH_PARTS, name="organisation_search_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -95,6 +95,11 @@ def _visible(user: User) -> QuerySet[Agreement]:
     return agreements.none()
 
 
+def agreements_visible_to(user: User) -> QuerySet[Agreement]:
+    """Every version of every agreement `user` may see (the register's rule), as a plain queryset."""
+    return _visible(user)
+
+
 def _with_parties(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     return agreements.prefetch_related(
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation")),

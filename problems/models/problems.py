@@ -12,7 +12,8 @@ from django.db import models
 from django.utils import timezone
 
 from core.concurrency import Versioned
-from problems.models.disclosure import category_field
+from core.search import SearchPart, search_index
+from problems.models.disclosure import DisclosurePart, category_field
 
 
 class ProblemCategory(models.Model):
@@ -58,6 +59,31 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"
     LOW = "low", "Low"
+
+
+# What the site search reads of a problem (core.search). The parts that can hold personal data are
+# named after their disclosure part: a partner searches them only where its share discloses them
+# (problems.selectors.search). The assessment text is shown to every viewer of the problem.
+PROBLEM_SEARCH_PARTS = (
+    SearchPart("title", ("reference", "title"), "A"),
+    SearchPart(DisclosurePart.DESCRIPTION, ("description",), "B"),
+    SearchPart(
+        DisclosurePart.STATEMENT,
+        (
+            "problem_statement",
+            "cheers_community",
+            "cheers_harm",
+            "cheers_expectation",
+            "cheers_events",
+            "cheers_recurring",
+            "cheers_similarity",
+            "evidence_sources",
+        ),
+        "C",
+    ),
+    SearchPart(DisclosurePart.TRIANGLE, ("pat_offender", "pat_victim", "pat_location"), "D"),
+    SearchPart("assessment", ("process_evaluation", "displacement", "diffusion_of_benefits", "lessons_learned"), "D"),
+)
 
 
 class Problem(Versioned):
@@ -167,6 +193,7 @@ class Problem(Versioned):
                 condition=models.Q(disposed_at__isnull=True, retention_review_date__isnull=False),
                 name="problem_retention_due_idx",
             ),
+            search_index(PROBLEM_SEARCH_PARTS, name="problem_search_idx"),
         ]
         # Granted on a partner organisation's group while a share with it is active (guardian).
         permissions = [("contribute_problem", "Can contribute to a shared problem")]

@@ -6,3 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus();
   }
 });
+
+// The site search's menu (templates/_partials/search_box.html): opening it puts the cursor in the box.
+document.addEventListener("shown.bs.dropdown", (event) => {
+  const box = event.target.closest(".site-search")?.querySelector("input[type=search]");
+  if (box) {
+    box.focus();
+  }
+});

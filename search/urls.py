@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from search.views import urlpatterns
+
+__all__ = ["urlpatterns"]
