@@ -46,6 +46,10 @@ class AgreementSerializer(serializers.ModelSerializer[Agreement]):
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    # Plain text: either may be empty, which is no email address or URL.
+    email = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
+
     class Meta:
         model = Organisation
         fields = (
@@ -65,6 +69,8 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class ContactSerializer(serializers.ModelSerializer[Contact]):
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = Contact
         fields = (
