@@ -161,3 +161,15 @@ def test_requests_past_the_rate_limit_are_refused(world: World, monkeypatch: pyt
     assert [api.get(SHARED).status_code for _ in range(4)] == [200, 200, 200, 429]
     # Per token: another token of the same user is not held back.
     assert other.get(SHARED).status_code == 200
+
+
+def test_the_documentation_is_served_from_this_site(world: World) -> None:
+    client = sign_in(Client(), world.users["partner_member"])
+    for name in ("api-docs", "api-redoc"):
+        page = client.get(reverse(name)).content.decode()
+        assert "drf_spectacular_sidecar" in page
+        assert "cdn." not in page
+        assert "unpkg" not in page
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/v1/shared-with-us/" in schema.content.decode()
