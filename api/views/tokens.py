@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from api.forms import TokenForm
 from api.selectors import token_get_for_user, token_list_for
-from api.services import token_create, token_revoke
+from api.services import MadeToken, token_create, token_revoke
 from core.forms import form_add_service_errors
 
 REVOKED = "The token \u201c{name}\u201d was revoked: it no longer works."
@@ -25,20 +25,30 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+# The new token's text waits in the session between the POST and the page it is shown on (a
+# redirect, so that reloading the page never makes a second token), and is removed as it is shown.
+NEW_TOKEN_SESSION_KEY = "api_new_token"  # noqa: S105 (a session key)
+
+
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = TokenForm(request.POST if request.method == "POST" else None)
-    made = None
     if request.method == "POST" and form.is_valid():
         try:
             made = token_create(actor=user, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            # Shown on this response only (no redirect): the text is never stored.
-            form = TokenForm()
-    context = {"form": form, "made": made, "tokens": token_list_for(user=user), "now": timezone.now()}
+            request.session[NEW_TOKEN_SESSION_KEY] = {"pk": made.token.pk, "text": made.text}
+            return redirect("api-token-list")
+    tokens = list(token_list_for(user=user))
+    shown = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    made = None
+    if shown is not None:
+        token = next((t for t in tokens if t.pk == shown["pk"]), None)
+        made = MadeToken(token=token, text=shown["text"]) if token is not None else None
+    context = {"form": form, "made": made, "tokens": tokens, "now": timezone.now()}
     return render(request, "api/token_list.html", context)
 
 

@@ -25,8 +25,9 @@ SHARED = "/api/v1/shared-with-us/"
 
 
 def _make_on_page(client: Client, **data: str) -> str:
+    """Post the form; made, the page it redirects to (else the refused form)."""
     fields = {"name": "Council case system", "scope": "read", "lifetime_days": "90", **data}
-    response = client.post(reverse("api-token-list"), fields)
+    response = client.post(reverse("api-token-list"), fields, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
