@@ -36,19 +36,19 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = token_create(actor=user, **form.cleaned_data)
+            created = token_create(actor=user, **form.cleaned_data)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            request.session[NEW_TOKEN_SESSION_KEY] = {"pk": made.token.pk, "text": made.text}
+            request.session[NEW_TOKEN_SESSION_KEY] = {"pk": created.token.pk, "text": created.text}
             return redirect("api-token-list")
     tokens = list(token_list_for(user=user))
     shown = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
-    made = None
+    new: MadeToken | None = None
     if shown is not None:
         token = next((t for t in tokens if t.pk == shown["pk"]), None)
-        made = MadeToken(token=token, text=shown["text"]) if token is not None else None
-    context = {"form": form, "made": made, "tokens": tokens, "now": timezone.now()}
+        new = MadeToken(token=token, text=shown["text"]) if token is not None else None
+    context = {"form": form, "made": new, "tokens": tokens, "now": timezone.now()}
     return render(request, "api/token_list.html", context)
 
 
