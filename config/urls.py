@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("dataprotection.urls")),
     path("", include("search.urls")),
+    # The REST API (/api/v1/) and the account's API tokens page.
+    path("", include("api.urls")),
+    path("", include("api.web_urls")),
     # The admin site (config.admin.CommonGroundAdminSite) requires a verified second factor too.
     path("admin/", admin.site.urls),
 ]

@@ -57,6 +57,9 @@ class Entry:
     # For a namespace covered as a whole ("admin:*"), the concrete URL names that are requested.
     samples: tuple[str, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    # "token": an API endpoint, requested with a personal API token of each persona (the
+    # unverified persona with its session only; tests/test_access_matrix.py, _client_for).
+    auth: str = "session"
 
 
 def signed_in_page(**overrides: Outcome) -> dict[str, Outcome]:
@@ -149,6 +152,7 @@ def uncovered_url_names() -> list[str]:
 
 # Each app (and, in partnerships, each concept) keeps its entries beside its tests.
 def _join_app_entries() -> None:
+    from tests.api import access_api
     from tests.core import access_notifications
     from tests.dataprotection import access_dataprotection
     from tests.engagement import access_engagement
@@ -192,6 +196,7 @@ def _join_app_entries() -> None:
         access_impact,
         access_dataprotection,
         access_search,
+        access_api,
     ):
         MATRIX.extend(module.ENTRIES)
 

@@ -57,6 +57,12 @@ INSTALLED_APPS = [
     "dataprotection",
     # The site search reads every domain app's searchable selectors.
     "search",
+    # At the top of the house: the REST API over every app's selectors and services (issue 24).
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI and Redoc served from static files (no CDN).
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -446,6 +452,42 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# --- API (api app, issue 24) ----------------------------------------------------------------------
+# Personal tokens or a verified session; every request is rate-limited per token (api.throttling,
+# on the default cache: per process unless CACHES names a shared one).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_LIMIT", default="120/minute")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Common Ground API",
+    "DESCRIPTION": (
+        "Read what you may see in Common Ground, and add what the pages let you add, from your "
+        "organisation's own case system. Authenticate with a personal token: Authorization: Bearer <token>."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}
 
 LOGGING = {
     "version": 1,

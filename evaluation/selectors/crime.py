@@ -14,9 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from accounts.models import Role
+from core.access import get_visible_or_404
 from evaluation.models import CrimeImportRun, CrimeRecord, EvaluationDesign
 from evaluation.selectors.areas import BUFFER, COMPARISON, METRES_PER_DEGREE, TARGET
 from evaluation.selectors.before_after import (
@@ -36,6 +40,22 @@ def crime_import_runs_visible_to(*, user: User) -> QuerySet[CrimeImportRun]:
     """The import runs an analyst may see: those of their organisation, and those run from the
     command line (no organisation: they load the crime every police user reads)."""
     return CrimeImportRun.objects.filter(Q(organisation_id=user.organisation_id) | Q(organisation__isnull=True))
+
+
+def crime_import_require_analyst(user: User) -> None:
+    """Crime imports are the police analysts': anyone outside the police gets 404, other police
+    users 403."""
+    if not user.is_police:
+        raise Http404
+    if user.role != Role.ANALYST:
+        raise PermissionDenied
+
+
+def crime_import_run_get_for_user(*, user: User, pk: object) -> CrimeImportRun:
+    """An import run the user (a police analyst) may see; 404 for everyone else."""
+    if not (user.is_police and user.role == Role.ANALYST):
+        raise Http404
+    return get_visible_or_404(crime_import_runs_visible_to(user=user), pk=pk)
 
 
 def crime_import_runs_for(*, user: User) -> QuerySet[CrimeImportRun]:

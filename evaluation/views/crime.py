@@ -18,14 +18,17 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role, User
-from core.access import get_visible_or_404
+from accounts.models import User
 from core.forms import form_add_service_errors
 from evaluation.forms.crime import CrimeUploadForm, UnitCostForm
 from evaluation.models import CrimeImportRun, CrimeUnitCost
 from evaluation.selectors.assessment_access import can_edit_unit_costs
 from evaluation.selectors.cost_benefit import unit_cost_rows
-from evaluation.selectors.crime import crime_import_runs_for, crime_import_runs_visible_to
+from evaluation.selectors.crime import (
+    crime_import_require_analyst,
+    crime_import_run_get_for_user,
+    crime_import_runs_for,
+)
 from evaluation.services.assessment import unit_cost_save
 from evaluation.services.crime_import import expected_header
 from evaluation.services.crime_uploads import crime_import_start
@@ -40,22 +43,14 @@ def _require_police(user: User) -> None:
         raise Http404
 
 
-def _require_analyst(user: User) -> None:
-    _require_police(user)
-    if user.role != Role.ANALYST:
-        raise PermissionDenied
-
-
 def _run_for(user: User, pk: int) -> CrimeImportRun:
-    if not (user.is_police and user.role == Role.ANALYST):
-        raise Http404
-    return get_visible_or_404(crime_import_runs_visible_to(user=user), pk=pk)
+    return crime_import_run_get_for_user(user=user, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 def crime_import(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_analyst(user)
+    crime_import_require_analyst(user)
     form = CrimeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         run = crime_import_start(actor=user, upload=form.cleaned_data["file"])

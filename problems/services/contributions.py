@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from partnerships.models import DataCategory
 
 CONSULTED_VERB = "problems.problem.consulted"
-CONSULTATION_WAYS = ("page", "print", "export", "attachment", "list")
+# "api": a request to the REST API (api app) that returned the problem or its parts.
+CONSULTATION_WAYS = ("page", "print", "export", "attachment", "list", "api")
 # The ways that carry the problem away from the system: their event names who received it.
-EXPORT_WAYS = frozenset({"print", "export", "attachment"})
+EXPORT_WAYS = frozenset({"print", "export", "attachment", "api"})
 # The list pages that show a partner the titles of problems shared with their organisation.
 LIST_PAGES = ("shared_with_us", "home")
 
