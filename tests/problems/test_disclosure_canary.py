@@ -356,7 +356,7 @@ def test_the_problem_page_of_a_partner_asks_the_same_queries_for_one_and_five_wi
     # problem, 16 the share banner, 17 the evaluation panel (design and EMMIE), 18 may contribute
     # (the updates panel), 19 updates, 20 the actions assigned to the partner, 21 may contribute
     # (the attachments panel), 22 attachments, 23 the decision log, 24 its partners,
-    # 25 corrections, 26 confirmations.
+    # 25 corrections, 26 confirmations, 27 the demand sources (issue 20).
     with django_assert_num_queries(PARTNER_PAGE_QUERIES):
         client.get(url)
     safeguarding = category(WITHHELD)
@@ -370,4 +370,4 @@ def test_the_problem_page_of_a_partner_asks_the_same_queries_for_one_and_five_wi
     assert withheld_note(5) in page
 
 
-PARTNER_PAGE_QUERIES = 26
+PARTNER_PAGE_QUERIES = 27

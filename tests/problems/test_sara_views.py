@@ -16,11 +16,13 @@ from core.models import AuditEvent
 from problems.models import (
     ActionStatus,
     Controller,
+    DemandSourceKind,
     Handover,
     HandoverKind,
     Hypothesis,
     Objective,
     Problem,
+    ProblemDemandSource,
     ProblemTeamMember,
     ResponseAction,
     Stage,
@@ -126,10 +128,13 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
     # 15 who has seen or received the problem (audit events with actors and organisations),
     # 16 the lead history (handovers with from, to and by), 17 the team with who added them,
     # 18 the evaluation panel's design and EMMIE (problems.panels; one query, none set here),
-    # 19 whether the user follows the problem (the Follow button).
+    # 19 whether the user follows the problem (the Follow button), 20 the demand sources (issue 20).
     client = _client(world, "supervisor")
     small = _problem(world, Stage.ASSESSMENT, ready=False)
     big = _problem(world, Stage.ASSESSMENT, ready=False)
+    ProblemDemandSource.objects.create(problem=small, kind=DemandSourceKind.WARD_PANEL)
+    for kind in DemandSourceKind.values[:5]:
+        ProblemDemandSource.objects.create(problem=big, kind=kind)
     for _ in range(4):
         ControllerFactory(problem=big)
         HypothesisFactory(problem=big)
@@ -146,9 +151,9 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
             handover_date=big.opened_on,
             made_by=world.users["supervisor"],
         )
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         client.get(_url("problem-detail", small.pk))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(_url("problem-detail", big.pk))
     assert response.text.count('href="/controllers/') == 5
     assert response.text.count("Improve the lighting") == 5
