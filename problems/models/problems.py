@@ -134,7 +134,7 @@ class Problem(Versioned):
     # The demand (who asked for the problem to be worked: its sources are ProblemDemandSource rows)
     # and the problem as first reported, recorded when it is logged. Both may name people (the
     # resident who complained, the people complained of): they have a data category of their own.
-    demand_note = models.TextField("demand: notes", blank=True)
+    demand_note = models.TextField("demand notes", blank=True)
     perceived_problem = models.TextField("the perceived problem (as first reported)", blank=True)
     demand_category = category_field("data category of the demand notes and the perceived problem")
 
