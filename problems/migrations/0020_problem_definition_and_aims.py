@@ -5,58 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0007_lock_versions'),
-        ('problems', '0019_objective_revisions'),
+        ("partnerships", "0007_lock_versions"),
+        ("problems", "0019_objective_revisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='problem',
-            name='aim_evaluation',
-            field=models.TextField(blank=True, verbose_name='how it will be evaluated'),
+            model_name="problem",
+            name="aim_evaluation",
+            field=models.TextField(blank=True, verbose_name="how it will be evaluated"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='defined_aim',
-            field=models.TextField(blank=True, verbose_name='the defined aim'),
+            model_name="problem",
+            name="defined_aim",
+            field=models.TextField(blank=True, verbose_name="the defined aim"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='defined_problem',
-            field=models.TextField(blank=True, verbose_name='the defined problem (after analysis)'),
+            model_name="problem",
+            name="defined_problem",
+            field=models.TextField(blank=True, verbose_name="the defined problem (after analysis)"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='demand_category',
-            field=models.ForeignKey(blank=True, help_text='The kind of personal data this holds. A partner sees it only if the share with them discloses this category; leave it empty for the usual category of this part.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.datacategory', verbose_name='data category of the demand notes and the perceived problem'),
+            model_name="problem",
+            name="demand_category",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The kind of personal data this holds. A partner sees it only if the share with them discloses this category; leave it empty for the usual category of this part.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="partnerships.datacategory",
+                verbose_name="data category of the demand notes and the perceived problem",
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='demand_note',
-            field=models.TextField(blank=True, verbose_name='demand notes'),
+            model_name="problem",
+            name="demand_note",
+            field=models.TextField(blank=True, verbose_name="demand notes"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='perceived_aim',
-            field=models.TextField(blank=True, verbose_name='the perceived aim'),
+            model_name="problem",
+            name="perceived_aim",
+            field=models.TextField(blank=True, verbose_name="the perceived aim"),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='perceived_problem',
-            field=models.TextField(blank=True, verbose_name='the perceived problem (as first reported)'),
+            model_name="problem",
+            name="perceived_problem",
+            field=models.TextField(blank=True, verbose_name="the perceived problem (as first reported)"),
         ),
         migrations.CreateModel(
-            name='ProblemDemandSource',
+            name="ProblemDemandSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ward_panel', 'Ward panel'), ('resident_complaint', 'Resident complaint'), ('business', 'Business'), ('councillor', 'Councillor'), ('partner_referral', 'Partner referral'), ('data_analysis', 'Data analysis'), ('officer_observation', 'Officer observation'), ('other', 'Other')], max_length=30)),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='demand_sources', to='problems.problem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ward_panel", "Ward panel"),
+                            ("resident_complaint", "Resident complaint"),
+                            ("business", "Business"),
+                            ("councillor", "Councillor"),
+                            ("partner_referral", "Partner referral"),
+                            ("data_analysis", "Data analysis"),
+                            ("officer_observation", "Officer observation"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="demand_sources",
+                        to="problems.problem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('problem', 'kind'), name='problem_demand_source_once')],
+                "ordering": ["id"],
+                "constraints": [models.UniqueConstraint(fields=("problem", "kind"), name="problem_demand_source_once")],
             },
         ),
     ]
