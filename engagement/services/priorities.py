@@ -26,7 +26,7 @@ from engagement.models import (
 from engagement.selectors.access import can_change_in, can_record_engagement
 from engagement.services.common import check_public_text, text
 from partnerships.models import Neighbourhood
-from problems.models import Problem, ProblemCategory, ProblemSource
+from problems.models import DemandSourceKind, Problem, ProblemCategory, ProblemSource
 from problems.services.problems import problem_create
 from problems.services.sara import problem_scanning_update
 
@@ -53,6 +53,8 @@ ACTION_DATE_IN_FUTURE = "The date of the action cannot be in the future."
 ACTION_BEFORE_ISSUE = "The action cannot be dated before the priority was set ({date:%d %B %Y})."
 ACTION_NOT_ADOPTED = "Adopt the priority before recording what was done about it."
 PROBLEM_NEEDS_ADOPTION = "Only an adopted priority, or one in progress, can become a problem."
+# The demand notes of a problem opened from a community priority.
+PRIORITY_DEMAND_NOTE = "A community priority ({how})."
 
 PRIORITY_FIELDS = ("neighbourhood", "issue", "issue_date", "chosen_by", "votes_for", "votes_cast", "event", "survey")
 EDITABLE_FIELDS = ("issue", "issue_date", "chosen_by", "votes_for", "votes_cast", "event")
@@ -252,7 +254,8 @@ def priority_problem_create(
 ) -> Problem:
     """Open a problem from an adopted priority in one step, through the problems app's own service:
     the issue becomes the problem's description and its scanning statement, the priority's origin
-    its evidence, and the two are linked (the priority lists the problem)."""
+    its evidence, the community's words its perceived problem, and the two are linked (the priority
+    lists the problem)."""
     priority = _lock(priority, actor)
     if not priority.can_become_problem:
         raise ValidationError(PROBLEM_NEEDS_ADOPTION)
@@ -265,6 +268,11 @@ def priority_problem_create(
         neighbourhood=priority.neighbourhood,
         source=ProblemSource.PUBLIC_MEETING if from_meeting else ProblemSource.COMMUNITY_REPORT,
         risk_level=risk_level,
+        # The demand: the community set the priority (at a ward panel's meeting, or otherwise), in
+        # their words.
+        demand_sources=[DemandSourceKind.WARD_PANEL if from_meeting else DemandSourceKind.OTHER],
+        demand_note=PRIORITY_DEMAND_NOTE.format(how=priority.get_chosen_by_display().lower()),
+        perceived_problem=priority.issue,
     )
     problem = problem_scanning_update(
         actor=actor, problem=problem, problem_statement=priority.issue, evidence_sources=_evidence(priority)

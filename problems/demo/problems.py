@@ -19,6 +19,7 @@ from partnerships.services import organisation_create
 from problems.demo.worked_example import WORKED_EXAMPLE, seed_worked_example
 from problems.models import (
     ActionStatus,
+    DemandSourceKind,
     HypothesisStatus,
     InterventionKind,
     Problem,
@@ -33,6 +34,7 @@ from problems.services.sara import (
     hypothesis_add,
     objective_add,
     objective_update,
+    problem_aims_update,
     problem_analysis_update,
     problem_assessment_update,
     problem_scanning_update,
@@ -209,6 +211,42 @@ NDM_ROUTINE: dict[str, Any] = {
 }
 
 
+# Who asked for each demo problem to be worked, by where it came from: the sources and the note.
+DEMAND_BY_SOURCE: dict[str, tuple[list[str], str]] = {
+    "community_report": (
+        [DemandSourceKind.RESIDENT_COMPLAINT, DemandSourceKind.COUNCILLOR],
+        "Complaints from residents to the neighbourhood team's inbox and at street briefings; a ward "
+        "councillor passed on more by email.",
+    ),
+    "crime_data": (
+        [DemandSourceKind.DATA_ANALYSIS, DemandSourceKind.OFFICER_OBSERVATION],
+        "The monthly crime analysis flagged the rise; the neighbourhood team confirmed it on patrol.",
+    ),
+    "partner_referral": (
+        [DemandSourceKind.PARTNER_REFERRAL],
+        "Referred by the council's community safety team at the monthly partnership tasking meeting.",
+    ),
+    "public_meeting": (
+        [DemandSourceKind.WARD_PANEL, DemandSourceKind.RESIDENT_COMPLAINT],
+        "Voted a priority by the ward panel; residents raised it again at the next meeting.",
+    ),
+    "other": (
+        [DemandSourceKind.OFFICER_OBSERVATION, DemandSourceKind.BUSINESS],
+        "Noticed by officers on patrol; local businesses have raised it with the team since.",
+    ),
+}
+
+
+def _demand(title: str, source: str) -> dict[str, Any]:
+    """The demand and the problem as first reported, for problem_create."""
+    sources, note = DEMAND_BY_SOURCE[source]
+    return {
+        "demand_sources": sources,
+        "demand_note": note,
+        "perceived_problem": f"{title}: those reporting it say it is getting worse and nothing is being done.",
+    }
+
+
 def _stage_index(stage: str) -> int:
     return [s.value for s in Stage].index(stage)
 
@@ -228,6 +266,12 @@ def _scan(problem: Problem, officer: User, title: str) -> Problem:
     )
 
 
+def _perceived_aim(problem: Problem, officer: User) -> Problem:
+    return problem_aims_update(
+        actor=officer, problem=problem, perceived_aim="Stop it happening, and see the police and council act on it."
+    )
+
+
 def _analyse(problem: Problem, officer: User, today: datetime.date) -> Problem:
     problem = problem_analysis_update(
         actor=officer,
@@ -236,6 +280,23 @@ def _analyse(problem: Problem, officer: User, today: datetime.date) -> Problem:
         pat_victim="Local residents and businesses, some repeatedly.",
         pat_location="A few streets with poor lighting and little natural surveillance.",
         data_sources_used="Twelve months of incidents and crimes; partner data under the local agreement.",
+    )
+    problem = problem_scanning_update(
+        actor=officer,
+        problem=problem,
+        defined_problem=(
+            "Repeat incidents by a small number of known people, mostly between 18:00 and 23:00, on a few poorly "
+            "lit streets with little natural surveillance."
+        ),
+    )
+    problem = problem_aims_update(
+        actor=officer,
+        problem=problem,
+        defined_aim="Reduce the evening incidents by a third by improving guardianship and lighting at the hotspot.",
+        aim_evaluation=(
+            "Incidents reported to the police in the six months before and after the response, compared with "
+            "the rest of the neighbourhood; partners' reports of the same streets."
+        ),
     )
     controller_add(
         actor=officer, problem=problem, kind=PatController.MANAGER, who="Council neighbourhood team", engaged=True
@@ -300,6 +361,7 @@ def _work_to(problem: Problem, stage: str, people: dict[str, Any], today: dateti
     officer, supervisor, council = people["officer"], people["supervisor"], people["council"]
     target = _stage_index(stage)
     problem = _scan(problem, officer, problem.title)
+    problem = _perceived_aim(problem, officer)
     decision_record(actor=officer, problem=problem, **NDM_ROUTINE)
     if target < _stage_index(Stage.ANALYSIS):
         return
@@ -363,6 +425,7 @@ def seed(*, stdout: Any) -> None:
             source=source,
             risk_level=risk,
             opened_on=today - datetime.timedelta(days=age),
+            **_demand(title, source),
         )
         _work_to(problem, stage, people, today)
         created += 1

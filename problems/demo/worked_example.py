@@ -12,6 +12,7 @@ from typing import Any
 from partnerships.models import Neighbourhood, PatController
 from problems.models import (
     ActionStatus,
+    DemandSourceKind,
     HypothesisStatus,
     InterventionKind,
     ProblemCategory,
@@ -26,6 +27,7 @@ from problems.services.sara import (
     hypothesis_add,
     objective_add,
     objective_update,
+    problem_aims_update,
     problem_analysis_update,
     problem_assessment_update,
     problem_scanning_update,
@@ -60,6 +62,25 @@ def seed_worked_example(people: dict[str, Any], today: datetime.date) -> None:
         source=ProblemSource.COMMUNITY_REPORT,
         risk_level=RiskLevel.HIGH,
         opened_on=today - datetime.timedelta(days=200),
+        demand_sources=[
+            DemandSourceKind.WARD_PANEL,
+            DemandSourceKind.RESIDENT_COMPLAINT,
+            DemandSourceKind.BUSINESS,
+            DemandSourceKind.COUNCILLOR,
+        ],
+        demand_note=(
+            "Eastgate ward panel made it its priority in March; the parade's shopkeepers wrote to the inspector "
+            "together, and a ward councillor forwarded residents' emails from the flats above the parade."
+        ),
+        perceived_problem=(
+            "Drunken beggars taking over the parade: residents and shopkeepers say the police move them on and "
+            "they are back within the hour, and that customers are staying away."
+        ),
+    )
+    problem_aims_update(
+        actor=officer,
+        problem=problem,
+        perceived_aim="Get the drinkers off the parade for good and make it safe to shop there again.",
     )
     problem = problem_scanning_update(
         actor=officer,
@@ -96,6 +117,28 @@ def seed_worked_example(people: dict[str, Any], today: datetime.date) -> None:
         pat_victim="Shop staff, shoppers and residents above the parade.",
         pat_location="Benches in front of the parade, beside an off-licence selling cheap high-strength lager.",
         data_sources_used="Police calls (12 months), council reports, outreach contacts, licensing records.",
+    )
+    problem = problem_scanning_update(
+        actor=officer,
+        problem=problem,
+        defined_problem=(
+            "About eight adults, four of them street homeless and alcohol dependent, drink on the parade's "
+            "benches most days from 14:00 to 21:00, drawn by cheap single cans sold on the parade; the shouting, "
+            "litter and urine in doorways intimidate staff, shoppers and residents."
+        ),
+    )
+    problem = problem_aims_update(
+        actor=officer,
+        problem=problem,
+        defined_aim=(
+            "Halve the anti-social behaviour from street drinking at the parade, and get the street homeless "
+            "drinkers into housing and alcohol support rather than moving them on."
+        ),
+        aim_evaluation=(
+            "ASB calls about the parade for the six months before and after the response, against the rest of "
+            "Eastgate as a comparison area and with a 200 m buffer for displacement; outreach records of support "
+            "taken up; a repeat of the shopkeepers' survey."
+        ),
     )
     controller_add(
         actor=officer,

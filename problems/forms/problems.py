@@ -12,7 +12,15 @@ from core.concurrency import VERSION_FIELD, VersionedFormMixin
 from core.forms import DateInput
 from partnerships.models import DataCategory, Neighbourhood, Organisation
 from problems.forms.disclosure import data_category_field
-from problems.models import DisclosurePart, Problem, ProblemCategory, ProblemSource, RiskLevel, Stage
+from problems.models import (
+    DemandSourceKind,
+    DisclosurePart,
+    Problem,
+    ProblemCategory,
+    ProblemSource,
+    RiskLevel,
+    Stage,
+)
 from problems.selectors.problems import neighbourhoods_for_problem, problem_list_neighbourhoods_for
 
 DATE_INVALID = "Enter a real date, for example 2026-04-30."
@@ -42,6 +50,9 @@ PROBLEM_FORM_FIELDS = (
     "restricted",
     "named_users",
 )
+# The demand and the problem as first reported (issue 20), after "Where it came from" on the form.
+DEMAND_FORM_FIELDS = ("demand_sources", "demand_note", "perceived_problem", "demand_category")
+DEMAND_SOURCE_CHOICE_INVALID = "Choose who asked for the problem to be worked from the list."
 
 # What a link may fill in on a new problem's form (ProblemForm.initial_from_query).
 PREFILL_FIELDS = ("description", "category", "source", "address", "lsoa_code", "latitude", "longitude", "radius_m")
@@ -80,6 +91,30 @@ class ProblemForm(VersionedFormMixin, forms.Form):
             "invalid_choice": "Choose where the problem came from.",
         },
     )
+    demand_sources = forms.MultipleChoiceField(
+        label="Who asked for the problem to be worked (the demand)",
+        choices=DemandSourceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every source of the demand.",
+        error_messages={"invalid_choice": DEMAND_SOURCE_CHOICE_INVALID, "invalid_list": DEMAND_SOURCE_CHOICE_INVALID},
+    )
+    demand_note = forms.CharField(
+        label="Demand notes",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who asked, when and how: the ward panel meeting, the councillor's email, the analyst's report.",
+    )
+    perceived_problem = forms.CharField(
+        label="The perceived problem, as first reported",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The problem as those asking see it, in their words. Scanning records it as defined.",
+    )
+    # Made in __init__ (problems.forms.disclosure): declared here for its place on the form.
+    demand_category = forms.ModelChoiceField(queryset=DataCategory.objects.none(), required=False)
     risk_level = forms.ChoiceField(
         label="Risk level",
         choices=RiskLevel.choices,
@@ -172,6 +207,9 @@ class ProblemForm(VersionedFormMixin, forms.Form):
         self.fields["description_category"] = data_category_field(
             DisclosurePart.DESCRIPTION, label="Kind of personal data in the text above (for sharing)"
         )
+        self.fields["demand_category"] = data_category_field(
+            DisclosurePart.DEMAND, label="Kind of personal data in the demand notes and perceived problem (for sharing)"
+        )
         self.fields["neighbourhood"].queryset = neighbourhoods_for_problem(  # type: ignore[attr-defined]
             force=force, problem=problem
         )
@@ -202,11 +240,15 @@ class ProblemForm(VersionedFormMixin, forms.Form):
         initial["neighbourhood"] = problem.neighbourhood_id
         initial["description_category"] = problem.description_category_id
         initial["named_users"] = [user.pk for user in problem.named_users.all()]
+        initial["demand_sources"] = [source.kind for source in problem.demand_sources.all()]
+        initial["demand_note"] = problem.demand_note
+        initial["perceived_problem"] = problem.perceived_problem
+        initial["demand_category"] = problem.demand_category_id
         initial[VERSION_FIELD] = problem.lock_version
         return initial
 
     def service_fields(self) -> dict[str, Any]:
-        return {field: self.cleaned_data[field] for field in PROBLEM_FORM_FIELDS}
+        return {field: self.cleaned_data[field] for field in (*PROBLEM_FORM_FIELDS, *DEMAND_FORM_FIELDS)}
 
 
 class ProblemFilterForm(forms.Form):

@@ -40,10 +40,15 @@ class ScanningForm(VersionedFormMixin, forms.ModelForm[Problem]):
         fields = services.SCANNING_FIELDS
         labels = {
             "problem_statement": "Problem statement",
+            "defined_problem": "The defined problem, after analysis",
             "evidence_sources": "Evidence sources",
         }
         help_texts = {
             "problem_statement": "What the problem is, in one or two sentences.",
+            "defined_problem": (
+                "The problem as the evidence shows it, which may differ from the perceived problem first reported:"
+                " what happens, where, when and to whom."
+            ),
             "evidence_sources": "Where the evidence comes from: calls for service, crime data, residents' reports.",
         }
 
@@ -71,6 +76,29 @@ class AnalysisForm(VersionedFormMixin, forms.ModelForm[Problem]):
         self.fields["triangle_category"] = data_category_field(
             DisclosurePart.TRIANGLE, label="Kind of personal data in the triangle (for sharing)"
         )
+        _textareas(self)
+
+
+class AimsForm(VersionedFormMixin, forms.ModelForm[Problem]):
+    class Meta:
+        model = Problem
+        fields = services.AIMS_FIELDS
+        labels = {
+            "perceived_aim": "The perceived aim",
+            "defined_aim": "The defined aim",
+            "aim_evaluation": "How it will be evaluated",
+        }
+        help_texts = {
+            "perceived_aim": "What those who asked for the problem to be worked want to happen, in their words.",
+            "defined_aim": "What the team aims to achieve, once the problem is defined; the objectives measure it.",
+            "aim_evaluation": (
+                "How you will know whether the aim was achieved: the measures, the period before and after,"
+                " any comparison area, and who will judge it."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         _textareas(self)
 
 

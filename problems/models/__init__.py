@@ -7,8 +7,10 @@ from problems.models.disclosure import DEFAULT_CATEGORY_CODES, DisclosurePart
 from problems.models.following import ProblemFollower
 from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
 from problems.models.problems import (
+    DemandSourceKind,
     Problem,
     ProblemCategory,
+    ProblemDemandSource,
     ProblemSource,
     ReviewEntry,
     RiskLevel,
@@ -45,6 +47,7 @@ __all__ = [
     "Controller",
     "DecisionConfirmation",
     "DecisionLogEntry",
+    "DemandSourceKind",
     "DisclosurePart",
     "Handover",
     "HandoverKind",
@@ -56,6 +59,7 @@ __all__ = [
     "Problem",
     "ProblemAttachment",
     "ProblemCategory",
+    "ProblemDemandSource",
     "ProblemDisposal",
     "ProblemFollower",
     "ProblemGroupObjectPermission",

@@ -16,6 +16,7 @@ from django.db import models
 
 class DisclosurePart(models.TextChoices):
     DESCRIPTION = "description", "Description"
+    DEMAND = "demand", "Demand notes and the perceived problem"
     STATEMENT = "statement", "Problem statement and CHEERS answers"
     TRIANGLE = "triangle", "Problem analysis triangle"
     CONTROLLER = "controller", "Controllers"
@@ -26,11 +27,13 @@ class DisclosurePart(models.TextChoices):
 
 
 # The default of each part. What describes the problem itself (the reports and complaints that
-# make it up) is in "ASB reports and complaints", the category every neighbourhood agreement
+# make it up, and the demand for it: who complained and what they first reported, as the
+# description does) is in "ASB reports and complaints", the category every neighbourhood agreement
 # covers; what names people (offenders, victims, the handlers, guardians and managers) is in
 # "Names and contact details", which a share must disclose on purpose.
 DEFAULT_CATEGORY_CODES: dict[str, str] = {
     DisclosurePart.DESCRIPTION: "asb-reports",
+    DisclosurePart.DEMAND: "asb-reports",
     DisclosurePart.STATEMENT: "asb-reports",
     DisclosurePart.TRIANGLE: "identity-contact",
     DisclosurePart.CONTROLLER: "identity-contact",

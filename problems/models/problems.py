@@ -55,6 +55,20 @@ class ProblemSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class DemandSourceKind(models.TextChoices):
+    """Who asked for the problem to be worked (the demand section of police problem-solving forms,
+    the Metropolitan Police's among them). A problem has several (problems.ProblemDemandSource)."""
+
+    WARD_PANEL = "ward_panel", "Ward panel"
+    RESIDENT_COMPLAINT = "resident_complaint", "Resident complaint"
+    BUSINESS = "business", "Business"
+    COUNCILLOR = "councillor", "Councillor"
+    PARTNER_REFERRAL = "partner_referral", "Partner referral"
+    DATA_ANALYSIS = "data_analysis", "Data analysis"
+    OFFICER_OBSERVATION = "officer_observation", "Officer observation"
+    OTHER = "other", "Other"
+
+
 class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"
@@ -143,8 +157,17 @@ class Problem(Versioned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The demand (who asked for the problem to be worked: its sources are ProblemDemandSource rows)
+    # and the problem as first reported, recorded when it is logged. Both may name people (the
+    # resident who complained, the people complained of): they have a data category of their own.
+    demand_note = models.TextField("demand notes", blank=True)
+    perceived_problem = models.TextField("the perceived problem (as first reported)", blank=True)
+    demand_category = category_field("data category of the demand notes and the perceived problem")
+
     # Scanning.
     problem_statement = models.TextField(blank=True)
+    # The problem as defined once it has been looked into (in the statement's data category).
+    defined_problem = models.TextField("the defined problem (after analysis)", blank=True)
     cheers_community = models.TextField("Community: who in the community is affected?", blank=True)
     cheers_harm = models.TextField("Harm: what harm does it cause?", blank=True)
     cheers_expectation = models.TextField("Expectation: do people expect the police to act?", blank=True)
@@ -160,6 +183,12 @@ class Problem(Versioned):
     pat_location = models.TextField("location: what is known", blank=True)
     data_sources_used = models.TextField(blank=True)
     triangle_category = category_field("data category of the problem analysis triangle")
+
+    # Aims (OSARA, with the objectives): what those asking want, what the team aims for once the
+    # problem is defined, and how it will be evaluated.
+    perceived_aim = models.TextField("the perceived aim", blank=True)
+    defined_aim = models.TextField("the defined aim", blank=True)
+    aim_evaluation = models.TextField("how it will be evaluated", blank=True)
 
     # Assessment (each objective's result is on the objective).
     process_evaluation = models.TextField("was the response delivered as planned?", blank=True)
@@ -227,6 +256,21 @@ def disposed_label(disposed_at: datetime.datetime) -> str:
     """ "Disposed on 7 December 2026: metadata only": the one wording, on every page and list."""
     day = timezone.localtime(disposed_at).date()
     return f"Disposed on {day.day} {day:%B %Y}: metadata only"
+
+
+class ProblemDemandSource(models.Model):
+    """One source of the demand for a problem (several per problem, each kind once). Rows rather
+    than an array column, so that the SQLite default runs too and reports can count by kind."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="demand_sources")
+    kind = models.CharField(max_length=30, choices=DemandSourceKind.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["problem", "kind"], name="problem_demand_source_once")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class TransitionKind(models.TextChoices):

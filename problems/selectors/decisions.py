@@ -153,11 +153,13 @@ def decision_get_for_problem(*, problem: Problem, pk: object) -> DecisionLogEntr
 
 def problem_summary_queryset() -> QuerySet[Problem]:
     """Everything the printable summary shows, in a fixed number of queries: the problem with its
-    category, organisation and people (one JOIN), then one query each for controllers, hypotheses,
-    objectives, actions (with their organisations and people), reviews and stage moves (with who)."""
+    category, organisation and people (one JOIN), then one query each for demand sources,
+    controllers, hypotheses, objectives, actions (with their organisations and people), reviews and
+    stage moves (with who)."""
     return Problem.objects.select_related(
         "category", "owning_organisation", "owner", "created_by", "signed_off_by", "neighbourhood"
     ).prefetch_related(
+        "demand_sources",
         "controllers",
         "hypotheses",
         "objectives",

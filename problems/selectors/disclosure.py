@@ -111,6 +111,8 @@ class ProblemDisclosure:
 
     disclosure: Disclosure
     description: bool
+    # The demand notes and the perceived problem (the demand sources are kinds, always shown).
+    demand: bool
     statement: bool
     triangle: bool
     controllers: Disclosed[Any]
@@ -126,6 +128,7 @@ def problem_disclosure(*, user: User, problem: Problem) -> ProblemDisclosure:
     return ProblemDisclosure(
         disclosure=disclosure,
         description=disclosure.allows(DisclosurePart.DESCRIPTION, problem.description_category_id),
+        demand=disclosure.allows(DisclosurePart.DEMAND, problem.demand_category_id),
         statement=disclosure.allows(DisclosurePart.STATEMENT, problem.statement_category_id),
         triangle=disclosure.allows(DisclosurePart.TRIANGLE, problem.triangle_category_id),
         controllers=disclosure.split(DisclosurePart.CONTROLLER, problem.controllers.all()),

@@ -281,6 +281,7 @@ def problem_detail_queryset() -> QuerySet[Problem]:
     return Problem.objects.select_related(
         "category", "owning_organisation", "owner", "created_by", "signed_off_by", "neighbourhood"
     ).prefetch_related(
+        "demand_sources",
         "controllers",
         "hypotheses",
         "objectives",

@@ -27,7 +27,16 @@ from django.utils import timezone
 from core.audit import audit_record, changes
 from core.concurrency import version_claim
 from partnerships.models import DataCategory, Neighbourhood
-from problems.models import Problem, ProblemCategory, ProblemSource, ReviewEntry, RiskLevel, Stage
+from problems.models import (
+    DemandSourceKind,
+    Problem,
+    ProblemCategory,
+    ProblemDemandSource,
+    ProblemSource,
+    ReviewEntry,
+    RiskLevel,
+    Stage,
+)
 from problems.selectors.access import can_change_problem, can_create_problem, can_review_problem
 from problems.services.sara.common import PROBLEM_CONTENT_VERBS
 from problems.services.sharing import shares_end_for_restricted_problem
@@ -56,6 +65,7 @@ RADIUS_WITHOUT_LOCATION = "A radius needs a location: enter the latitude and lon
 RADIUS_OUT_OF_RANGE = "Enter a radius from 10 to 20,000 metres."
 LSOA_CODE_INVALID = "Enter an LSOA code as E01 or W01 followed by 6 digits, for example E01012345."
 NAMED_USER_NOT_ALLOWED = "{name} cannot be named: only active police users of {force} can be named on its problems."
+DEMAND_SOURCE_INVALID = "Choose who asked for the problem to be worked from the list."
 REVIEW_CANNOT_RECORD = "Only officers and supervisors of the owning force can record a review."
 REVIEW_PROBLEM_CLOSED = "A closed problem has no reviews: reopen it to review it."
 REVIEW_NOTES_REQUIRED = "Write notes on the review."
@@ -80,8 +90,14 @@ DETAIL_FIELDS = (
     "risk_level",
     "opened_on",
     "restricted",
+    # The demand and the problem as first reported (issue 20); its sources are rows.
+    "demand_note",
+    "perceived_problem",
+    "demand_category",
 )
-UPDATABLE_FIELDS = (*DETAIL_FIELDS, "named_users")
+UPDATABLE_FIELDS = (*DETAIL_FIELDS, "named_users", "demand_sources")
+# The data categories among the details: stored by id in the audit snapshot.
+CATEGORY_DETAIL_FIELDS = ("description_category", "demand_category")
 
 REFERENCE_PREFIX = "PRB"
 REFERENCE_ATTEMPTS = 20
@@ -107,14 +123,40 @@ def _snapshot(problem: Problem) -> dict[str, Any]:
     data: dict[str, Any] = {
         field: getattr(problem, field)
         for field in DETAIL_FIELDS
-        if field not in ("category", "neighbourhood", "description_category")
+        if field not in ("category", "neighbourhood", *CATEGORY_DETAIL_FIELDS)
     }
-    data["description_category"] = problem.description_category_id
+    for field in CATEGORY_DETAIL_FIELDS:
+        data[field] = getattr(problem, f"{field}_id")
     data["category"] = problem.category.code if problem.category_id else None
     data["neighbourhood"] = problem.neighbourhood_label if problem.neighbourhood_id else None
     data["next_review_date"] = problem.next_review_date
     data["named_users"] = sorted(problem.named_users.values_list("pk", flat=True)) if problem.pk else []
+    data["demand_sources"] = _demand_sources(problem)
     return data
+
+
+def _demand_sources(problem: Problem) -> list[str]:
+    """The problem's demand sources, in the order of the list (DemandSourceKind)."""
+    if not problem.pk:
+        return []
+    kinds = set(problem.demand_sources.values_list("kind", flat=True))
+    return [kind for kind in DemandSourceKind.values if kind in kinds]
+
+
+def _check_demand_sources(sources: Iterable[str]) -> list[str]:
+    chosen = set(sources)
+    if chosen - set(DemandSourceKind.values):
+        raise ValidationError({"demand_sources": DEMAND_SOURCE_INVALID})
+    return [kind for kind in DemandSourceKind.values if kind in chosen]
+
+
+def _set_demand_sources(problem: Problem, kinds: list[str]) -> None:
+    """The problem's demand sources become `kinds`: rows of other kinds go, missing ones are added."""
+    problem.demand_sources.exclude(kind__in=kinds).delete()
+    kept = set(problem.demand_sources.values_list("kind", flat=True))
+    ProblemDemandSource.objects.bulk_create(
+        [ProblemDemandSource(problem=problem, kind=kind) for kind in kinds if kind not in kept]
+    )
 
 
 def _text(value: str | None) -> str:
@@ -237,10 +279,15 @@ def problem_create(
     radius_m: int | None = None,
     opened_on: datetime.date | None = None,
     description_category: DataCategory | None = None,
+    demand_sources: Iterable[str] = (),
+    demand_note: str = "",
+    perceived_problem: str = "",
+    demand_category: DataCategory | None = None,
 ) -> Problem:
     """Log a problem, owned by `actor` for their force, at the scanning stage, with the next free
     reference and its first review date set by its risk level. The neighbourhood is one of the
-    force's, in use."""
+    force's, in use. The demand (who asked for it to be worked: `demand_sources`, kinds of
+    DemandSourceKind, and a note) and the problem as first reported are optional."""
     if not can_create_problem(actor):
         raise PermissionDenied(PROBLEM_CANNOT_CREATE)
     problem = Problem(
@@ -257,6 +304,9 @@ def problem_create(
         source=source,
         risk_level=risk_level,
         restricted=restricted,
+        demand_note=_text(demand_note),
+        perceived_problem=_text(perceived_problem),
+        demand_category=demand_category,
         opened_on=opened_on or timezone.localdate(),
         stage=Stage.SCANNING,
         owner=actor,
@@ -265,9 +315,11 @@ def problem_create(
     )
     _check_details(problem)
     chosen = _check_named_users(problem, named_users)
+    sources = _check_demand_sources(demand_sources)
     problem.next_review_date = problem.opened_on + review_interval(problem.risk_level)
     _insert_with_new_reference(problem)
     problem.named_users.set(chosen)
+    _set_demand_sources(problem, sources)
     audit_record(
         actor=actor,
         verb="problems.problem.created",
@@ -307,8 +359,9 @@ def problem_update(
         raise ValidationError(PROBLEM_CLOSED)
     before = _snapshot(problem)
     named_users = fields.pop("named_users", None)
+    demand_sources = fields.pop("demand_sources", None)
     kept_neighbourhood_id = problem.neighbourhood_id
-    for field in ("title", "description", "address"):
+    for field in ("title", "description", "address", "demand_note", "perceived_problem"):
         if field in fields:
             fields[field] = _text(fields[field])
     if "lsoa_code" in fields:
@@ -318,8 +371,11 @@ def problem_update(
     for field, value in fields.items():
         setattr(problem, field, value)
     _check_details(problem, unchanged_neighbourhood_id=kept_neighbourhood_id)
+    sources = _check_demand_sources(demand_sources) if demand_sources is not None else None
     if named_users is not None:
         problem.named_users.set(_check_named_users(problem, named_users))
+    if sources is not None:
+        _set_demand_sources(problem, sources)
     if reschedule_review:
         problem.next_review_date = timezone.localdate() + review_interval(problem.risk_level)
     diff = changes(before, _snapshot(problem))

@@ -1,5 +1,5 @@
-"""Views: the form of each SARA part (scanning, analysis, controllers, hypotheses, objectives,
-response actions, assessment). The problem page and the stage moves are in problems.views.page.
+"""Views: the form of each SARA part (scanning, analysis, controllers, hypotheses, objectives and
+aims, response actions, assessment). The problem page and the stage moves are in problems.views.page.
 Thin: fetch through the access helper, bind a form, call one service, redirect or render."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.forms import form_add_service_errors
 from partnerships.models import Organisation
 from problems.forms.sara import (
     ActionForm,
+    AimsForm,
     AnalysisForm,
     AssessmentForm,
     ControllerForm,
@@ -60,6 +61,15 @@ PART_PAGES: dict[str, dict[str, Any]] = {
         "service": services.problem_analysis_update,
         "heading": "Analysis: the problem analysis triangle",
         "intro": "What is known about the offenders, the victims or targets, and the location.",
+    },
+    "Aims": {
+        "form": AimsForm,
+        "service": services.problem_aims_update,
+        "heading": "Aims and evaluation",
+        "intro": (
+            "The aim as those asking for the problem to be worked see it, the aim once the problem is defined, "
+            "and how the work will be evaluated. The objectives set the measures."
+        ),
     },
     "Assessment": {
         "form": AssessmentForm,
@@ -130,6 +140,7 @@ def _part_view(part: str) -> Callable[[HttpRequest, int], HttpResponse]:
 problem_scanning = _part_view("Scanning")
 problem_analysis = _part_view("Analysis")
 problem_assessment = _part_view("Assessment")
+problem_aims = _part_view("Aims")
 
 
 # --- controllers, hypotheses, objectives --------------------------------------------------------
@@ -347,6 +358,7 @@ urlpatterns: list[URLPattern] = [
     _problem_url("problem-scanning", problem_scanning, "scanning/"),
     _problem_url("problem-analysis", problem_analysis, "analysis/"),
     _problem_url("problem-assessment", problem_assessment, "assessment/"),
+    _problem_url("problem-aims", problem_aims, "aims/"),
     _problem_url("controller-create", controller_create, "controllers/new/"),
     path("controllers/<int:pk>/edit/", controller_edit, name="controller-edit"),
     path("controllers/<int:pk>/delete/", controller_delete, name="controller-delete"),

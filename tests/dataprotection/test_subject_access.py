@@ -15,9 +15,11 @@ from django.urls import reverse
 from accounts.models import Role
 from core.models import AuditEvent
 from dataprotection.forms import TERM_REQUIRED, TERM_TOO_SHORT
-from dataprotection.selectors.subject_access import snippet, subject_access_search
+from dataprotection.selectors.subject_access import PROBLEM_TEXT_FIELDS, snippet, subject_access_search
 from dataprotection.services.consultation import SUBJECT_ACCESS_EXPORTED, SUBJECT_ACCESS_SEARCHED
 from engagement.models import PlanContribution
+from problems.models import Problem
+from problems.retention_parts import free_text_fields
 from problems.services.contributions import problem_update_add
 from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
@@ -210,3 +212,20 @@ def test_more_rows_of_a_kind_than_shown_are_announced(world: World, monkeypatch:
     assert page.count("data-match ") == 2
     assert "More than 2 records of these kinds match" in page
     assert AuditEvent.objects.get(verb=SUBJECT_ACCESS_SEARCHED).detail["truncated"] == ["Problem"]
+
+
+def test_finds_the_name_in_the_demand_the_perceived_and_defined_problem_and_the_aims(world: World) -> None:
+    """Issue 20's text fields: the demand notes name who complained, and any of them may name a person."""
+    officer = world.users["officer"]
+    fields = ("demand_note", "perceived_problem", "defined_problem", "perceived_aim", "defined_aim", "aim_evaluation")
+    for name in fields:
+        ProblemFactory(force=world.force, owner=officer, **{name: f"Raised by {NAME} of number 4."})
+    result = subject_access_search(user=world.users["dpo"], term=NAME)
+    labels = [str(Problem._meta.get_field(name).verbose_name) for name in fields]
+    assert sorted(m.field for m in result.matches) == sorted(label[:1].upper() + label[1:] for label in labels)
+
+
+def test_every_free_text_column_of_a_problem_is_searched() -> None:
+    """A text column added to problems later is searched too, or this fails (the LSOA code is a
+    code, not a person's data)."""
+    assert set(free_text_fields(Problem, keep=("lsoa_code",))) <= set(PROBLEM_TEXT_FIELDS)

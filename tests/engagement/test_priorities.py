@@ -187,6 +187,9 @@ def test_priority_turned_into_a_problem_carries_its_text_and_link(world: World) 
     assert problem.title == ISSUE
     assert problem.description == ISSUE
     assert problem.problem_statement == ISSUE
+    assert problem.perceived_problem == ISSUE
+    assert list(problem.demand_sources.values_list("kind", flat=True)) == ["ward_panel"]
+    assert problem.demand_note == "A community priority (vote at a meeting)."
     assert problem.neighbourhood == eastgate
     assert problem.source == ProblemSource.PUBLIC_MEETING
     assert problem.stage == Stage.SCANNING

@@ -56,6 +56,7 @@ ENTRIES: list[Entry] = [
     Entry("problem-scanning", CHANGE_PAGE, kwargs=_problem),
     Entry("problem-analysis", CHANGE_PAGE, kwargs=_at(Stage.ANALYSIS, ready=False)),
     Entry("problem-assessment", CHANGE_PAGE, kwargs=_at(Stage.ASSESSMENT, ready=False)),
+    Entry("problem-aims", CHANGE_PAGE, kwargs=_problem),
     Entry("controller-create", CHANGE_PAGE, kwargs=_at(Stage.ANALYSIS, ready=False)),
     Entry("controller-edit", CHANGE_PAGE, kwargs=_child(ControllerFactory, Stage.ANALYSIS)),
     Entry("controller-delete", CHANGE_POST, kwargs=_child(ControllerFactory, Stage.ANALYSIS), method="post"),

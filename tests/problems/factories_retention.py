@@ -16,6 +16,7 @@ from problems.models import (
     Controller,
     DecisionConfirmation,
     DecisionLogEntry,
+    DemandSourceKind,
     Handover,
     HandoverKind,
     Hypothesis,
@@ -66,15 +67,23 @@ def problem_with_every_part(world: World) -> Problem:
         latitude=Decimal("52.1"),
         longitude=Decimal("-1.2"),
         radius_m=200,
+        demand_note=text,
+        perceived_problem=text,
         problem_statement=text,
+        defined_problem=text,
         cheers_community=text,
         evidence_sources=text,
         pat_offender=text,
         pat_victim=text,
         pat_location=text,
+        perceived_aim=text,
+        defined_aim=text,
+        aim_evaluation=text,
         process_evaluation=text,
         lessons_learned=text,
     )
+    # The kinds of demand: no text (kept at disposal).
+    problem.demand_sources.create(kind=DemandSourceKind.RESIDENT_COMPLAINT)
     shared = share(world, problem=Problem.objects.get(pk=problem.pk))
     shared.end_reason = text
     shared.save()

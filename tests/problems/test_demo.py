@@ -64,6 +64,21 @@ def test_about_twenty_problems_cover_every_stage() -> None:
     assert set(problems.values_list("stage", flat=True)) == set(Stage.values)
 
 
+def test_every_demo_problem_has_its_demand_and_those_analysed_their_definition_and_aims() -> None:
+    _seed()
+    problems = Problem.objects.filter(owning_organisation__name="Northshire Police").prefetch_related("demand_sources")
+    for problem in problems:
+        assert problem.demand_sources.all(), problem.title
+        assert problem.demand_note, problem.title
+        assert problem.perceived_problem, problem.title
+        assert problem.perceived_aim, problem.title
+        analysed = problem.stage != Stage.SCANNING
+        defined = bool(problem.defined_problem and problem.defined_aim and problem.aim_evaluation)
+        assert defined is analysed, problem.title
+    kinds = {source.kind for problem in problems for source in problem.demand_sources.all()}
+    assert len(kinds) >= 6
+
+
 def test_the_worked_example_is_closed_signed_off_and_complete() -> None:
     _seed()
     problem = Problem.objects.get(title=demo_problems.WORKED_EXAMPLE)

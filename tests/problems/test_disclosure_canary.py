@@ -2,8 +2,9 @@
 
 A problem shared with the council under an agreement that covers "Safeguarding and vulnerability
 information", but by a share that does not disclose it, has an entry of every part that can hold
-personal data in that category (description, problem statement and CHEERS, triangle, controller,
-decision, update, attachment, action), each holding a unique canary string. For the council's
+personal data in that category (description, demand notes and perceived problem, problem statement,
+defined problem and CHEERS, triangle, controller, decision, update, attachment, action), each
+holding a unique canary string. For the council's
 member and lead, every URL of the project is requested (each URL taking no argument or a `pk`, with
 the pk of every canary object; the others with the access matrix's arguments), every export among
 them, and every notification and email partners get is made and sent: no canary appears anywhere,
@@ -89,13 +90,19 @@ def _make(world: World, *, disclose_withheld: bool = False) -> Canaries:
     texts["responsible_person"] = f"person-{canary()}"
     texts["file_name"] = f"file-{canary()}"
     texts["decision_review"] = f"review-{canary()}"
+    texts["perceived_problem"] = f"perceived-{canary()}"
+    texts["defined_problem"] = f"defined-{canary()}"
     problem = problem_at(
         Stage.RESPONSE, force=world.force, owner=officer, title="Street drinking by the parade", description="x"
     )
     Problem.objects.filter(pk=problem.pk).update(
         description=texts[DisclosurePart.DESCRIPTION],
         description_category=safeguarding,
+        demand_note=texts[DisclosurePart.DEMAND],
+        perceived_problem=texts["perceived_problem"],
+        demand_category=safeguarding,
         problem_statement=texts[DisclosurePart.STATEMENT],
+        defined_problem=texts["defined_problem"],
         cheers_harm=texts["cheers"],
         statement_category=safeguarding,
         pat_offender=texts[DisclosurePart.TRIANGLE],
@@ -236,8 +243,10 @@ def test_a_partner_never_reads_an_entry_in_a_category_the_share_does_not_disclos
     detail = pages[reverse("problem-detail", kwargs={"pk": canaries.problem.pk})][1]
     summary = pages[reverse("problem-summary", kwargs={"pk": canaries.problem.pk})][1]
     assert canaries.visible in detail
-    # The description, statement and triangle say they are withheld; each many-row part counts.
-    assert detail.count(WITHHELD_TEXT) >= 4  # description, statement, triangle, the action in the gate
+    # The description, demand, statement (and the defined problem with it) and triangle say they are
+    # withheld; each many-row part counts.
+    assert detail.count(WITHHELD_TEXT) >= 6  # description, demand, statement, defined problem, triangle, the action
+    assert summary.count(WITHHELD_TEXT) >= 5  # description, demand, statement, defined problem, triangle
     assert len(COUNTED.findall(detail)) == 5  # controllers, actions, updates, attachments, decisions
     assert len(COUNTED.findall(summary)) == 3  # controllers, actions, decisions
     assert withheld_note(1) in detail
@@ -254,7 +263,7 @@ def test_a_partner_never_reads_an_entry_in_a_category_the_share_does_not_disclos
     # A search for a withheld text finds nothing (the page repeats the words searched for, only).
     for name in ("problem-list", "shared-with-us"):
         assert canaries.problem.reference in _body(client.get(reverse(name)))
-        for part in (DisclosurePart.DESCRIPTION, DisclosurePart.STATEMENT):
+        for part in (DisclosurePart.DESCRIPTION, DisclosurePart.DEMAND, DisclosurePart.STATEMENT):
             found = _body(client.get(reverse(name) + f"?q={canaries.texts[part]}"))
             assert canaries.problem.reference not in found
 
@@ -355,9 +364,10 @@ def test_the_problem_page_of_a_partner_asks_the_same_queries_for_one_and_five_wi
     # contribute (asked once), 12 the data categories the share discloses
     # (problems.selectors.disclosure: once for the page), 13 the decision log, 14 its partners,
     # 15 corrections, 16 confirmations, 17 the lead history, 18 the team, 19 the share banner,
-    # 20 updates, 21 attachments. (The actions assigned to the partner are read from the
-    # problem's actions.) Before the page had one selector it asked 26: the contribute check ran
-    # three times, and the follow, the evaluation panel and the partner's actions one each.
+    # 20 updates, 21 attachments, 22 the demand sources (issue 20). (The actions assigned to the
+    # partner are read from the problem's actions.) Before the page had one selector it asked 26
+    # (27 with the demand sources): the contribute check ran three times, and the follow, the
+    # evaluation panel and the partner's actions one each.
     with django_assert_num_queries(PARTNER_PAGE_QUERIES):
         client.get(url)
     safeguarding = category(WITHHELD)
@@ -371,4 +381,4 @@ def test_the_problem_page_of_a_partner_asks_the_same_queries_for_one_and_five_wi
     assert withheld_note(5) in page
 
 
-PARTNER_PAGE_QUERIES = 21
+PARTNER_PAGE_QUERIES = 22

@@ -152,6 +152,27 @@ def test_disposal_leaves_the_metadata_record_and_no_personal_text_anywhere(
     call_command("verify_audit")
 
 
+DEFINITION_FIELDS = (
+    "demand_note",
+    "perceived_problem",
+    "defined_problem",
+    "perceived_aim",
+    "defined_aim",
+    "aim_evaluation",
+)
+
+
+def test_disposal_erases_the_demand_the_problem_as_perceived_and_defined_and_the_aims(world: World) -> None:
+    """Issue 20's fields: the demand notes and the perceived problem may name the people who
+    complained and those complained of; every one of them goes, the kinds of demand stay."""
+    problem = problem_with_every_part(world)
+    assert all(SECRET in getattr(problem, name) for name in DEFINITION_FIELDS)
+    problem_dispose(actor=world.users["dpo"], problem=problem, confirmed=True)
+    problem.refresh_from_db()
+    assert {name: getattr(problem, name) for name in DEFINITION_FIELDS} == dict.fromkeys(DEFINITION_FIELDS, "")
+    assert list(problem.demand_sources.values_list("kind", flat=True)) == ["resident_complaint"]
+
+
 def test_after_disposal_no_page_or_search_shows_the_personal_text(world: World) -> None:
     problem = problem_with_every_part(world)
     problem_dispose(actor=world.users["dpo"], problem=problem, confirmed=True)
@@ -350,6 +371,7 @@ POINTS_TO_A_PROBLEM = {
     "problems.ProblemShare": "ended, text blanked",
     "problems.ProblemFollower": "deleted",
     "problems.ProblemTeamMember": "kept: who worked it (no text)",
+    "problems.ProblemDemandSource": "kept: the kinds of demand (no text)",
     "problems.ProblemUserObjectPermission": "kept: no text",
     "problems.ProblemGroupObjectPermission": "removed with the shares",
     "problems.RetentionReview": "kept: the retention history",

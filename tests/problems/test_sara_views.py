@@ -16,11 +16,13 @@ from core.models import AuditEvent
 from problems.models import (
     ActionStatus,
     Controller,
+    DemandSourceKind,
     Handover,
     HandoverKind,
     Hypothesis,
     Objective,
     Problem,
+    ProblemDemandSource,
     ProblemTeamMember,
     ProblemUpdate,
     ResponseAction,
@@ -197,9 +199,9 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
     # decision log, 12 the lead history (handovers with from, to and by), 13 the team with who
     # added them, 14 the shares, 15 updates with authors and organisations, 16 attachments with
     # uploaders and organisations, 17 one page of who has seen or received the problem (audit
-    # events with actors and organisations). All from problems.selectors.page; the template asks
-    # nothing. (Before the page had one selector it asked 19: the follow and the evaluation panel
-    # asked one each.)
+    # events with actors and organisations), 18 the demand sources (issue 20). All from
+    # problems.selectors.page; the template asks nothing. (Before the page had one selector it asked
+    # 19: the follow and the evaluation panel asked one each.)
     client = _client(world, "supervisor")
     small = _problem(world, Stage.ASSESSMENT, ready=False)
     big = _problem(world, Stage.ASSESSMENT, ready=False)
@@ -207,6 +209,9 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
         ProblemUpdate.objects.create(
             problem=problem, author=world.users["officer"], organisation=world.force, text="Patrols done."
         )
+    ProblemDemandSource.objects.create(problem=small, kind=DemandSourceKind.WARD_PANEL)
+    for kind in DemandSourceKind.values[:5]:
+        ProblemDemandSource.objects.create(problem=big, kind=kind)
     for _ in range(4):
         ControllerFactory(problem=big)
         HypothesisFactory(problem=big)
@@ -224,9 +229,9 @@ def test_problem_page_query_count_is_the_same_with_one_and_five_rows(
             handover_date=big.opened_on,
             made_by=world.users["supervisor"],
         )
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(_url("problem-detail", small.pk))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(_url("problem-detail", big.pk))
     assert response.text.count('href="/controllers/') == 5
     assert response.text.count('<th scope="row">Improve the lighting') == 5

@@ -17,10 +17,12 @@ from partnerships.models import PatController
 from problems.models import (
     ActionStatus,
     Controller,
+    DemandSourceKind,
     Hypothesis,
     HypothesisStatus,
     InterventionKind,
     Objective,
+    ProblemDemandSource,
     ResponseAction,
     ReviewEntry,
     Stage,
@@ -60,6 +62,8 @@ def _worked_problem(world: World, rows: int) -> Any:
         lessons_learned="Outreach first worked better than dispersal.",
     )
     today = timezone.localdate()
+    for kind in DemandSourceKind.values[:rows]:
+        ProblemDemandSource.objects.create(problem=problem, kind=kind)
     for n in range(rows):
         partner = OrganisationFactory()
         Controller.objects.create(problem=problem, kind=PatController.MANAGER, who=f"Shop manager {n}", engaged=True)
@@ -165,12 +169,12 @@ def test_the_summary_query_count_is_the_same_for_one_and_five_rows(
     # entries with authors and corrected entries, 12 their partner organisations, 13 corrections,
     # 14 the partners' confirmations of joint decisions with who confirmed, 15 the consultation (an
     # audit INSERT), 16 the evaluation panel's design and EMMIE (problems.panels; one query, none
-    # set here).
+    # set here), 17 the demand sources (issue 20).
     client = _client(world, "officer")
     small, big = _worked_problem(world, 1), _worked_problem(world, 5)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(reverse("problem-summary", kwargs={"pk": small.pk}))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(reverse("problem-summary", kwargs={"pk": big.pk}))
     assert response.text.count("Outreach sessions, action") == 5
 

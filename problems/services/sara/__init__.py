@@ -24,6 +24,7 @@ from problems.services.sara.common import (
     ACTION_STATUS_INVALID,
     ACTION_USER_INACTIVE,
     ACTION_USER_NOT_IN_ORGANISATION,
+    AIMS_FIELDS,
     ANALYSIS_FIELDS,
     ASSESSMENT_FIELDS,
     CONTROLLER_FIELDS,
@@ -69,6 +70,7 @@ from problems.services.sara.objectives import (
     objective_update,
 )
 from problems.services.sara.stages import (
+    problem_aims_update,
     problem_analysis_update,
     problem_assessment_update,
     problem_scanning_update,
@@ -86,6 +88,7 @@ __all__ = [
     "ACTION_STATUS_INVALID",
     "ACTION_USER_INACTIVE",
     "ACTION_USER_NOT_IN_ORGANISATION",
+    "AIMS_FIELDS",
     "ANALYSIS_FIELDS",
     "ASSESSMENT_FIELDS",
     "CONTROLLER_FIELDS",
@@ -123,6 +126,7 @@ __all__ = [
     "objective_remove",
     "objective_update",
     "part_not_editable_reason",
+    "problem_aims_update",
     "problem_analysis_update",
     "problem_assessment_update",
     "problem_scanning_update",

@@ -48,6 +48,7 @@ ACTION_CANCEL_REASON_REQUIRED = "Give the reason the action was cancelled."
 
 SCANNING_FIELDS = (
     "problem_statement",
+    "defined_problem",
     "cheers_community",
     "cheers_harm",
     "cheers_expectation",
@@ -58,6 +59,8 @@ SCANNING_FIELDS = (
     "statement_category",
 )
 ANALYSIS_FIELDS = ("pat_offender", "pat_victim", "pat_location", "data_sources_used", "triangle_category")
+# The perceived and defined aims and how the work will be evaluated (shown with the objectives).
+AIMS_FIELDS = ("perceived_aim", "defined_aim", "aim_evaluation")
 ASSESSMENT_FIELDS = ("process_evaluation", "displacement", "diffusion_of_benefits", "lessons_learned")
 CONTROLLER_FIELDS = ("kind", "who", "engaged", "notes", "data_category")
 HYPOTHESIS_FIELDS = ("statement", "status", "evidence")
@@ -82,6 +85,7 @@ PROBLEM_CONTENT_VERBS = (
     "problems.problem.updated",
     "problems.problem.scanning_updated",
     "problems.problem.analysis_updated",
+    "problems.problem.aims_updated",
     "problems.problem.assessment_updated",
 )
 
@@ -92,6 +96,8 @@ PART_STAGES = {
     "Controllers": Stage.ANALYSIS,
     "Hypotheses": Stage.ANALYSIS,
     "Objectives": Stage.ANALYSIS,
+    # The perceived aim is what those asking want: it can be written down from the start.
+    "Aims": Stage.SCANNING,
     "Response actions": Stage.RESPONSE,
     "Assessment": Stage.ASSESSMENT,
 }

@@ -1,4 +1,4 @@
-"""The problem's own SARA text: scanning, analysis and assessment. `seen_version` is the problem's
+"""The problem's own SARA text: scanning, analysis, aims and assessment. `seen_version` is the problem's
 `lock_version` the editor saw (core.concurrency); None saves without checking."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 from problems.services.sara.common import (
+    AIMS_FIELDS,
     ANALYSIS_FIELDS,
     ASSESSMENT_FIELDS,
     SCANNING_FIELDS,
@@ -26,7 +27,7 @@ from problems.services.sara.common import (
 def problem_scanning_update(
     *, actor: User, problem: Problem, seen_version: int | None = None, **fields: Any
 ) -> Problem:
-    """The problem statement, the six CHEERS answers and the evidence sources."""
+    """The problem statement, the defined problem, the six CHEERS answers and the evidence sources."""
     return update_text_fields(
         actor=actor,
         problem=problem,
@@ -49,6 +50,20 @@ def problem_analysis_update(
         part="Analysis",
         allowed=ANALYSIS_FIELDS,
         verb="problems.problem.analysis_updated",
+        fields=fields,
+        seen_version=seen_version,
+    )
+
+
+@transaction.atomic
+def problem_aims_update(*, actor: User, problem: Problem, seen_version: int | None = None, **fields: Any) -> Problem:
+    """The perceived aim, the defined aim and how the work will be evaluated (OSARA's objectives)."""
+    return update_text_fields(
+        actor=actor,
+        problem=problem,
+        part="Aims",
+        allowed=AIMS_FIELDS,
+        verb="problems.problem.aims_updated",
         fields=fields,
         seen_version=seen_version,
     )
