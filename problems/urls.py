@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from problems.views import contributions, decisions, following, leads, page, problems, retention, sara, sharing
+from problems.views import (
+    contributions,
+    decisions,
+    following,
+    leads,
+    page,
+    problems,
+    referrals,
+    retention,
+    sara,
+    sharing,
+)
 
 urlpatterns = [
     *problems.urlpatterns,
@@ -14,4 +25,5 @@ urlpatterns = [
     *leads.urlpatterns,
     *following.urlpatterns,
     *retention.urlpatterns,
+    *referrals.urlpatterns,
 ]

@@ -6,6 +6,7 @@ from problems.models.decisions import DecisionConfirmation, DecisionLogEntry
 from problems.models.disclosure import DEFAULT_CATEGORY_CODES, DisclosurePart
 from problems.models.following import ProblemFollower
 from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
+from problems.models.meetings import AgendaItem, AgendaItemKind, MeetingDecision, TaskingMeeting
 from problems.models.problems import (
     Problem,
     ProblemCategory,
@@ -16,6 +17,7 @@ from problems.models.problems import (
     StageTransition,
     TransitionKind,
 )
+from problems.models.referrals import Referral, ReferralStatus
 from problems.models.retention import ProblemDisposal, RetentionOutcome, RetentionReview
 from problems.models.sara import (
     OPEN_ACTION_STATUSES,
@@ -42,6 +44,8 @@ __all__ = [
     "DEFAULT_CATEGORY_CODES",
     "OPEN_ACTION_STATUSES",
     "ActionStatus",
+    "AgendaItem",
+    "AgendaItemKind",
     "Controller",
     "DecisionConfirmation",
     "DecisionLogEntry",
@@ -51,6 +55,7 @@ __all__ = [
     "Hypothesis",
     "HypothesisStatus",
     "InterventionKind",
+    "MeetingDecision",
     "Objective",
     "ObjectiveRevision",
     "Problem",
@@ -64,6 +69,8 @@ __all__ = [
     "ProblemTeamMember",
     "ProblemUpdate",
     "ProblemUserObjectPermission",
+    "Referral",
+    "ReferralStatus",
     "ResponseAction",
     "RetentionOutcome",
     "RetentionReview",
@@ -73,5 +80,6 @@ __all__ = [
     "ShareEnd",
     "Stage",
     "StageTransition",
+    "TaskingMeeting",
     "TransitionKind",
 ]
