@@ -7,6 +7,7 @@ from problems.views import (
     decisions,
     following,
     leads,
+    meetings,
     page,
     problems,
     referrals,
@@ -26,4 +27,5 @@ urlpatterns = [
     *following.urlpatterns,
     *retention.urlpatterns,
     *referrals.urlpatterns,
+    *meetings.urlpatterns,
 ]

@@ -66,7 +66,7 @@ def can_decide_referral(user: User, referral: Referral) -> bool:
     if referral.force_id is not None:
         return referral.force_id == user.organisation_id
     return PartnershipMembership.objects.filter(
-        current_membership_q(), partnership_id=referral.partnership_id, organisation_id=user.organisation_id
+        current_membership_q(), partnership=referral.partnership, organisation_id=user.organisation_id
     ).exists()
 
 

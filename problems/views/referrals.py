@@ -122,7 +122,7 @@ def problem_lead_agency(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            name = problem.lead_organisation.name if problem.lead_organisation_id else problem.owning_organisation.name
+            name = (problem.lead_organisation or problem.owning_organisation).name
             messages.success(request, LEAD_SET.format(organisation=name))
             return redirect(reverse("problem-detail", kwargs={"pk": problem.pk}))
     return render(request, "problems/lead_agency_form.html", {"problem": problem, "form": form})

@@ -92,3 +92,44 @@ ENTRIES: list[Entry] = [
         data={"confirm": "on"},
     ),
 ]
+
+
+# --- tasking meetings -------------------------------------------------------------------------
+# The partnership's members are the force and the council; the unrelated partner is not (404).
+# Administrators and DPOs see no operational records (404); analysts read meetings (403 on the
+# forms). The meeting's agenda holds a problem the council leads: the council writes its decision
+# log and response actions, so the force's officer and supervisor get 403 on those two forms.
+
+
+def _partnership(world: Any) -> dict[str, Any]:
+    from tests.problems.factories_meetings import world_partnership
+
+    return {"pk": world_partnership(world).pk}
+
+
+def _meeting(world: Any) -> dict[str, Any]:
+    from tests.problems.factories_meetings import meeting
+
+    return {"pk": meeting(world).pk}
+
+
+def _item(world: Any) -> dict[str, Any]:
+    from tests.problems.factories_meetings import meeting
+    from tests.problems.factories_referrals import partner_led_problem
+
+    problem = partner_led_problem(world)
+    return {"pk": meeting(world).items.get(problem=problem).pk}
+
+
+MEETING_READ = signed_in_page(**NOBODY_ELSE)
+MEETING_RUN = signed_in_page(**NOBODY_ELSE, analyst=403)
+
+ENTRIES += [
+    Entry("partnership-meetings", MEETING_READ, kwargs=_partnership),
+    Entry("meeting-create", MEETING_RUN, kwargs=_partnership),
+    Entry("meeting-detail", MEETING_READ, kwargs=_meeting),
+    Entry("meeting-print", MEETING_READ, kwargs=_meeting),
+    Entry("meeting-item-minutes", MEETING_RUN, kwargs=_item),
+    Entry("meeting-item-decision", LEAD_AGENCY_WORKS, kwargs=_item),
+    Entry("meeting-item-action", LEAD_AGENCY_WORKS, kwargs=_item),
+]
