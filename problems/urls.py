@@ -14,6 +14,7 @@ from problems.views import (
     retention,
     sara,
     sharing,
+    stakeholders,
 )
 
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
     *retention.urlpatterns,
     *referrals.urlpatterns,
     *meetings.urlpatterns,
+    *stakeholders.urlpatterns,
 ]

@@ -39,6 +39,7 @@ from problems.models.sharing import (
     ShareAccess,
     ShareEnd,
 )
+from problems.models.stakeholders import ProblemStakeholder
 
 __all__ = [
     "DEFAULT_CATEGORY_CODES",
@@ -66,6 +67,7 @@ __all__ = [
     "ProblemGroupObjectPermission",
     "ProblemShare",
     "ProblemSource",
+    "ProblemStakeholder",
     "ProblemTeamMember",
     "ProblemUpdate",
     "ProblemUserObjectPermission",

@@ -133,3 +133,35 @@ ENTRIES += [
     Entry("meeting-item-decision", LEAD_AGENCY_WORKS, kwargs=_item),
     Entry("meeting-item-action", LEAD_AGENCY_WORKS, kwargs=_item),
 ]
+
+
+# --- a problem's stakeholder map ----------------------------------------------------------------
+# Seen by whoever sees the problem; changed by its editors (for a partner-led problem: the lead
+# agency; the force's officer and supervisor get 403).
+
+
+def _stakeholder(world: Any) -> dict[str, Any]:
+    from problems.services.stakeholders import problem_stakeholder_add
+    from tests.problems.factories_referrals import partner_led_problem
+
+    problem = partner_led_problem(world)
+    entry = problem_stakeholder_add(
+        actor=world.users["partner_member"],
+        problem=problem,
+        kind="community_group",
+        name="Mill Lane traders",
+        influence=3,
+        interest=5,
+    )
+    return {"pk": entry.pk}
+
+
+LEAD_AGENCY_POSTS = signed_in_page(
+    **NOBODY_ELSE, officer=403, supervisor=403, analyst=403, partner_member=REDIRECT, partner_lead=REDIRECT
+)
+
+ENTRIES += [
+    Entry("problem-stakeholders", LED_VISIBLE, kwargs=_led),
+    Entry("problem-stakeholder-create", LEAD_AGENCY_WORKS, kwargs=_led),
+    Entry("problem-stakeholder-delete", LEAD_AGENCY_POSTS, kwargs=_stakeholder, method="post"),
+]
