@@ -29,3 +29,7 @@ from evaluation.views import assessment as assessment_views  # noqa: E402
 from evaluation.views import crime as crime_views  # noqa: E402
 
 urlpatterns += crime_views.urlpatterns + assessment_views.urlpatterns
+
+from evaluation.views import partnership_health as partnership_health_views  # noqa: E402
+
+urlpatterns += partnership_health_views.urlpatterns

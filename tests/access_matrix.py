@@ -152,7 +152,7 @@ def _join_app_entries() -> None:
     from tests.core import access_notifications
     from tests.dataprotection import access_dataprotection
     from tests.engagement import access_engagement
-    from tests.evaluation import access_crime, access_impact, access_surveys
+    from tests.evaluation import access_crime, access_impact, access_partnership_health, access_surveys
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
     from tests.problems import (
         access_contributions,
@@ -185,6 +185,7 @@ def _join_app_entries() -> None:
         access_surveys,
         access_crime,
         access_impact,
+        access_partnership_health,
         access_dataprotection,
     ):
         MATRIX.extend(module.ENTRIES)
