@@ -256,7 +256,7 @@ _CHECKS = {
 # colleague who is not the lead is told that ownership, not their role, is the reason.
 CANNOT_EDIT = (
     "Only the organisation leading this problem can edit it: its lead officer, problem team and supervisors,"
-    " or the lead agency's users when a partner leads."
+    " or the users of the lead agency when a partner leads."
 )
 CANNOT_LEAD = "Only the lead officer and supervisors of its force can do this to the problem."
 CANNOT_CONTRIBUTE = "Your organisation can read this problem but not add to it."
