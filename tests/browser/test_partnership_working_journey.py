@@ -150,6 +150,28 @@ def test_a_council_referral_becomes_a_council_led_problem_decided_at_a_tasking_m
     )
     checked(council)
 
+    # The problem's stakeholder map, from the council's side: it adds the council itself.
+    council.goto(f"/problems/{problem.pk}/")
+    council.get_by_role("link", name="Stakeholder map").click()
+    expect(council.get_by_role("heading", name=f"Stakeholder map: {problem.reference}")).to_be_visible()
+    checked(council)
+    council.get_by_role("link", name="Add a stakeholder").click()
+    council.get_by_role("radio", name="Organisation").check()
+    council.get_by_role("combobox", name="Organisation").select_option(label=world.partner.name)
+    council.get_by_label("Influence").fill("5")
+    council.get_by_label("Interest").fill("5")
+    council.get_by_role("button", name="Add to the map").click()
+    expect(council.get_by_text(f"{world.partner.name} is on the stakeholder map.")).to_be_visible()
+    checked(council)
+
+    # The partnership's health over time (no round yet) and the attendance at its meetings.
+    supervisor.goto(f"/partnerships/{partnership.pk}/health/")
+    expect(supervisor.get_by_role("heading", name=f"Partnership health: {partnership.name}")).to_be_visible()
+    checked(supervisor)
+    supervisor.goto(f"/partnerships/{partnership.pk}/meetings/")
+    expect(supervisor.locator(f'[data-attendance="{world.partner.name}"]')).to_contain_text("Attended")
+    checked(supervisor)
+
     # The printable agenda and minutes.
     supervisor.goto(meeting_url + "print/")
     expect(supervisor.get_by_role("heading", name=f"{partnership.name}: agenda and minutes")).to_be_visible()
