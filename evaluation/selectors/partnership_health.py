@@ -122,3 +122,15 @@ def partnership_health(*, partnership: Partnership) -> PartnershipHealth:
         weak = [(mean, key) for key, mean in latest.means.items() if mean is not None and mean < ACTION_THRESHOLD]
         plan = [PlanStep(key=key, aspect=texts[key], mean=mean, action=ACTIONS[key]) for mean, key in sorted(weak)]
     return PartnershipHealth(rounds=built, plan=plan)
+
+
+def partnership_health_panel(*, partnership: Partnership, user: User) -> dict[str, object] | None:
+    """The partnership page's "Health over time" panel (partnerships.panels)."""
+    if not can_see_partnership_health(user):
+        return None
+    return {
+        "partnership": partnership,
+        "health": partnership_health(partnership=partnership),
+        "items": health_items(),
+        "threshold": ACTION_THRESHOLD,
+    }

@@ -203,3 +203,17 @@ def partnership_attendance(*, partnership: Partnership) -> tuple[list[TaskingMee
         stopped = len(latest) == STOPPED_COMING_AFTER and not any(latest) and organisation.pk in all_attended
         rows.append(AttendanceRow(organisation=organisation, attended=attended, stopped_coming=stopped))
     return meetings, rows
+
+
+def partnership_attendance_panel(*, partnership: Partnership, user: User) -> dict[str, object] | None:
+    """The partnership page's "Tasking meetings" panel (partnerships.panels): attendance by
+    organisation over the latest meetings. Nothing for those who see no meetings."""
+    if not meeting_partnerships_visible_to(user).filter(pk=partnership.pk).exists():
+        return None
+    meetings, rows = partnership_attendance(partnership=partnership)
+    return {
+        "partnership": partnership,
+        "attendance_meetings": meetings,
+        "attendance": rows,
+        "stopped_after": STOPPED_COMING_AFTER,
+    }

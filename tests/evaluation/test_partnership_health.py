@@ -93,3 +93,12 @@ def test_the_page_keeps_its_query_count_with_1_and_with_5_rounds(world, client, 
 
     count(1)
     count(5)
+
+
+def test_the_partnership_page_shows_the_health_over_time_and_the_plan(world, client):
+    _round(world, timezone.localdate() - datetime.timedelta(days=10), [_all(8, communication=3)])
+    sign_in(client, world.users["officer"])
+    page = client.get(reverse("partnership-detail", kwargs={"pk": world_partnership(world).pk})).content.decode()
+    assert "Partnership health over time" in page
+    assert ACTIONS["communication"] in page
+    assert ACTIONS["trust"] not in page

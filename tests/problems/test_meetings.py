@@ -188,3 +188,19 @@ def test_the_meeting_page_keeps_its_query_count_with_1_and_with_5_items(world, c
 
     count(1)
     count(5)
+
+
+def test_the_partnership_page_shows_the_attendance_and_the_administrator_sees_none(world, client):
+    partnership = world_partnership(world)
+    meeting(world, held_on=_days(-40))
+    for days in (-30, -20, -10):
+        meeting(world, held_on=_days(days), organisations=[world.force])
+    sign_in(client, world.users["partner_lead"])
+    page = client.get(reverse("partnership-detail", kwargs={"pk": partnership.pk})).content.decode()
+    council_row = page.split(f'data-attendance="{world.partner.name}"')[1].split("</tr>")[0]
+    assert "Has stopped coming" in council_row
+    client.logout()
+    sign_in(client, world.users["administrator"])
+    page = client.get(reverse("partnership-detail", kwargs={"pk": partnership.pk})).content.decode()
+    assert "data-attendance-panel" not in page
+    assert "data-health-panel" not in page
