@@ -168,8 +168,9 @@ def test_a_council_referral_becomes_a_council_led_problem_decided_at_a_tasking_m
     supervisor.goto(f"/partnerships/{partnership.pk}/health/")
     expect(supervisor.get_by_role("heading", name=f"Partnership health: {partnership.name}")).to_be_visible()
     checked(supervisor)
-    supervisor.goto(f"/partnerships/{partnership.pk}/meetings/")
+    supervisor.goto(f"/partnerships/{partnership.pk}/")
     expect(supervisor.locator(f'[data-attendance="{world.partner.name}"]')).to_contain_text("Attended")
+    expect(supervisor.locator("[data-health-panel]")).to_contain_text("No health-check round")
     checked(supervisor)
 
     # The printable agenda and minutes.
