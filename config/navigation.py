@@ -59,6 +59,8 @@ NAVIGATION: list[NavLink | NavGroup] = [
             NavLink("Partnerships", "partnership-list", ALL_ROLES),
             NavLink("Data sources", "data-source-list", ALL_ROLES),
             NavLink("Agreements", "agreement-list", ALL_ROLES),
+            # Partners propose problems; the receiving force's supervisors accept or decline them.
+            NavLink("Referrals", "referral-list", POLICE_ROLES | PARTNER_ROLES),
         ),
     ),
     # The data protection officer's tools (dataprotection); supervisors read their force's audit log.

@@ -14,6 +14,12 @@ class EvaluationConfig(AppConfig):
 
         register_reach_source("survey", survey_reach)
 
+        # The partnership page's health over time (issue 21), through partnerships' panels.
+        from evaluation.selectors.partnership_health import partnership_health_panel
+        from partnerships.panels import register_partnership_panel
+
+        register_partnership_panel("evaluation/_partnership_health_panel.html", partnership_health_panel)
+
         # The problem page's assessment and the printable summary show the evaluation (before/after,
         # cost-benefit, EMMIE) through problems' panel extension point, for the same reason.
         from evaluation.selectors.assessment_panels import register_panels

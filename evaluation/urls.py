@@ -33,3 +33,7 @@ urlpatterns += crime_views.urlpatterns + assessment_views.urlpatterns
 from evaluation.views import hotspots as hotspot_views  # noqa: E402
 
 urlpatterns += hotspot_views.urlpatterns
+
+from evaluation.views import partnership_health as partnership_health_views  # noqa: E402
+
+urlpatterns += partnership_health_views.urlpatterns

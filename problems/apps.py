@@ -24,3 +24,10 @@ class ProblemsConfig(AppConfig):
         from problems.selectors.leads import open_problems_led_by
 
         register_open_work_check(open_problems_led_by)
+
+        # The partnership page shows its tasking meetings' attendance (issue 21) without
+        # partnerships knowing problems (DESIGN.md section 3).
+        from partnerships.panels import register_partnership_panel
+        from problems.selectors.meetings import partnership_attendance_panel
+
+        register_partnership_panel("problems/_partnership_attendance_panel.html", partnership_attendance_panel)

@@ -208,6 +208,33 @@ def _retitle_notifications(problem: Problem) -> None:
     _reminders(problem).update(title=title, context={"reference": problem.reference})
 
 
+def _meeting_items(problem: Problem) -> Any:
+    from django.db.models import Q
+
+    from problems.models import AgendaItem
+
+    return AgendaItem.objects.filter(Q(problem=problem) | Q(action__problem=problem))
+
+
+def _referrals(problem: Problem) -> Any:
+    from problems.models import Referral
+
+    return Referral.objects.filter(problem=problem)
+
+
+def _erase_meeting_minutes(problem: Problem) -> None:
+    erase_text(_meeting_items(problem))
+
+
+def _erase_referral(problem: Problem) -> None:
+    erase_text(_referrals(problem))
+
+
+def _delete_stakeholders(problem: Problem) -> None:
+    # The controllers' links to the entries go with them (SET_NULL).
+    problem.stakeholders.all().delete()
+
+
 def register_problem_parts() -> None:
     """The problems app's parts, in the order of the problem page (ProblemsConfig.ready)."""
     register_disposal_part("Stage moves", count=_related_count("transitions"), erase=_related_erase("transitions"))
@@ -227,6 +254,19 @@ def register_problem_parts() -> None:
     register_disposal_part("Handovers", count=_related_count("handovers"), erase=_related_erase("handovers"))
     register_disposal_part("Shares", count=_related_count("shares"), erase=_end_shares)
     register_disposal_part("Followers", count=_related_count("followers"), erase=_delete_followers)
+    # Issue 21: the problem's stakeholder map, the minutes of its tasking meeting items (their
+    # joint decisions are in the decision log, erased above) and the referral it came from.
+    register_disposal_part("Stakeholder map", count=_related_count("stakeholders"), erase=_delete_stakeholders)
+    register_disposal_part(
+        "Tasking meeting minutes",
+        count=lambda problem: _meeting_items(problem).exclude(minutes="").count(),
+        erase=_erase_meeting_minutes,
+    )
+    register_disposal_part(
+        "Referral",
+        count=lambda problem: _referrals(problem).count(),
+        erase=_erase_referral,
+    )
     register_disposal_part(
         "Notifications", count=lambda problem: _notifications(problem).count(), erase=_retitle_notifications
     )

@@ -8,11 +8,14 @@ from problems.views import (
     following,
     leads,
     maps,
+    meetings,
     page,
     problems,
+    referrals,
     retention,
     sara,
     sharing,
+    stakeholders,
 )
 
 urlpatterns = [
@@ -26,4 +29,7 @@ urlpatterns = [
     *following.urlpatterns,
     *retention.urlpatterns,
     *maps.urlpatterns,
+    *referrals.urlpatterns,
+    *meetings.urlpatterns,
+    *stakeholders.urlpatterns,
 ]

@@ -159,6 +159,7 @@ def _join_app_entries() -> None:
     from tests.engagement import access_maps as access_engagement_maps
     from tests.evaluation import access_crime, access_impact, access_surveys
     from tests.evaluation import access_maps as access_evaluation_maps
+    from tests.evaluation import access_partnership_health
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
     from tests.problems import (
         access_contributions,
@@ -167,6 +168,7 @@ def _join_app_entries() -> None:
         access_leads,
         access_maps,
         access_problems,
+        access_referrals,
         access_retention,
         access_sara,
         access_sharing,
@@ -187,6 +189,7 @@ def _join_app_entries() -> None:
         access_leads,
         access_retention,
         access_maps,
+        access_referrals,
         access_notifications,
         access_engagement,
         access_engagement_maps,
@@ -194,6 +197,7 @@ def _join_app_entries() -> None:
         access_crime,
         access_evaluation_maps,
         access_impact,
+        access_partnership_health,
         access_dataprotection,
         access_search,
         access_api,

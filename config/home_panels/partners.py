@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.home_panels.common import first_rows
+from config.home_panels.referrals import referral_panel
 from partnerships.reminders import REVIEW_NOTICE_DAYS
 from partnerships.selectors.agreements import agreement_missing_items, can_sign
 from partnerships.selectors.partner_home import (
@@ -83,13 +84,14 @@ def _awaiting_signature(user: User) -> tuple[list[dict[str, Any]], bool]:
 
 
 def partner_member_panels(user: User) -> dict[str, Any]:
-    """ "Shared problems" and "Your actions": three queries whatever the number of rows."""
-    return _shared_and_actions(user)
+    """ "Shared problems", "Your actions" and "Your referrals": four queries whatever the number
+    of rows."""
+    return {**_shared_and_actions(user), **referral_panel(user)}
 
 
 def partner_lead_panels(user: User) -> dict[str, Any]:
     """The member's two panels, then "Joint decisions to confirm", "Agreements" and "Contacts":
-    nine queries whatever the number of rows (see the query-count test for the list)."""
+    ten queries whatever the number of rows (see the query-count test for the list)."""
     today = timezone.localdate()
     to_confirm, more_to_confirm = first_rows(
         decision_list_awaiting_confirmation_by(user=user), CONFIRMATIONS_PANEL_SIZE
@@ -107,4 +109,5 @@ def partner_lead_panels(user: User) -> dict[str, Any]:
     # SPOCs come first (contact_list_current_for), so the first row tells whether there is one.
     context["has_active_spoc"] = bool(contacts) and contacts[0].is_spoc
     context["today"] = today
+    context.update(referral_panel(user))
     return context

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.forms import form_add_service_errors
 from partnerships.forms.partnerships import MemberAddForm, MemberEndForm, PartnershipForm
 from partnerships.models.partnerships import MODEL_OF_WORKING_HELP
+from partnerships.panels import partnership_panels
 from partnerships.selectors.partnerships import (
     can_manage_partnerships,
     can_manage_stakeholders,
@@ -75,6 +76,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "quadrants": [(key, QUADRANT_TITLES[key], QUADRANT_ADVICE[key]) for key in QUADRANT_TITLES],
         "can_manage": can_manage_partnerships(user),
         "can_map": can_manage_stakeholders(user),
+        # Added by later apps (partnerships.panels): tasking meetings' attendance, health over time.
+        "panels": partnership_panels(partnership=partnership, user=user),
     }
     return render(request, "partnerships/partnership_detail.html", context)
 

@@ -6,6 +6,7 @@ from problems.models.decisions import DecisionConfirmation, DecisionLogEntry
 from problems.models.disclosure import DEFAULT_CATEGORY_CODES, DisclosurePart
 from problems.models.following import ProblemFollower
 from problems.models.leads import Handover, HandoverKind, ProblemTeamMember
+from problems.models.meetings import AgendaItem, AgendaItemKind, MeetingDecision, TaskingMeeting
 from problems.models.problems import (
     DemandSourceKind,
     Problem,
@@ -18,6 +19,7 @@ from problems.models.problems import (
     StageTransition,
     TransitionKind,
 )
+from problems.models.referrals import Referral, ReferralStatus
 from problems.models.retention import ProblemDisposal, RetentionOutcome, RetentionReview
 from problems.models.sara import (
     OPEN_ACTION_STATUSES,
@@ -39,11 +41,14 @@ from problems.models.sharing import (
     ShareAccess,
     ShareEnd,
 )
+from problems.models.stakeholders import ProblemStakeholder
 
 __all__ = [
     "DEFAULT_CATEGORY_CODES",
     "OPEN_ACTION_STATUSES",
     "ActionStatus",
+    "AgendaItem",
+    "AgendaItemKind",
     "Controller",
     "DecisionConfirmation",
     "DecisionLogEntry",
@@ -54,6 +59,7 @@ __all__ = [
     "Hypothesis",
     "HypothesisStatus",
     "InterventionKind",
+    "MeetingDecision",
     "Objective",
     "ObjectiveRevision",
     "Problem",
@@ -65,9 +71,12 @@ __all__ = [
     "ProblemGroupObjectPermission",
     "ProblemShare",
     "ProblemSource",
+    "ProblemStakeholder",
     "ProblemTeamMember",
     "ProblemUpdate",
     "ProblemUserObjectPermission",
+    "Referral",
+    "ReferralStatus",
     "ResponseAction",
     "RetentionOutcome",
     "RetentionReview",
@@ -77,5 +86,6 @@ __all__ = [
     "ShareEnd",
     "Stage",
     "StageTransition",
+    "TaskingMeeting",
     "TransitionKind",
 ]

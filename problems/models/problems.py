@@ -113,6 +113,17 @@ class Problem(Versioned):
         "partnerships.Organisation", on_delete=models.PROTECT, related_name="problems"
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_problems")
+    # The lead agency when a partner leads (the council on fly-tipping, say); empty: the owning
+    # force leads. A partner's lead lasts only while it holds a contribute share in force
+    # (problems.selectors.access), so sharing still needs a covering agreement.
+    lead_organisation = models.ForeignKey(
+        "partnerships.Organisation",
+        verbose_name="lead agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_problems",
+    )
     # One of the owning force's neighbourhoods (reference data kept by administrators), so that
     # every report by neighbourhood finds the problem. Empty only for a problem logged before the
     # list existed with no neighbourhood typed: reports show those on a line of their own.

@@ -21,6 +21,10 @@ class Controller(Versioned):
     engaged = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     data_category = category_field()
+    # The entry of the problem's stakeholder map that stands for this controller (issue 21).
+    stakeholder = models.ForeignKey(
+        "problems.ProblemStakeholder", null=True, blank=True, on_delete=models.SET_NULL, related_name="controllers"
+    )
 
     class Meta:
         ordering = ["kind", "id"]

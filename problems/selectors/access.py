@@ -134,9 +134,30 @@ def can_reassign_problems(user: User) -> bool:
     return user.is_authenticated and user.role == Role.SUPERVISOR
 
 
+def force_leads(problem: Problem) -> bool:
+    """Whether the owning force leads the problem (no partner lead agency is named)."""
+    return problem.lead_organisation_id is None or problem.lead_organisation_id == problem.owning_organisation_id
+
+
+def is_lead_agency_user(user: User, problem: Problem) -> bool:
+    """A user of the partner organisation that leads the problem (lead agency), while that
+    organisation holds a contribute share in force: the agreement still covers the work, so a
+    lapsed agreement or a revoked share ends the lead agency's rights on the next request."""
+    if force_leads(problem) or problem.restricted or problem.disposed_at is not None:
+        return False
+    if not (user.is_authenticated and user.is_active and user.is_partner):
+        return False
+    if problem.lead_organisation_id != user.organisation_id:
+        return False
+    return problems_shared_with(user, contribute=True).filter(pk=problem.pk).exists()
+
+
 def can_change_problem(user: User, problem: Problem) -> bool:
-    """Lead the problem: edit its record (restriction included), move it between stages, share
-    it, hand it over. Its lead officer or a supervisor of the owning force."""
+    """Lead the problem's record: edit its details (restriction included), move it between
+    stages, share it, hand it over, name its lead agency. Its lead officer or a supervisor of the
+    owning force. When a partner is the lead agency the force still holds the record (it is the
+    controller of what it shares), so its supervisors and the lead officer keep these; the lead
+    agency works the content (can_edit_problem_sections)."""
     if problem.disposed_at is not None:
         return False
     if problem.owning_organisation_id != user.organisation_id:
@@ -156,15 +177,19 @@ def is_on_problem_team(user: User, problem: Problem) -> bool:
 
 def can_edit_problem_sections(user: User, problem: Problem) -> bool:
     """Edit the SARA sections (scanning, analysis, controllers, hypotheses, objectives, response
-    actions, assessment): whoever leads it (`can_change_problem`), and the problem team."""
+    actions, assessment). A force-led problem: whoever leads it (`can_change_problem`) and the
+    problem team. A partner-led problem: the lead agency's users; the force contributes (updates,
+    its actions) instead."""
     if problem.disposed_at is not None:
         return False
+    if not force_leads(problem):
+        return is_lead_agency_user(user, problem)
     return can_change_problem(user, problem) or is_on_problem_team(user, problem)
 
 
 def can_contribute_to_problem(user: User, problem: Problem) -> bool:
     """Add updates and files: officers and supervisors of the owning force; a partner user whose
-    organisation has an active contribute share of the problem."""
+    organisation has an active contribute share of the problem (the lead agency holds one)."""
     if problem.disposed_at is not None:
         return False
     if problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES:
@@ -176,11 +201,13 @@ def can_contribute_to_problem(user: User, problem: Problem) -> bool:
 
 def can_record_decision(user: User, problem: Problem) -> bool:
     """Add to the decision log (NDM): "written by the lead organisation's users" (DESIGN.md section
-    4), today the owning force's officers and supervisors. A contribute share does not reach it: a
-    partner takes part in a joint decision by being named on the entry, never by writing the
-    police's permanent record."""
+    4): the owning force's officers and supervisors, or, when a partner leads, the lead agency's
+    users. A contribute share alone does not reach it: a partner takes part in a joint decision by
+    being named on the entry, never by writing another organisation's permanent record."""
     if problem.disposed_at is not None:
         return False
+    if not force_leads(problem):
+        return is_lead_agency_user(user, problem)
     return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
@@ -199,10 +226,13 @@ def decision_confirm_refusal(user: User, entry: DecisionLogEntry) -> str | None:
 
 
 def can_review_problem(user: User, problem: Problem) -> bool:
-    """Record a review: police supervision of the force's own problem, so officers and supervisors
-    of the owning force only (a partner with contribute access adds updates instead)."""
+    """Record a review: by the organisation leading the problem. A force-led problem: officers and
+    supervisors of the owning force (a partner with contribute access adds updates instead); a
+    partner-led problem: the lead agency's users."""
     if problem.disposed_at is not None:
         return False
+    if not force_leads(problem):
+        return is_lead_agency_user(user, problem)
     return problem.owning_organisation_id == user.organisation_id and user.role in CONTRIBUTING_ROLES
 
 
@@ -224,10 +254,13 @@ _CHECKS = {
 
 # Why a user who may see a problem may not do `action` to it: shown on the 403 page, so that a
 # colleague who is not the lead is told that ownership, not their role, is the reason.
-CANNOT_EDIT = "Only the lead officer, the problem team and supervisors can edit this problem."
+CANNOT_EDIT = (
+    "Only the organisation leading this problem can edit it: its lead officer, problem team and supervisors,"
+    " or the users of the lead agency when a partner leads."
+)
 CANNOT_LEAD = "Only the lead officer and supervisors of its force can do this to the problem."
 CANNOT_CONTRIBUTE = "Your organisation can read this problem but not add to it."
-CANNOT_DECIDE = "Only officers and supervisors of the owning force can add to this decision log."
+CANNOT_DECIDE = "Only the organisation leading this problem can add to its decision log."
 # Confirming a joint decision (decision_confirm_refusal).
 CANNOT_CONFIRM_MEMBER = (
     "Only your organisation's lead can confirm a joint decision. Add your views to the problem as an update."
@@ -236,7 +269,7 @@ CANNOT_CONFIRM_NOT_PARTNER_LEAD = (
     "A joint decision is confirmed by the lead of each partner organisation named on it, not by the force."
 )
 CANNOT_CONFIRM_NOT_NAMED = "Your organisation is not named on this joint decision, so it cannot confirm it."
-CANNOT_REVIEW = "Only officers and supervisors of the owning force can record a review."
+CANNOT_REVIEW = "Only the organisation leading this problem can record a review."
 CANNOT_SIGN_OFF = "Only a supervisor of the owning force can sign off this problem."
 # A disposed problem (problems.services.retention) holds metadata only: nothing can change it.
 PROBLEM_DISPOSED = "This problem was disposed of: it holds metadata only, and disposal cannot be undone."

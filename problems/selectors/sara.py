@@ -279,7 +279,7 @@ def problem_stage_tasks(problem: Problem, withheld: Callable[[ResponseAction], b
 def problem_detail_queryset() -> QuerySet[Problem]:
     """The problem with everything its page shows, in a fixed number of queries."""
     return Problem.objects.select_related(
-        "category", "owning_organisation", "owner", "created_by", "signed_off_by", "neighbourhood"
+        "category", "owning_organisation", "lead_organisation", "owner", "created_by", "signed_off_by", "neighbourhood"
     ).prefetch_related(
         "demand_sources",
         "controllers",

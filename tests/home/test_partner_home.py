@@ -24,6 +24,7 @@ from tests.partnerships.factories_agreements import complete_agreement
 from tests.partnerships.factories_contacts import ContactFactory, SpocFactory, days_ago
 from tests.problems.factories import ProblemFactory
 from tests.problems.factories_decisions import decision
+from tests.problems.factories_referrals import referral
 from tests.problems.factories_sara import ResponseActionFactory
 from tests.problems.factories_sharing import canary, share
 
@@ -210,14 +211,17 @@ def test_member_home_keeps_the_same_query_count_with_1_and_with_5_shares_and_act
         while ProblemShare.objects.count() < rows:
             shared = share(world, agreement=agreement, access_level=ShareAccess.CONTRIBUTE)
             ResponseActionFactory(problem=shared.problem, responsible_organisation=world.partner, due_date=_days(-1))
+            referral(world)
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the shared
         # problems with access level and agreement, 5 the open actions with their problems, 6 the
-        # consultation of the problems both panels name (one INSERT, DPA 2018 s.62).
-        with django_assert_num_queries(6):
+        # consultation of the problems both panels name (one INSERT, DPA 2018 s.62), 7 the
+        # organisation's referrals with their recipients and problems.
+        with django_assert_num_queries(7):
             response = client.get(reverse("home"))
         assert len(response.context["shared_problems"]) == rows
         assert len(response.context["partner_actions"]) == rows
+        assert len(response.context["referrals"]) == rows
 
     count_queries(1)
     count_queries(5)
@@ -345,14 +349,15 @@ def test_lead_home_keeps_the_same_query_count_with_1_and_with_5_of_everything(
             complete_agreement(parties=parties, signed=False)
             complete_agreement(parties=parties, status=AgreementStatus.ACTIVE, review_date=_days(10))
             SpocFactory(organisation=world.partner)
+            referral(world, by="partner_lead")
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the joint
         # decisions awaiting the organisation's confirmation with their problems, 5 the shared
         # problems, 6 the open actions with their problems, 7 the consultation of the problems
         # the panels name (one INSERT), 8 the drafts awaiting signature, 9 their parties with
         # organisations, 10 their data categories, 11 the agreements due for review, 12 the
-        # current contacts.
-        with django_assert_num_queries(12):
+        # current contacts, 13 the organisation's referrals with their recipients and problems.
+        with django_assert_num_queries(13):
             response = client.get(reverse("home"))
         context = response.context
         assert len(context["decisions_to_confirm"]) == rows
@@ -361,6 +366,7 @@ def test_lead_home_keeps_the_same_query_count_with_1_and_with_5_of_everything(
         assert len(context["awaiting_signature"]) == rows
         assert len(context["review_due"]) == rows
         assert len(context["contacts"]) == rows
+        assert len(context["referrals"]) == rows
 
     count_queries(1)
     count_queries(5)

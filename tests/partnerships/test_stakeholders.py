@@ -237,9 +237,12 @@ def test_partnership_page_keeps_the_same_query_count_with_1_and_with_5_stakehold
             make_stakeholder(make_partnership(), name="On another map")
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the partnership,
         # 5 its memberships with each organisation, 6 the stakeholders with organisation and group,
-        # 7 the active seldom-heard groups.
+        # 7 the active seldom-heard groups; the panels of later apps (partnerships.panels): 8 whether
+        # the user sees the partnership's tasking meetings, 9 its latest meetings (none here: no
+        # attendance prefetch), 10 the organisations that ever attended, 11 its current members,
+        # 12 its health-check rounds (none here: no means asked).
         client.get(url)  # the session's last-seen time is written once
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(12):
             response = client.get(url)
         assert len(response.context["map"].entries) == rows
 

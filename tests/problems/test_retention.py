@@ -278,11 +278,12 @@ def test_the_review_and_dispose_pages_keep_the_same_query_count_with_1_and_with_
             )
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the problem with
         # its category, neighbourhood and disposal record; then one count per part of the problem
-        # (15 of problems: stage moves, reviews, controllers, hypotheses, objectives, objective
+        # (18 of problems: stage moves, reviews, controllers, hypotheses, objectives, objective
         # revisions, actions, decisions, confirmations, updates, attachments, handovers, shares,
-        # followers, notifications; 3 of evaluation: before/after design, EMMIE, award entry draft),
-        # and on the review page the retention reviews so far with who made them.
-        with django_assert_num_queries(4 + 18 + own_queries):
+        # followers, stakeholder map, tasking meeting minutes, referral, notifications; 3 of
+        # evaluation: before/after design, EMMIE, award entry draft), and on the review page the
+        # retention reviews so far with who made them.
+        with django_assert_num_queries(4 + 21 + own_queries):
             response = client.get(url)
         assert dict(response.context["counts"])["Updates"] == rows
 
