@@ -157,9 +157,8 @@ def _join_app_entries() -> None:
     from tests.dataprotection import access_dataprotection
     from tests.engagement import access_engagement
     from tests.engagement import access_maps as access_engagement_maps
-    from tests.evaluation import access_crime, access_impact, access_surveys
+    from tests.evaluation import access_crime, access_impact, access_partnership_health, access_surveys
     from tests.evaluation import access_maps as access_evaluation_maps
-    from tests.evaluation import access_partnership_health
     from tests.partnerships import access_agreements, access_contacts, access_organisations, access_partnerships
     from tests.problems import (
         access_contributions,
