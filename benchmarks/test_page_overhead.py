@@ -33,7 +33,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import include, path
 
 from accounts.models import User
 from benchmarks.test_list_pages import _uninstrumented_templates  # noqa: F401  (a fixture)
@@ -52,7 +52,8 @@ def layout_view(request: HttpRequest) -> HttpResponse:
     return render(request, "base.html")
 
 
-urlpatterns = [path("bare/", bare_view), path("layout/", layout_view)]
+# The project's own addresses too: the layout links to them.
+urlpatterns = [path("bare/", bare_view), path("layout/", layout_view), path("", include("config.urls"))]
 
 
 def _measure(call: Callable[[], object]) -> dict[str, float]:
