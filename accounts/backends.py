@@ -10,9 +10,18 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
+from core.compiled import CompiledGet
 from core.notifications import unread_count_subquery
 
 AXES_USERNAME_MAX_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+# The signed-in user of every request, with its organisation and its unread notification count
+# (the bell in the navigation bar): every page needs all three, in one query, compiled once.
+SIGNED_IN_USER = CompiledGet(
+    lambda pk: (
+        User.objects.select_related("organisation").annotate(unread_notifications=unread_count_subquery()).filter(pk=pk)
+    )
+)
 
 
 class ActiveOrganisationBackend(ModelBackend):
@@ -20,14 +29,7 @@ class ActiveOrganisationBackend(ModelBackend):
         return bool(user.is_active and user.organisation.active)
 
     def get_user(self, user_id: Any) -> User | None:
-        # Loaded with its organisation and its unread notification count (the bell in the
-        # navigation bar): every page needs all three, in one query.
-        user = (
-            User.objects.select_related("organisation")
-            .annotate(unread_notifications=unread_count_subquery())
-            .filter(pk=user_id)
-            .first()
-        )
+        user = SIGNED_IN_USER.get(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -37,6 +37,9 @@ def problem_columns() -> list[str]:
 
 
 _TEXT = {f.column for f in Problem._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
+# A column the rows do not set gets its field's default (COPY bypasses Django's defaults), else
+# an empty string (text) or NULL.
+_DEFAULTS = {f.column: f.get_default() for f in Problem._meta.concrete_fields if f.has_default()}
 
 
 def problem_rows(world: World, areas: list[int], categories: list[int], count: int) -> Iterator[tuple[Any, ...]]:
@@ -77,7 +80,7 @@ def problem_rows(world: World, areas: list[int], categories: list[int], count: i
             else None,
             "created_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9))),
         }
-        yield tuple(values.get(column, "" if column in _TEXT else None) for column in columns)
+        yield tuple(values.get(column, _DEFAULTS.get(column, "" if column in _TEXT else None)) for column in columns)
 
 
 def clone_rows(model: type[Model], template_pk: int, key: str, keys_sql: str) -> int:

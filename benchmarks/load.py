@@ -47,15 +47,53 @@ The goal is NOT met: no errors at any level, but p95 at 20 sessions is about 2x 
 server is saturated at 5 and latency grows with the queue (Little's law: 20 sessions / 38 req/s =
 about 530 ms a request). Each page costs gunicorn about 24 ms of CPU and PostgreSQL about 8 ms; on two
 shared cores that caps throughput near 40 req/s, and p95 under 300 ms at 20 back-to-back sessions
-needs about 70 req/s, half the CPU per page. A profile of the five pages in one process (cProfile,
-50 requests) found no single hot spot to remove cheaply: the ORM building about 15 queries a page
-(40% of the Python time), templates (10%), and per request the session, the user with its
-organisation and unread count, and the second-factor device (3 queries, about 7 ms) before any
-view runs. Each query itself takes well under a millisecond (EXPLAIN ANALYZE of the problem
-page's access query: 0.09 ms). What would reach the goal is not cheap: fewer queries per page
-(one context builder per page, CONVENTIONS.md), caching the per-request user and device, or more
-cores (more gunicorn workers scale throughput linearly with cores: nothing in the app assumes one
-process).
+needs about 70 req/s, half the CPU per page.
+
+Issue 23, 2026-12-07 (the fixed cost of every page cut; benchmarks/page_cpu.py measures the CPU time
+per request of these pages in one process, far less sensitive than wall time to what else the
+machine runs, though not immune to it on shared cores):
+- Before, the per-request reads (session, user with organisation and unread count, second-factor
+  device) were built and compiled by the ORM on every request: 1.75 ms of CPU for the user, 0.5 ms
+  for the device, about as much for the session. They now run SQL compiled once per process
+  (core.compiled, core.sessions; the same three queries, so every asserted count stands): 0.3 ms
+  for the user. The navigation's links are reversed once per URL configuration.
+- The filter fields of the problem list, "Shared with us" and the impact report (a third of the
+  problem list's CPU, in crispy-forms and Django's widget templates) are rendered once per distinct
+  field and remembered (core.templatetags.filter_fields: the same HTML, keyed on everything it
+  depends on, choices included, so nothing rendered for one force is shown to another).
+- CPU per request in one process (benchmarks/page_cpu.py, 100 requests a page, the code before and
+  after run side by side at the same time, 21:50 UTC, load average 11-13), median ms:
+
+      page              before   after
+      problem list        33.7    21.1
+      problem page        52.8    49.4
+      shared with us      20.5    15.3
+      supervisor home     31.9    29.0
+      impact report       46.8    39.6
+      notifications        9.8     6.6   (a small page: mostly the fixed cost)
+      mean of the five    32.9    27.1   (-18%)
+
+- `make load` could not show it: both runs met a machine saturated by other engineers' test suites
+  (load average 10-17 on 2 cores), and gave a tenth of the 18:31 throughput. Before (20:56 UTC,
+  load average 10.7 before, 11.9 after; the same code as the 18:31 run): 20 sessions 4.2 req/s,
+  p50 4389 ms, p95 5089 ms, no errors. After (21:48 UTC, `--reuse-database` on the same data,
+  load average 14.3 before):
+
+      sessions  requests  req/s    p50     p95     p99  errors
+           5       129    4.3    902 ms 2318 ms 4035 ms      0
+          10       201    6.7   1291 ms 2377 ms 2522 ms      0
+          20       206    6.9   2603 ms 3462 ms 3724 ms      0
+          40       130    4.3   7243 ms 8505 ms 8854 ms      0
+
+  These are figures of the machine's load, not of the app; rerun on a quiet machine.
+
+What stands between the figure and the goal: at 18:31's conditions (38 req/s, p95 615 ms), 18% less
+CPU per page in gunicorn is about 24 -> 20 ms, so roughly 45 req/s and p95 near 500 ms, still not
+300 ms: that needs about 70 req/s. The rest of each page is no longer fixed cost but the page's
+own work: the problem page (19 queries, 49 ms of CPU) and the impact report (20 queries, 40 ms)
+are now the heaviest, then the supervisor's home (14 queries, 29 ms); their queries and context
+building (one context builder per page, CONVENTIONS.md) are where the next halving is, or more
+cores (more gunicorn workers scale throughput with cores: nothing in the app assumes one process).
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ that link, not as a menu of one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.middleware import user_is_verified
 from accounts.models import PARTNER_ROLES, POLICE_ROLES, Role
@@ -86,8 +88,15 @@ def _is_current(url: str, here: str) -> bool:
     return here == url if url == "/" else here.startswith(url)
 
 
+@lru_cache(maxsize=256)
+def _url(url_name: str, urlconf: Any, prefix: str) -> str:
+    # The same few addresses on every page: reversed once per URL configuration and script prefix
+    # (the arguments), not on every request.
+    return reverse(url_name, urlconf=urlconf)
+
+
 def _link(link: NavLink, here: str) -> dict[str, Any]:
-    url = reverse(link.url_name)
+    url = _url(link.url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     return {"label": link.label, "url": url, "current": _is_current(url, here)}
 
 

@@ -76,7 +76,8 @@ MIDDLEWARE = [
     # Outside everything below that can answer a signed-in user (timeouts, second factor, views),
     # inside whitenoise, which serves static files with their own caching.
     "core.middleware.NoStoreForSignedInMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the session's device with a query compiled once.
+    "accounts.middleware.SecondFactorMiddleware",
     # Before the session limits, which leave a message saying why the user was signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.AuditContextMiddleware",
@@ -171,7 +172,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database, never in Redis: the site keeps working when the broker is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, with the per-request read compiled once (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The cookie lives as long as the absolute limit; the idle limit is enforced (with a message) by
