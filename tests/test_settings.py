@@ -100,3 +100,19 @@ def test_embedded_default_uses_sqlite_wal_the_filesystem_broker_and_mail_files(t
     assert lines[0].split() == ["django.db.backends.sqlite3", "wal", "IMMEDIATE", "filesystem://", "True", "False"]
     # Emails are written as files under var/mail/.
     assert lines[1] == "1"
+
+
+def test_cache_url_names_a_cache_every_process_shares() -> None:
+    # The API's per-token rate limit (api.throttling) counts in the default cache: with CACHE_URL
+    # naming Redis, what one process counted is seen by another (one gunicorn worker by the next).
+    key = f"cg-settings-test-{secrets.token_hex(8)}"
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.base", "CACHE_URL": "redis://127.0.0.1:6379/14"}
+    setup = "import django; django.setup(); from django.core.cache import cache;"
+    run_python("-c", setup + f"cache.set('{key}', 'counted', 60)", env=env, drop=frozenset({"SECRET_KEY"}))
+    read = run_python("-c", setup + f"print(cache.get('{key}'))", env=env, drop=frozenset({"SECRET_KEY"}))
+    assert read.stdout.strip() == "counted"
+    # Without CACHE_URL each process has its own memory: the other process sees nothing.
+    alone = {"DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    drop = frozenset({"SECRET_KEY", "CACHE_URL"})
+    run_python("-c", setup + f"cache.set('{key}-alone', 'counted', 60)", env=alone, drop=drop)
+    assert run_python("-c", setup + f"print(cache.get('{key}-alone'))", env=alone, drop=drop).stdout.strip() == "None"

@@ -455,9 +455,14 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
+# The default cache: each process's memory unless CACHE_URL names a shared one (redis://host:6379/1
+# in production, as docker-compose.yml does), so that the API's per-token rate limit counts every
+# gunicorn worker's requests together rather than one worker's.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- API (api app, issue 24) ----------------------------------------------------------------------
 # Personal tokens or a verified session; every request is rate-limited per token (api.throttling,
-# on the default cache: per process unless CACHES names a shared one).
+# on the default cache: per process unless CACHE_URL names a shared one).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
