@@ -37,6 +37,16 @@ def problem_columns() -> list[str]:
 
 
 _TEXT = {f.column for f in Problem._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
+# Columns the rows leave out take their field's default (a lock version, a flag), else blank or NULL.
+_DEFAULTS = {
+    f.column: f.get_default() for f in Problem._meta.concrete_fields if f.has_default() and not callable(f.default)
+}
+
+
+def _unset(column: str) -> Any:
+    if column in _DEFAULTS:
+        return _DEFAULTS[column]
+    return "" if column in _TEXT else None
 
 
 def problem_rows(world: World, areas: list[int], categories: list[int], count: int) -> Iterator[tuple[Any, ...]]:
@@ -77,7 +87,7 @@ def problem_rows(world: World, areas: list[int], categories: list[int], count: i
             else None,
             "created_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9))),
         }
-        yield tuple(values.get(column, "" if column in _TEXT else None) for column in columns)
+        yield tuple(values[column] if column in values else _unset(column) for column in columns)
 
 
 def clone_rows(model: type[Model], template_pk: int, key: str, keys_sql: str) -> int:

@@ -13,6 +13,7 @@ from problems.models.problems import (
     ReviewEntry,
     RiskLevel,
     Stage,
+    StageInterval,
     StageTransition,
     TransitionKind,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "ShareAccess",
     "ShareEnd",
     "Stage",
+    "StageInterval",
     "StageTransition",
     "TransitionKind",
 ]

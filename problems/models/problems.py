@@ -227,6 +227,32 @@ class StageTransition(models.Model):
         return f"{self.problem.reference}: {self.from_stage} → {self.to_stage}"
 
 
+class StageInterval(models.Model):
+    """A finished stay of a problem in a stage: entered when the problem reached the stage (its
+    previous move, or when it was logged), left at the move that ended it. Written with each move
+    by the stage services (problems.services.stages), and derived wholly from the transitions
+    (problems.services.stage_intervals rebuilds them), so that the impact report's "time in each
+    stage" reads the stays of a period from an index instead of replaying every transition of
+    every problem in the area (benchmarks/test_impact_report.py). A sign-off is not a move (the
+    stage does not change) and ends no stay; stays in "closed" (ended by a reopening) are kept
+    like any other and left out by the report."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="stage_intervals")
+    # The move that ended the stay (one stay per move).
+    transition = models.OneToOneField(StageTransition, on_delete=models.CASCADE, related_name="ended_interval")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["left_at", "id"]
+        # The report's period: the stays that ended in it.
+        indexes = [models.Index(fields=["left_at"], name="stage_interval_left_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.stage} {self.entered_at:%Y-%m-%d} to {self.left_at:%Y-%m-%d}"
+
+
 class ReviewEntry(models.Model):
     """A review of an open problem: by whom, notes, and the next review date it set."""
 
