@@ -11,6 +11,7 @@ their own (the move's event records the move)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 
@@ -35,7 +36,7 @@ def stage_intervals_rebuild(*, problem_ids: Iterable[int] | None = None) -> int:
     ids = None if problem_ids is None else [int(pk) for pk in problem_ids]
     stays = StageInterval.objects.all() if ids is None else StageInterval.objects.filter(problem_id__in=ids)
     stays.delete()
-    params: list[object] = [TransitionKind.SIGN_OFF.value]
+    params: list[Any] = [TransitionKind.SIGN_OFF.value]
     only = ""
     if ids is not None:
         if not ids:
