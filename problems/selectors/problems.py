@@ -13,6 +13,7 @@ from django.utils import timezone
 from partnerships.models import Neighbourhood, Organisation
 from problems.models import Problem, ProblemCategory, ReviewEntry, Stage
 from problems.selectors.access import problems_visible_to
+from problems.selectors.sharing import problem_list_from_shares
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,7 +52,11 @@ def problem_list_visible_to(
     """The problem list: what `user` may see, filtered, each row with its category, owner, owning
     organisation and neighbourhood (one query for a page, whatever its length) and `is_overdue`."""
     today = today or timezone.localdate()
-    problems = with_overdue_flag(problems_visible_to(user), today).select_related(*LIST_RELATIONS)
+    # A partner's list starts from their organisation's active shares (the same rows as the guardian
+    # projection, problems.selectors.sharing.problem_list_from_shares), not from every problem
+    # passed through the permission join.
+    visible = problem_list_from_shares(user) if user.is_authenticated and user.is_partner else problems_visible_to(user)
+    problems = with_overdue_flag(visible, today).select_related(*LIST_RELATIONS)
     search = search.strip()
     if search:
         matches = Q(reference__icontains=search) | Q(title__icontains=search)
@@ -91,7 +96,7 @@ def problem_list_neighbourhoods_for(user: User) -> QuerySet[Neighbourhood]:
         return Neighbourhood.objects.none()
     if user.is_police:
         return Neighbourhood.objects.filter(organisation_id=user.organisation_id, active=True).order_by("name")
-    in_shared = problems_visible_to(user).filter(neighbourhood_id__isnull=False).values("neighbourhood_id")
+    in_shared = problem_list_from_shares(user).filter(neighbourhood_id__isnull=False).values("neighbourhood_id")
     return Neighbourhood.objects.filter(pk__in=in_shared, active=True).order_by("name")
 
 
