@@ -24,11 +24,19 @@ def copy_rows(model: type[Model], columns: list[str], rows: Iterator[tuple[Any, 
     """COPY `rows` into the model's table; the seconds it took."""
     began = time.perf_counter()
     table = model._meta.db_table
+    # Columns the rows leave out that have a fixed default (a lock version added since) take it.
+    defaults = [
+        (f.column, f.get_default())
+        for f in model._meta.concrete_fields
+        if f.column not in columns and not f.primary_key and f.has_default() and not callable(f.default)
+    ]
+    extra = tuple(value for _, value in defaults)
+    columns = [*columns, *(column for column, _ in defaults)]
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *extra))
     return time.perf_counter() - began
 
 
