@@ -24,11 +24,12 @@ def copy_rows(model: type[Model], columns: list[str], rows: Iterator[tuple[Any, 
     """COPY `rows` into the model's table; the seconds it took."""
     began = time.perf_counter()
     table = model._meta.db_table
-    # Columns the rows leave out that have a fixed default (a lock version added since) take it.
+    # Columns the rows leave out (added since: a lock version, a reason left blank) take their
+    # field's default, as the ORM would write them.
     defaults = [
         (f.column, f.get_default())
         for f in model._meta.concrete_fields
-        if f.column not in columns and not f.primary_key and f.has_default() and not callable(f.default)
+        if f.column not in columns and not f.primary_key
     ]
     extra = tuple(value for _, value in defaults)
     columns = [*columns, *(column for column, _ in defaults)]
