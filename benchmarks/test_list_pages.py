@@ -53,13 +53,12 @@ Measured on the project's 2-core machine (medians of 100 requests, in millisecon
   page), the officer's home page leading 80,000 open problems took 143 ms and the supervisor's
   62 ms, where the same pages with no problems at all had taken 236 ms and 143 ms at the start
   of the run (the load fell meanwhile): the home page no longer grows with what it leads. Every
-  one of their problem queries took
-  0.2-2 ms in EXPLAIN ANALYZE at 80,000 owned (the same plans as for 10), where My problems took
-  1,730 ms, reviews due 159 ms, overdue reviews 155 ms, awaiting sign-off 141 ms and led by
-  inactive accounts 583 ms; what is left is the page's fixed cost at that load (the problem list
-  with no problems at all took 184-190 ms in the same run). The 1.5x goal is still NOT met for
-  the lists (officer 4.9x, supervisor 3.5x, partner 2.3-3.8x): the page itself (layout, filter
-  form, rows of links) beyond its query, owned by the per-request work of issue 23."""
+  one of their problem queries took 0.2-2 ms in EXPLAIN ANALYZE at 80,000 owned (plans that stop
+  after the rows shown), where My problems took 1,730 ms, reviews due 159 ms, overdue reviews
+  155 ms, awaiting sign-off 141 ms and led by inactive accounts 583 ms; what is left is the
+  page's fixed cost at that load. The 1.5x goal is still NOT met for the lists (officer 4.6-4.9x,
+  supervisor 3.0-3.5x, partner 2.3-3.8x): the page itself (layout, filter form, rows of links)
+  beyond its query, the per-request work of issue 23 (another engineer's)."""
 
 from __future__ import annotations
 
