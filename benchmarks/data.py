@@ -24,11 +24,20 @@ def copy_rows(model: type[Model], columns: list[str], rows: Iterator[tuple[Any, 
     """COPY `rows` into the model's table; the seconds it took."""
     began = time.perf_counter()
     table = model._meta.db_table
+    # Columns the rows leave out (added since: a lock version, a reason left blank) take their
+    # field's default, as the ORM would write them.
+    defaults = [
+        (f.column, f.get_default())
+        for f in model._meta.concrete_fields
+        if f.column not in columns and not f.primary_key
+    ]
+    extra = tuple(value for _, value in defaults)
+    columns = [*columns, *(column for column, _ in defaults)]
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *extra))
     return time.perf_counter() - began
 
 
@@ -37,9 +46,16 @@ def problem_columns() -> list[str]:
 
 
 _TEXT = {f.column for f in Problem._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")}
-# A column the rows do not set gets its field's default (COPY bypasses Django's defaults), else
-# an empty string (text) or NULL.
-_DEFAULTS = {f.column: f.get_default() for f in Problem._meta.concrete_fields if f.has_default()}
+# Columns the rows leave out take their field's default (a lock version, a flag), else blank or NULL.
+_DEFAULTS = {
+    f.column: f.get_default() for f in Problem._meta.concrete_fields if f.has_default() and not callable(f.default)
+}
+
+
+def _unset(column: str) -> Any:
+    if column in _DEFAULTS:
+        return _DEFAULTS[column]
+    return "" if column in _TEXT else None
 
 
 def problem_rows(world: World, areas: list[int], categories: list[int], count: int) -> Iterator[tuple[Any, ...]]:
@@ -80,7 +96,7 @@ def problem_rows(world: World, areas: list[int], categories: list[int], count: i
             else None,
             "created_at": timezone.make_aware(datetime.datetime.combine(opened, datetime.time(9))),
         }
-        yield tuple(values.get(column, _DEFAULTS.get(column, "" if column in _TEXT else None)) for column in columns)
+        yield tuple(values[column] if column in values else _unset(column) for column in columns)
 
 
 def clone_rows(model: type[Model], template_pk: int, key: str, keys_sql: str) -> int:

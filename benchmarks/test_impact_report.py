@@ -12,7 +12,24 @@ Run with `make bench` (or `make benchmark`); this file alone:
     DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python -m pytest \
         benchmarks/test_impact_report.py -s -p no:cacheprovider
 It reports; it does not pass or fail on timings. Results go to var/benchmarks/impact_report.json.
-BENCH_IMPACT_PROBLEMS and BENCH_CRIME_ROWS change the sizes."""
+BENCH_IMPACT_PROBLEMS and BENCH_CRIME_ROWS change the sizes.
+
+"Time in each stage" is also measured on its own (BENCH_IMPACT_STAGE_ROUNDS, median of 5) against
+the raw SQL computing the same figures (RAW_STAYS: the median days and the stays of each stage,
+from the stored stays joined to the area's problems); the benchmark asserts that the panel, that
+SQL and the same figures recomputed from every transition (RAW_TRANSITIONS, the old way) agree.
+
+Measured on the project's 2-core machine, shared by eight engineers (figures noisy; the load
+average is recorded beside them):
+- Issue 23: the report took 2.5 s, of which 1.2 s was "time in each stage", recomputed from every
+  transition of the area's problems (a window over 200,000 transitions).
+- 2026-12-07, stays stored (problems.models.StageInterval, written by the stage services, the
+  data migration 0020 deriving those of the past; 1.8-6.0 s to derive 200,000 here): at load
+  average 10-11, the report built in 2.86 s, "time in each stage" 0.50 s of it (0.36 s of 2.03 s
+  in a run at load 14.6); on its own the panel took 458 ms against 492 ms for the raw SQL of the
+  same figures on the stored stays (0.93x: goal 1.5x met) and 816 ms for the raw SQL
+  recomputing them from the transitions. The rest of the report is the crime comparison
+  (1.2 s at that load) and the other panels, not changed here."""
 
 from __future__ import annotations
 
@@ -34,10 +51,12 @@ from django.utils import timezone
 from benchmarks.data import LSOAS, copy_rows, problem_columns, problem_rows
 from evaluation.models import CrimeRecord, EvaluationDesign
 from evaluation.selectors.impact import impact_scope_for
+from evaluation.selectors.impact_panels import period_bounds, stage_durations
 from evaluation.selectors.impact_report import impact_report_build
 from evaluation.services.reports_render import impact_report_pdf
 from problems.models import ActionStatus, Objective, Problem, ProblemCategory, ResponseAction, StageTransition
 from problems.models.problems import STAGE_ORDER
+from problems.services.stage_intervals import stage_intervals_rebuild
 from tests.conftest import World, sign_in
 from tests.partnerships.factories import NeighbourhoodFactory
 from tests.partnerships.factories_partnerships import make_partnership
@@ -50,6 +69,49 @@ AREAS = 20
 TYPES = ["Anti-social behaviour", "Burglary", "Criminal damage and arson", "Drugs", "Public order", "Vehicle crime"]
 START, END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
 ROUNDS = 1
+STAGE_ROUNDS = int(os.environ.get("BENCH_IMPACT_STAGE_ROUNDS", "5"))
+
+# "Time in each stage" in raw SQL, for the floor: the median days and the stays of each stage
+# that ended in the period, for the area's problems (the supervisor sees every problem of the
+# force), from the stored stays...
+RAW_STAYS = """
+    SELECT i.stage,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (i.left_at - i.entered_at)) / 86400.0),
+           COUNT(*)
+    FROM problems_stageinterval i JOIN problems_problem p ON p.id = i.problem_id
+    WHERE p.owning_organisation_id = %(force)s AND p.neighbourhood_id = ANY(%(areas)s)
+      AND i.left_at >= %(first)s AND i.left_at < %(after)s AND i.stage <> 'closed'
+    GROUP BY i.stage ORDER BY i.stage
+"""
+# ... and recomputed from every transition of those problems, as the report did before the stays
+# were stored.
+RAW_TRANSITIONS = """
+    WITH stays AS (
+        SELECT t.from_stage AS stage, t.at AS left_at,
+               COALESCE(LAG(t.at) OVER (PARTITION BY t.problem_id ORDER BY t.at, t.id), p.created_at) AS entered_at
+        FROM problems_stagetransition t JOIN problems_problem p ON p.id = t.problem_id
+        WHERE p.owning_organisation_id = %(force)s AND p.neighbourhood_id = ANY(%(areas)s) AND t.kind <> 'sign_off'
+    )
+    SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (left_at - entered_at)) / 86400.0),
+           COUNT(*)
+    FROM stays WHERE left_at >= %(first)s AND left_at < %(after)s AND stage <> 'closed'
+    GROUP BY stage ORDER BY stage
+"""
+
+
+def _raw(sql: str, params: dict[str, Any]) -> list[tuple[str, float, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(stage, round(float(median), 6), count) for stage, median, count in cursor.fetchall()]
+
+
+def _median_ms(call: Callable[[], object], rounds: int) -> float:
+    samples = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - began) * 1000)
+    return round(statistics.median(samples), 1)
 
 
 def _load(world: World) -> dict[str, float]:
@@ -77,6 +139,11 @@ def _load(world: World) -> dict[str, float]:
     timings["transitions"] = copy_rows(
         StageTransition, ["problem_id", "kind", "from_stage", "to_stage", "note", "by_id", "at"], transitions()
     )
+    # The stays the stage services write with each move, derived from the generated moves (the
+    # statement of the data migration that introduced them).
+    began = time.perf_counter()
+    stage_intervals_rebuild()
+    timings["stage_intervals"] = time.perf_counter() - began
     now = timezone.now()
 
     def actions() -> Iterator[tuple[Any, ...]]:
@@ -258,6 +325,20 @@ def test_impact_report_over_100k_problems_and_1m_crime_rows(world: World) -> Non
     assert report.flow.opened > 0
     assert report.sources["crime"].problems > 0
 
+    # Time in each stage: the panel (the report's selector) against the raw SQL of the same figures.
+    first, after = period_bounds(START, END)
+    raw_params = {"force": world.force.pk, "areas": list(scope.neighbourhood_ids), "first": first, "after": after}
+    panel_figures = sorted(
+        (d.stage, round(d.median_days, 6), d.stays) for d in stage_durations(scope) if d.median_days is not None
+    )
+    assert panel_figures == _raw(RAW_STAYS, raw_params) == _raw(RAW_TRANSITIONS, raw_params)
+    stages = {
+        "panel_ms": _median_ms(lambda: stage_durations(scope), STAGE_ROUNDS),
+        "raw_sql_stored_stays_ms": _median_ms(lambda: _raw(RAW_STAYS, raw_params), STAGE_ROUNDS),
+        "raw_sql_from_transitions_ms": _median_ms(lambda: _raw(RAW_TRANSITIONS, raw_params), STAGE_ROUNDS),
+    }
+    stages["panel_to_raw_ratio"] = round(stages["panel_ms"] / stages["raw_sql_stored_stays_ms"], 2)
+
     client = sign_in(Client(), supervisor)
     query = {"start": START.isoformat(), "end": END.isoformat(), "area": f"partnership-{partnership_id}"}
     results = {
@@ -268,6 +349,8 @@ def test_impact_report_over_100k_problems_and_1m_crime_rows(world: World) -> Non
         "opened_in_period": report.flow.opened,
         "report_build_seconds": build_seconds,
         "seconds_per_panel": panels,
+        "time_in_each_stage": stages,
+        "load_average": os.getloadavg(),
         "report_page": _time(lambda: client.get("/reports/impact/", query)),
         "pdf_render_only": _time(lambda: impact_report_pdf(report)),
     }

@@ -19,6 +19,8 @@ from problems.models import Stage
 from problems.selectors.leads import handover_list_awaiting, problem_list_led_by_inactive
 from problems.selectors.problems import (
     OPEN_STAGES,
+    owned_stage_key,
+    problem_count_owned_by_stage,
     problem_list_awaiting_sign_off,
     problem_list_overdue_for_force,
     problem_list_owned_by,
@@ -37,8 +39,11 @@ FAILED_REMINDERS_PANEL_SIZE = 10
 # an action; the engagement and priority lists show them all.
 EVENTS_PANEL_SIZE = 10
 PRIORITIES_PANEL_SIZE = 10
-# "My problems" shows this many of each stage (soonest review first), with how many there are.
+# "My problems" shows this many of each stage (soonest review first), with how many there are,
+# counted up to MY_PROBLEMS_COUNT_LIMIT a stage (beyond it: "more than"), so that the panel costs
+# the same whatever the number of problems an officer leads.
 MY_PROBLEMS_PER_STAGE = 10
+MY_PROBLEMS_COUNT_LIMIT = 1000
 REVIEWS_DUE_PANEL_SIZE = 10
 HANDOVERS_PANEL_SIZE = 10
 LED_BY_INACTIVE_PANEL_SIZE = 10
@@ -51,32 +56,43 @@ def handover_panel(user: User) -> dict[str, Any]:
 
 
 def _stage_group(stage: str, mine: list[Any], total: int) -> dict[str, Any]:
-    """One stage of "My problems": the problems shown, how many the officer owns, how many more."""
-    shown = [problem for problem in mine if problem.stage == stage]
-    return {"stage": stage, "label": Stage(stage).label, "problems": shown, "total": total, "more": total - len(shown)}
+    """One stage of "My problems": the problems shown, how many the officer owns (`capped`: more
+    than `total`), how many more."""
+    shown = sorted((problem for problem in mine if problem.stage == stage), key=owned_stage_key)
+    capped = total > MY_PROBLEMS_COUNT_LIMIT
+    total = min(total, MY_PROBLEMS_COUNT_LIMIT)
+    return {
+        "stage": stage,
+        "label": Stage(stage).label,
+        "problems": shown,
+        "total": total,
+        "capped": capped,
+        "more": total - len(shown),
+    }
 
 
 def officer_panels(user: User) -> dict[str, Any]:
-    """ "My problems" by stage (the first few of each, with how many) and "Reviews due", a query
-    each; "Engagement" from two more: their latest events (and those events' seldom-heard groups),
+    """ "My problems" by stage (the first few of each, and how many, capped: a query each) and
+    "Reviews due" (a query); "Engagement" from two more: their latest events (and those events' seldom-heard groups),
     and the priorities of their neighbourhoods awaiting an action. Each list fetches one row more
     than it shows, to know whether to link to the rest without counting them."""
     today = timezone.localdate()
     mine = list(problem_list_owned_by(user, today=today, per_stage=MY_PROBLEMS_PER_STAGE))
+    totals = problem_count_owned_by_stage(user, limit=MY_PROBLEMS_COUNT_LIMIT, today=today)
+    groups = [_stage_group(stage, mine, totals[stage]) for stage in OPEN_STAGES]
     due_by = today + datetime.timedelta(days=REVIEWS_DUE_WITHIN_DAYS)
     reviews_due, more_reviews_due = first_rows(
         problem_list_review_due_for(user, due_by=due_by, today=today), REVIEWS_DUE_PANEL_SIZE
     )
-    # stage_total: a window annotation (the selector).
-    totals = {p.stage: p.stage_total for p in mine}  # type: ignore[attr-defined]
     events, more_events = first_rows(event_list_recorded_by(user=user), EVENTS_PANEL_SIZE)
     priorities, more_priorities = first_rows(
         priority_list_awaiting_action_for(user=user, today=today), PRIORITIES_PANEL_SIZE
     )
     return {
         **handover_panel(user),
-        "my_problems_by_stage": [_stage_group(stage, mine, totals.get(stage, 0)) for stage in OPEN_STAGES],
-        "my_problem_count": sum(totals.values()),
+        "my_problems_by_stage": groups,
+        "my_problem_count": sum(group["total"] for group in groups),
+        "my_problem_count_capped": any(group["capped"] for group in groups),
         "reviews_due": reviews_due,
         "more_reviews_due": more_reviews_due,
         "my_events": events,

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from problems.models import ActionStatus, Objective, Problem, ResponseAction, Stage, StageTransition
+from problems.models import ActionStatus, Objective, Problem, ResponseAction, Stage, StageInterval
 from problems.models.problems import NO_NEIGHBOURHOOD, STAGE_ORDER
 from problems.selectors.problems import OPEN_STAGES, overdue_review
 
@@ -144,27 +144,21 @@ class StageDuration:
 
 
 def _stays_sql(scope: ReportScope) -> tuple[str, list[Any]]:
-    """Each stay in a stage that ended in the period: the stage, and when it was entered and left.
-
-    A transition ends a stay in its `from_stage`; the stay began at the problem's previous
-    transition (LAG over the problem's transitions, all of them, so a stay that began before the
-    period is measured in full) or, for the first, when the problem was logged (`created_at`).
-    Stays in "closed" (ended by a reopening) are not stages of work and are left out."""
-    problems_sql, problems_params = scope.problems().values("pk").query.sql_with_params()
+    """Each stay in a stage that ended in the period: the stage, and when it was entered and left,
+    read from the stored stays (problems.models.StageInterval, written with each move), an index
+    range on when they ended, joined to the report's problems (a join, not `IN (subquery)`: the
+    plan of the raw SQL, benchmarks/test_impact_report.py). A stay that began before the period
+    is measured in full. Stays in "closed" (ended by a reopening) are not stages of work and are
+    left out."""
+    problems = scope.problems().order_by().values(report_problem=F("pk"))
+    problems_sql, problems_params = problems.query.sql_with_params()
     first, after = period_bounds(scope.start, scope.end)
-    transitions, problems = StageTransition._meta.db_table, Problem._meta.db_table
-    # Only table names from model metadata and Django's own compiled subquery are interpolated;
+    # Only the table name from model metadata and Django's own compiled subquery are interpolated;
     # every value is a bound parameter.
     sql = f"""
-        WITH stays AS (
-            SELECT t.from_stage AS stage, t.at AS left_at,
-                   COALESCE(LAG(t.at) OVER (PARTITION BY t.problem_id ORDER BY t.at, t.id), p.created_at)
-                       AS entered_at
-            FROM {transitions} t JOIN {problems} p ON p.id = t.problem_id
-            WHERE t.problem_id IN ({problems_sql})
-        )
-        SELECT stage, {DAYS} AS days FROM stays
-        WHERE left_at >= %s AND left_at < %s AND stage <> %s
+        SELECT i.stage AS stage, {DAYS} AS days
+        FROM {StageInterval._meta.db_table} i JOIN ({problems_sql}) p ON p.report_problem = i.problem_id
+        WHERE i.left_at >= %s AND i.left_at < %s AND i.stage <> %s
     """  # noqa: S608
     params = [
         *problems_params,
@@ -320,9 +314,9 @@ def problems_behind_figure(
             actions = actions.filter(responsible_organisation_id=organisation_id)
         problems = problems.filter(pk__in=actions.values("problem_id"))
     elif figure == "stays":
-        left = StageTransition.objects.filter(at__gte=first, at__lt=after).exclude(from_stage=Stage.CLOSED)
+        left = StageInterval.objects.filter(left_at__gte=first, left_at__lt=after).exclude(stage=Stage.CLOSED)
         if stage:
-            left = left.filter(from_stage=stage)
+            left = left.filter(stage=stage)
         problems = problems.filter(pk__in=left.values("problem_id"))
     elif figure == "evaluated":
         from evaluation.selectors.impact_sources import evaluated_problems

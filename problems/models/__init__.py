@@ -16,6 +16,7 @@ from problems.models.problems import (
     ReviewEntry,
     RiskLevel,
     Stage,
+    StageInterval,
     StageTransition,
     TransitionKind,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "ShareAccess",
     "ShareEnd",
     "Stage",
+    "StageInterval",
     "StageTransition",
     "TaskingMeeting",
     "TransitionKind",

@@ -45,6 +45,9 @@ class Stage(models.TextChoices):
 
 
 STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
+# The stages of an open problem (problems.selectors.problems.OPEN_STAGES), for the partial indexes:
+# their condition is written exactly as the queries' `stage IN (...)`, so PostgreSQL uses them.
+OPEN_STAGE_VALUES: tuple[str, ...] = tuple(stage for stage in STAGE_ORDER if stage != Stage.CLOSED)
 
 
 class ProblemSource(models.TextChoices):
@@ -226,7 +229,26 @@ class Problem(Versioned):
             # after its rows, instead of sorting every problem the user may see.
             models.Index(fields=["owning_organisation", "-opened_on", "-id"], name="problem_org_opened_idx"),
             models.Index(fields=["stage", "next_review_date"], name="problem_review_due_idx"),
-            models.Index(fields=["owner", "stage"], name="problem_owner_stage_idx"),
+            # The home pages' panels, each read in the order it shows and stopped after its rows
+            # (problems.selectors.problems), so a home page costs the same for 10 problems as for
+            # 80,000: "My problems" by stage, soonest review first (also the owner's lookups);
+            # their "Reviews due"; the force's overdue reviews; the assessments awaiting sign-off.
+            models.Index(fields=["owner", "stage", "next_review_date", "id"], name="problem_owner_stage_review_idx"),
+            models.Index(
+                fields=["owner", "next_review_date", "id"],
+                condition=models.Q(stage__in=OPEN_STAGE_VALUES),
+                name="problem_owner_review_idx",
+            ),
+            models.Index(
+                fields=["owning_organisation", "next_review_date", "id"],
+                condition=models.Q(stage__in=OPEN_STAGE_VALUES),
+                name="problem_org_review_idx",
+            ),
+            models.Index(
+                fields=["owning_organisation", "updated_at", "id"],
+                condition=models.Q(stage="assessment", signed_off_at__isnull=True),
+                name="problem_org_sign_off_idx",
+            ),
             # Retention reviews due, by force (problems.selectors.retention): closed, not disposed.
             models.Index(
                 fields=["owning_organisation", "retention_review_date"],
@@ -307,6 +329,32 @@ class StageTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem.reference}: {self.from_stage} → {self.to_stage}"
+
+
+class StageInterval(models.Model):
+    """A finished stay of a problem in a stage: entered when the problem reached the stage (its
+    previous move, or when it was logged), left at the move that ended it. Written with each move
+    by the stage services (problems.services.stages), and derived wholly from the transitions
+    (problems.services.stage_intervals rebuilds them), so that the impact report's "time in each
+    stage" reads the stays of a period from an index instead of replaying every transition of
+    every problem in the area (benchmarks/test_impact_report.py). A sign-off is not a move (the
+    stage does not change) and ends no stay; stays in "closed" (ended by a reopening) are kept
+    like any other and left out by the report."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="stage_intervals")
+    # The move that ended the stay (one stay per move).
+    transition = models.OneToOneField(StageTransition, on_delete=models.CASCADE, related_name="ended_interval")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["left_at", "id"]
+        # The report's period: the stays that ended in it.
+        indexes = [models.Index(fields=["left_at"], name="stage_interval_left_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.stage} {self.entered_at:%Y-%m-%d} to {self.left_at:%Y-%m-%d}"
 
 
 class ReviewEntry(models.Model):

@@ -50,7 +50,14 @@ class ProblemShare(models.Model):
                 fields=["problem", "organisation"], condition=Q(ended_at__isnull=True), name="share_one_active"
             ),
         ]
-        indexes = [models.Index(fields=["agreement", "ended_at"], name="share_agreement_idx")]
+        indexes = [
+            models.Index(fields=["agreement", "ended_at"], name="share_agreement_idx"),
+            # A partner's lists start from their organisation's active shares
+            # (problems.selectors.sharing.problem_list_from_shares).
+            models.Index(
+                fields=["organisation", "problem"], condition=Q(ended_at__isnull=True), name="share_org_active_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.problem} shared with {self.organisation}"

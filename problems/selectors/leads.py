@@ -102,12 +102,20 @@ def problem_list_open_led_by(*, user: User, lead: User) -> QuerySet[Problem]:
 
 def problem_list_led_by_inactive(*, user: User) -> QuerySet[Problem]:
     """Open problems of the supervisor's force whose lead's account is inactive (their home page),
-    oldest first, with the lead."""
+    oldest first, with the lead. Reads the force's inactive accounts when called."""
     if user.role != Role.SUPERVISOR:
+        return Problem.objects.none()
+    # The force's inactive accounts first (a short list, usually empty: then no problem is read at
+    # all): given as a subquery instead, PostgreSQL walked every open problem of the force in the
+    # list's order looking for one whose lead is inactive (300-580 ms for 80,000, finding none).
+    inactive = list(
+        User.objects.filter(organisation_id=user.organisation_id, is_active=False).values_list("pk", flat=True)
+    )
+    if not inactive:
         return Problem.objects.none()
     return (
         problems_visible_to(user)
-        .filter(owning_organisation_id=user.organisation_id, stage__in=OPEN_STAGES, owner__is_active=False)
+        .filter(owning_organisation_id=user.organisation_id, stage__in=OPEN_STAGES, owner_id__in=inactive)
         .select_related("owner")
         .order_by("opened_on", "pk")
     )

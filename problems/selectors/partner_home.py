@@ -40,10 +40,8 @@ def shared_problem_list_recent(*, user: User) -> QuerySet[Problem]:
     problems = shared_with_us_list(user=user)
     if not user.is_authenticated or not user.is_partner:
         return problems
-    return problems.annotate(
-        share_shared_at=Subquery(_active_share_of(user, "pk").values("shared_at")[:1]),
-        last_activity=Greatest("share_shared_at", "updated_at"),
-    ).order_by("-last_activity", "-pk")
+    # `share_shared_at`: when the organisation's active share was made (problem_list_from_shares).
+    return problems.annotate(last_activity=Greatest("share_shared_at", "updated_at")).order_by("-last_activity", "-pk")
 
 
 def partner_action_list_open(*, user: User, today: datetime.date) -> QuerySet[ResponseAction]:

@@ -24,6 +24,7 @@ from problems.selectors.sara import problem_missing_for_next_stage
 from problems.services.notifications import REOPENED, SIGNED_OFF, STAGE_MOVED, problem_notify
 from problems.services.problems import review_interval
 from problems.services.retention import retention_date_set_on_close
+from problems.services.stage_intervals import stage_interval_record
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,9 +66,12 @@ def _check_seen_stage(problem: Problem, seen_stage: str | None) -> None:
 
 
 def _record(*, actor: User, problem: Problem, kind: str, from_stage: str, note: str) -> StageTransition:
-    return StageTransition.objects.create(
+    """The move, and the stay in a stage it ends (the impact report's "time in each stage")."""
+    transition = StageTransition.objects.create(
         problem=problem, kind=kind, from_stage=from_stage, to_stage=problem.stage, note=note, by=actor
     )
+    stage_interval_record(problem=problem, transition=transition)
+    return transition
 
 
 @transaction.atomic

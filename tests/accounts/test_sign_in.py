@@ -277,11 +277,12 @@ def test_user_lookup_and_organisation_come_in_one_query(client: Client, django_a
     sign_in(client, user)
     client.get(reverse("home"))
     # 1 the session, 2 the user joined with their organisation, 3 the OTP device of the session,
-    # 4 the first of the officer's open problems in each stage ("My problems"), 5 their reviews
-    # due, 6 the events they recorded (none, so no groups), 7 the priorities awaiting an action,
-    # 8 the handovers awaiting their acknowledgement.
+    # 4 the first of the officer's open problems in each stage ("My problems"), 5 how many they
+    # lead in each stage (capped counts), 6 their reviews due, 7 the events they recorded (none,
+    # so no groups), 8 the priorities awaiting an action, 9 the handovers awaiting their
+    # acknowledgement.
     # (The session's last-seen time is written at most once a minute, so no extra query here.)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert response.context["organisation"].name == user.organisation.name
     assert response.context["user"].pk == user.pk

@@ -173,9 +173,9 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_neighbourh
             make_event(n, by=world.users["officer"], groups_represented=groups("Young people"))
         # 1 the session, 2 the user, 3 the OTP device, 4 partners with no SPOC, 5 overdue problems,
         # 6 problems awaiting sign-off, 7 failed reminders, 8 the force's neighbourhoods, 9 the
-        # groups, then one query per reach source, then open problems led by inactive accounts,
-        # the handovers awaiting the supervisor's acknowledgement and the count of closed problems
-        # due for a retention review.
+        # groups, then one query per reach source, then the force's inactive accounts (none, so no
+        # problem they lead is read), the handovers awaiting the supervisor's acknowledgement and
+        # the count of closed problems due for a retention review.
         with django_assert_num_queries(9 + sources + 3):
             response = client.get(reverse("home"))
         assert len(response.context["coverage_gaps"]) == rows

@@ -31,6 +31,7 @@ from django.utils import timezone
 from partnerships.models import Neighbourhood, Partnership
 from problems.models import ActionStatus, Problem, ProblemCategory, Stage, StageTransition, TransitionKind
 from problems.models.problems import STAGE_ORDER
+from problems.services.stage_intervals import stage_intervals_rebuild
 from tests.partnerships.factories import NeighbourhoodFactory
 from tests.partnerships.factories_partnerships import make_partnership
 from tests.problems.factories import ProblemFactory
@@ -65,6 +66,8 @@ def moves(problem: Problem, *days: datetime.date) -> None:
             by=problem.owner,
         )
         StageTransition.objects.filter(pk=transition.pk).update(at=noon(day))
+    # The stays the stage services would have written with these moves (made here with past times).
+    stage_intervals_rebuild(problem_ids=[problem.pk])
 
 
 def done_action(problem: Problem, organisation: Any, on: datetime.date, **fields: Any) -> Any:

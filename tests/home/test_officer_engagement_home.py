@@ -181,11 +181,12 @@ def test_officer_home_keeps_the_same_query_count_with_1_and_with_5_events_and_pr
             ProblemFactory(force=world.force, owner=officer, neighbourhood="Eastgate")
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the first of the
-        # officer's open problems in each stage with their categories, 5 their reviews due, 6 the
-        # events they recorded with their neighbourhoods, 7 those events' seldom-heard groups, 8 the
-        # priorities awaiting an action in their neighbourhoods, with their neighbourhoods, 9 the
-        # handovers awaiting their acknowledgement with problems and people.
-        with django_assert_num_queries(9):
+        # officer's open problems in each stage with their categories, 5 how many they lead in each
+        # stage (capped counts), 6 their reviews due, 7 the events they recorded with their
+        # neighbourhoods, 8 those events' seldom-heard groups, 9 the priorities awaiting an action
+        # in their neighbourhoods, with their neighbourhoods, 10 the handovers awaiting their
+        # acknowledgement with problems and people.
+        with django_assert_num_queries(10):
             response = client.get(reverse("home"))
         assert len(response.context["my_events"]) == rows
         assert len(response.context["priorities_awaiting_action"]) == rows

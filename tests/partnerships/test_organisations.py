@@ -366,9 +366,9 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_gaps(
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the active
         # organisations with no active SPOC, 5 the force's problems overdue for review, 6 those
         # awaiting sign-off, 7 the team's failed reminders, 8 the force's neighbourhoods for the
-        # seldom-heard gaps (none here, so nothing more), 9 open problems led by inactive accounts,
-        # 10 the handovers awaiting the supervisor's acknowledgement, 11 the count of closed
-        # problems due for a retention review.
+        # seldom-heard gaps (none here, so nothing more), 9 the force's inactive accounts (none,
+        # so no problem they lead is read), 10 the handovers awaiting the supervisor's
+        # acknowledgement, 11 the count of closed problems due for a retention review.
         client.get(reverse("home"))  # the session's last-seen time is written once
         with django_assert_num_queries(11):
             response = client.get(reverse("home"))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from config.home_panels import police
 from config.home_panels.police import MY_PROBLEMS_PER_STAGE
 from problems.models import Stage
 from tests.accounts.factories import UserFactory
@@ -71,24 +72,27 @@ def test_officer_home_keeps_the_same_query_count_with_1_and_with_5_owned_problem
 ) -> None:
     officer = world.users["officer"]
     client = _client(world, "officer")
-    stages = [Stage.SCANNING, Stage.ANALYSIS, Stage.RESPONSE, Stage.ASSESSMENT, Stage.SCANNING]
+    stages = [Stage.SCANNING, Stage.ANALYSIS, Stage.RESPONSE, Stage.ASSESSMENT]
 
     def count_queries(rows: int) -> None:
         while officer.owned_problems.count() < rows:
             n = officer.owned_problems.count()
-            ProblemFactory(force=world.force, owner=officer, stage=stages[n], next_review_date=_days(n - 2))
+            ProblemFactory(force=world.force, owner=officer, stage=stages[n % 4], next_review_date=_days(n - 2))
         client.get(reverse("home"))  # the session's last-seen time is written once
         # 1 the session, 2 the user with their organisation, 3 the OTP device, 4 the first of the
-        # officer's open problems in each stage with their categories and stage totals, 5 their
-        # reviews due, 6 the events they recorded with their neighbourhoods (none here, so their
-        # seldom-heard groups are not fetched), 7 the priorities awaiting an action in their
-        # neighbourhoods, 8 the handovers awaiting their acknowledgement with problems and people.
-        with django_assert_num_queries(8):
+        # officer's open problems in each stage with their categories (one UNION ALL), 5 how many
+        # they lead in each stage (capped counts), 6 their reviews due, 7 the events they recorded
+        # with their neighbourhoods (none here, so their seldom-heard groups are not fetched), 8 the
+        # priorities awaiting an action in their neighbourhoods, 9 the handovers awaiting their
+        # acknowledgement with problems and people.
+        with django_assert_num_queries(9):
             response = client.get(reverse("home"))
         assert response.context["my_problem_count"] == rows
 
     count_queries(1)
     count_queries(5)
+    # More in each stage than the panel shows: the same queries.
+    count_queries(4 * MY_PROBLEMS_PER_STAGE + 6)
 
 
 def test_supervisor_home_lists_the_forces_overdue_reviews(world: World) -> None:
@@ -122,9 +126,9 @@ def test_supervisor_home_keeps_the_same_query_count_with_1_and_with_5_overdue_pr
         # 6 those awaiting sign-off with their owners, 7 the team's failed reminders with their
         # recipients, 8 the force's neighbourhoods for the seldom-heard gaps (one: a problem is
         # in one of its force's neighbourhoods since issue 17), 9 the seldom-heard groups,
-        # 10 the groups reached by events, 11 by survey answers, 12 open problems led by inactive
-        # accounts with their leads, 13 the handovers awaiting the supervisor's acknowledgement,
-        # 14 how many of the force's closed problems are due for a retention review.
+        # 10 the groups reached by events, 11 by survey answers, 12 the force's inactive accounts
+        # (none here, so no problem is read for the problems they lead), 13 the handovers awaiting
+        # the supervisor's acknowledgement, 14 how many of the force's closed problems are due for a retention review.
         with django_assert_num_queries(14):
             response = client.get(reverse("home"))
         assert len(response.context["overdue_reviews"]) == rows
@@ -248,3 +252,27 @@ def test_my_problems_shows_the_first_of_each_stage_with_how_many_there_are(world
     assert "and 4 more in analysis" in text
     assert 'data-more-in-stage="response"' not in text
     assert [p.pk for p in response.context["reviews_due"]] == [soonest.pk]
+
+
+def test_my_problems_counts_each_stage_up_to_a_limit_and_says_more_than(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage's count stops at MY_PROBLEMS_COUNT_LIMIT (a home page never counts everything an
+    officer leads): beyond it the panel says "more than"."""
+    monkeypatch.setattr(police, "MY_PROBLEMS_COUNT_LIMIT", 3)
+    monkeypatch.setattr(police, "MY_PROBLEMS_PER_STAGE", 2)
+    officer = world.users["officer"]
+    for n in range(5):
+        ProblemFactory(force=world.force, owner=officer, stage=Stage.ANALYSIS, next_review_date=_days(n))
+    ProblemFactory(force=world.force, owner=officer, stage=Stage.RESPONSE, next_review_date=_days(1))
+
+    response = _client(world, "officer").get(reverse("home"))
+    groups = {group["stage"]: group for group in response.context["my_problems_by_stage"]}
+    text = response.content.decode()
+
+    assert (groups[Stage.ANALYSIS]["total"], groups[Stage.ANALYSIS]["capped"]) == (3, True)
+    assert (groups[Stage.RESPONSE]["total"], groups[Stage.RESPONSE]["capped"]) == (1, False)
+    assert "Analysis (more than 3)" in text
+    assert "and more in analysis" in text
+    assert "You lead more than 4 open problems." in text
+    assert "Response (1)" in text
