@@ -34,6 +34,7 @@ SECTION_NAMES = {
     "problems": "Problem reference lists",
     "otp_totp": "Second-factor devices",
     "otp_static": "Second-factor backup codes",
+    "api": "API tokens",
 }
 
 

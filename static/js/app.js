@@ -14,3 +14,20 @@ document.addEventListener("shown.bs.dropdown", (event) => {
     box.focus();
   }
 });
+
+// A table wider than its box scrolls sideways, and keyboard users must be able to reach what is out
+// of view (WCAG 2.1.1; axe's scrollable-region-focusable): such a box becomes a focusable region
+// named by its table's caption. Checked on load, when a collapsed section opens, and on resize.
+function focusScrollableTables() {
+  document.querySelectorAll(".table-responsive:not([tabindex])").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth) {
+      const caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `${caption ? caption.textContent.trim() : "Table"} (scrolls sideways)`);
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusScrollableTables);
+document.addEventListener("toggle", focusScrollableTables, true);
+window.addEventListener("resize", focusScrollableTables);

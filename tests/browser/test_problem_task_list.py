@@ -68,3 +68,42 @@ def test_the_lead_sees_the_stages_and_the_next_step_with_the_work_open(page: Pag
     expect(page.locator("details#analysis")).to_have_attribute("open", "")
     expect(page.get_by_role("link", name="Edit the problem analysis triangle")).to_be_visible()
     assert_no_console_errors(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_a_supervisor_returns_an_assessment_to_response_with_a_note(page: Page, width: int, height: int) -> None:
+    # Instead of signing off, the supervisor sends the assessment back with a note: the problem is
+    # in response again, the note is in its stage history, and it is no longer awaiting sign-off.
+    force = PoliceForceFactory(name="Northshire Police")
+    officer = UserFactory(role=Role.OFFICER, organisation=force, full_name="Pat Constable")
+    supervisor = UserFactory(role=Role.SUPERVISOR, organisation=force, full_name="Sam Sergeant")
+    problem = problem_at(Stage.ASSESSMENT, ready=True, force=force, owner=officer, title="Drinking at the parade")
+    note = "The displacement check is missing: compare the next street before signing off."
+
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in_browser(page, supervisor)
+    page.goto(f"/problems/{problem.pk}/")
+    sign_off = page.get_by_role("form", name="Sign off the assessment")
+    expect(sign_off).to_be_visible()
+    assert_accessible(page)
+    sign_off.get_by_role("link", name="Return it to response with a note").click()
+
+    expect(page.get_by_role("heading", name=f"Reopen {problem.reference} at an earlier stage")).to_be_visible()
+    expect(page.get_by_label("Reopen at stage")).to_have_value(Stage.RESPONSE)
+    # Refused without the note, saying so, and nothing moves.
+    page.get_by_role("button", name="Reopen the problem").click()
+    expect(page.get_by_text("Give the reason for reopening the problem.").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Reason for reopening").fill(note)
+    page.get_by_role("button", name="Reopen the problem").click()
+
+    expect(page.get_by_role("heading", name=problem.title, level=1)).to_be_visible()
+    expect(page.locator("p.lead")).to_contain_text("Response")
+    expect(page.get_by_role("form", name="Sign off the assessment")).to_have_count(0)
+    page.locator("details#history > summary").click()
+    expect(page.locator("details#history")).to_contain_text(note)
+    problem.refresh_from_db()
+    assert problem.stage == Stage.RESPONSE
+    assert problem.signed_off_at is None
+    assert_accessible(page)
+    assert_no_console_errors(page)

@@ -375,6 +375,7 @@ POINTS_TO_A_PROBLEM = {
     "problems.Referral": "text blanked, outcome kept",
     "problems.ProblemTeamMember": "kept: who worked it (no text)",
     "problems.ProblemDemandSource": "kept: the kinds of demand (no text)",
+    "problems.StageInterval": "kept: when it entered and left each stage (no text)",
     "problems.ProblemUserObjectPermission": "kept: no text",
     "problems.ProblemGroupObjectPermission": "removed with the shares",
     "problems.RetentionReview": "kept: the retention history",
