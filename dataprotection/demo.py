@@ -21,6 +21,7 @@ from engagement.services.events import event_create
 from evaluation.models import Answer, Audience, QuestionKind, Survey, SurveyResponse
 from evaluation.services.surveys import survey_create, survey_publish
 from evaluation.services.surveys_questions import question_add
+from partnerships.demo.neighbourhoods import demo_point
 from partnerships.models import Neighbourhood
 from problems.models import Problem, ProblemShare, ProblemUpdate
 from problems.services.contributions import problem_update_add
@@ -58,6 +59,8 @@ def _event(officer: User) -> None:
         place="Mill Road bus stop",
         attendees=6,
         issues_raised=EVENT_ISSUES,
+        latitude=demo_point("Eastgate", 7)[0],
+        longitude=demo_point("Eastgate", 7)[1],
     )
 
 

@@ -34,6 +34,7 @@ from engagement.services.priorities import (
     priority_problem_create,
     priority_set_status,
 )
+from partnerships.demo.neighbourhoods import demo_point
 from partnerships.models import Neighbourhood, Organisation, SeldomHeardGroup
 from problems.models import ProblemCategory, RiskLevel
 
@@ -235,8 +236,9 @@ def _seed_events(officer: User, neighbourhoods: dict[str, Neighbourhood]) -> int
     groups = {group.name: group for group in SeldomHeardGroup.objects.all()}
     council = Organisation.objects.filter(name=COUNCIL).first()
     created = 0
-    for name, kind, days, place, channel, attendees, group_names, issues in EVENTS:
+    for n, (name, kind, days, place, channel, attendees, group_names, issues) in enumerate(EVENTS):
         neighbourhood = neighbourhoods[name]
+        latitude, longitude = demo_point(name, n)
         held_on = _ago(days)
         if EngagementEvent.objects.filter(neighbourhood=neighbourhood, kind=kind, held_on=held_on).exists():
             continue
@@ -251,6 +253,8 @@ def _seed_events(officer: User, neighbourhoods: dict[str, Neighbourhood]) -> int
             groups_represented=[groups[g] for g in group_names if g in groups],
             organisations_present=[council] if council and kind == EventKind.PACT_MEETING else [],
             issues_raised=issues,
+            latitude=latitude,
+            longitude=longitude,
         )
         created += 1
     return created

@@ -4,6 +4,7 @@ Runs after the partnerships demo. Idempotent: a neighbourhood whose name exists 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from partnerships.demo.organisations import FORCE
@@ -21,6 +22,22 @@ DEMO_NEIGHBOURHOODS: dict[str, list[str]] = {
     # No LSOAs of its own in the demo's crime data: its problems are on the list all the same.
     "University Quarter": [],
 }
+
+# Where each demo neighbourhood lies (beside the demo crime data's LSOAs, evaluation.demo.crime), so
+# that the demo's problems and engagement events are on the maps (issue 22).
+DEMO_CENTRES: dict[str, tuple[str, str]] = {
+    "Eastgate": ("52.1240", "-1.2300"),
+    "Riverside": ("52.1520", "-1.1960"),
+    "Northfield": ("52.2000", "-1.2480"),
+    "City Centre": ("52.1310", "-1.2680"),
+    "University Quarter": ("52.1420", "-1.2560"),
+}
+
+
+def demo_point(neighbourhood: str, n: int) -> tuple[Decimal, Decimal]:
+    """The n-th demo place in `neighbourhood`: its centre, moved a few hundred metres by n."""
+    latitude, longitude = (Decimal(value) for value in DEMO_CENTRES[neighbourhood])
+    return latitude + Decimal("0.0021") * (n % 3 - 1), longitude + Decimal("0.0034") * (n // 3 % 3 - 1)
 
 
 def seed(*, stdout: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from partnerships.demo.neighbourhoods import demo_point
 from partnerships.models import Neighbourhood, Organisation, OrganisationKind, PatController, Sector
 from partnerships.services import organisation_create
 from problems.demo.worked_example import WORKED_EXAMPLE, seed_worked_example
@@ -413,9 +414,10 @@ def seed(*, stdout: Any) -> None:
         created += 1
     # The demo neighbourhoods (partnerships.demo, seeded first), by name.
     areas = {n.name: n for n in Neighbourhood.objects.filter(organisation=force)}
-    for title, category, neighbourhood, source, risk, stage, age in DEMO_PROBLEMS:
+    for n, (title, category, neighbourhood, source, risk, stage, age) in enumerate(DEMO_PROBLEMS):
         if title in existing:
             continue
+        latitude, longitude = demo_point(neighbourhood, n)
         problem = problem_create(
             actor=people["officer"],
             title=title,
@@ -425,6 +427,9 @@ def seed(*, stdout: Any) -> None:
             source=source,
             risk_level=risk,
             opened_on=today - datetime.timedelta(days=age),
+            latitude=latitude,
+            longitude=longitude,
+            radius_m=300,
             **_demand(title, source),
         )
         _work_to(problem, stage, people, today)

@@ -54,3 +54,21 @@ def test_demo_engagement_has_gaps_every_status_and_a_co_produced_plan_and_is_ide
     plan = SafetyPlan.objects.get()
     assert {c.party for c in plan.contributions.all()} >= {"residents", "partner"}
     assert {a.party for a in plan.actions.all()} == {"residents", "partner", "police"}
+
+
+def test_the_demo_puts_its_events_and_problems_on_the_maps() -> None:
+    # The maps (issue 22) show something in the demo: every demo event and every problem of the
+    # demo's list (problems.demo.problems; the one opened from a community priority has no place,
+    # as such a problem would not) has a place, within a few kilometres of the demo crime data.
+    from problems.demo.problems import DEMO_PROBLEMS
+    from problems.models import Problem
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    assert EngagementEvent.objects.exists()
+    assert not EngagementEvent.objects.filter(latitude__isnull=True).exists()
+    listed = Problem.objects.filter(title__in=[row[0] for row in DEMO_PROBLEMS])
+    assert listed.count() == len(DEMO_PROBLEMS) > 10
+    assert not listed.filter(latitude__isnull=True).exists()
+    for place in (*EngagementEvent.objects.all(), *listed):
+        assert 52.10 < float(place.latitude) < 52.22, place
+        assert -1.28 < float(place.longitude) < -1.18, place
