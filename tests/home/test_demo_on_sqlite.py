@@ -39,7 +39,13 @@ def test_every_demo_user_s_main_pages_work_on_the_embedded_sqlite_default(tmp_pa
     result = run_python(
         "-c",
         SCRIPT,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings.base", "VAR_DIR": str(tmp_path), "ALLOWED_HOSTS": "testserver"},
+        # As bin/run-embedded (make run) starts it: DEBUG on, so static files need no collected manifest.
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "VAR_DIR": str(tmp_path),
+            "ALLOWED_HOSTS": "testserver",
+            "DEBUG": "1",
+        },
         drop=frozenset({"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}),
         check=False,
     )
