@@ -16,7 +16,11 @@ truly had no crime of any type in a month is flagged too: the analyst then recor
 that those months are zero, with the reason, which is the check the warning asks for.
 
 One query for one design (on the indexes the counts use); one query for any number of designs
-(the impact report), a UNION of one branch per design."""
+(the impact report), a UNION of one branch per design. On PostgreSQL each branch asks, month by
+month, whether one row is held (an index probe that stops at the first row: a LIMIT 1 in a LATERAL
+subquery) rather than reading every row of the window to find its distinct months: for twenty
+designs over 1,000,000 rows, 480 probes instead of 47,000 rows fetched from the table
+(benchmarks/test_impact_report.py)."""
 
 from __future__ import annotations
 
@@ -24,10 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from evaluation.models import CrimeRecord
-from evaluation.selectors.areas import AreaGeometry
+from evaluation.selectors.areas import AreaGeometry, add_months
 
 # SQLite allows at most 500 terms in one compound SELECT; PostgreSQL has no such limit, but one
 # statement of thousands of branches helps nobody. Designs beyond this go in a further query.
@@ -57,12 +64,49 @@ def months_held(windows: list[CoverageWindow]) -> dict[int, set[date]]:
     """The months held (see the module docstring) within each window, by its key: one query per
     `BRANCHES_PER_QUERY` windows."""
     held: dict[int, set[date]] = {window.key: set() for window in windows}
+    if connection.vendor == "postgresql":
+        for start in range(0, len(windows), BRANCHES_PER_QUERY):
+            for key, month in _probe(windows[start : start + BRANCHES_PER_QUERY]):
+                held[key].add(month)
+        return held
     for start in range(0, len(windows), BRANCHES_PER_QUERY):
         chunk = [_months_query(window) for window in windows[start : start + BRANCHES_PER_QUERY]]
         query = chunk[0].distinct() if len(chunk) == 1 else chunk[0].union(*chunk[1:])  # UNION removes repeats
         for key, month in query:
             held[key].add(month)
     return held
+
+
+def _months_of(window: CoverageWindow) -> list[date]:
+    months, month = [], window.first
+    while month < window.end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def _probe(windows: list[CoverageWindow]) -> list[tuple[int, date]]:
+    """PostgreSQL: (key, month) for each month of each window that holds a row in its areas, one
+    index probe per month. The probe is the ORM's query of `_months_query` (its parameters bound),
+    its month set to the outer month; only the window's key and months are added, as parameters."""
+    branches: list[str] = []
+    params: list[Any] = []
+    for window in windows:
+        probe = CrimeRecord.objects.filter(window.geometry.prefilter(), month=RawSQL("m.month", ())).values("pk")
+        try:
+            probe_sql, probe_params = probe[:1].query.sql_with_params()
+        except EmptyResultSet:  # no area at all: no month held
+            continue
+        # Only Django's compiled query is interpolated; every value is a bound parameter.
+        branches.append(
+            f"SELECT %s::integer, m.month FROM unnest(%s::date[]) AS m(month), LATERAL ({probe_sql}) AS r"  # noqa: S608
+        )
+        params += [window.key, _months_of(window), *probe_params]
+    if not branches:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches), params)
+        return [(key, month) for key, month in cursor.fetchall()]
 
 
 def missing_months(*, window_months: list[date], held: set[date]) -> list[date]:

@@ -116,12 +116,14 @@ def trust_panel(scope: ReportScope) -> TrustPanel:
     from evaluation.selectors.surveys_results import trust_items, trust_trend
 
     names = {name.strip().lower() for name in scope.area_names}
+    # The period is filtered in the database (the rounds that opened in it), not in Python: the
+    # force's rounds of every year were read, and their answers counted, to keep one year's.
+    trend = trust_trend(user=scope.user, neighbourhood=scope.neighbourhood, start=scope.start, end=scope.end)
     rounds = [
         TrustRound(area, str(r.survey), r.survey.opens_on, r.responses, r.overall, r.net)
-        for area, area_rounds in trust_trend(user=scope.user, neighbourhood=scope.neighbourhood).items()
+        for area, area_rounds in trend.items()
         if area.strip().lower() in names
         for r in area_rounds
-        if scope.start <= r.survey.opens_on <= scope.end
     ]
     rounds.sort(key=lambda r: (r.opens_on, r.area))
     return TrustPanel(items=trust_items(), rounds=rounds)

@@ -20,7 +20,8 @@ from decimal import Decimal
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from evaluation.models.surveys import (
     AGREEMENT_LABELS,
@@ -213,6 +214,16 @@ def trust_items() -> list[tuple[str, str]]:
     ]
 
 
+def _responses_per_survey() -> QuerySet[Any, Any]:
+    return (
+        SurveyResponse.objects.filter(survey_id=OuterRef("pk"))
+        .order_by()
+        .values("survey_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
 def trust_trend(
     *,
     user: User,
@@ -228,7 +239,9 @@ def trust_trend(
         .filter(template_key=TRUST_CONFIDENCE)
         .exclude(status=SurveyStatus.DRAFT)
         .select_related("neighbourhood")
-        .annotate(response_count=Count("responses", distinct=True))
+        # Each round's responses counted by a subquery on the survey's index, not by joining every
+        # response to the rounds and grouping them back (half the query's time in the benchmark).
+        .annotate(response_count=Coalesce(Subquery(_responses_per_survey()), 0))
         .order_by("neighbourhood__name", "opens_on", "id")
     )
     if neighbourhood is not None:
