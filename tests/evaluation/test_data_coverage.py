@@ -211,6 +211,27 @@ def test_the_months_held_of_many_designs_take_one_query(world: World, django_ass
     assert gaps == {problems[0].pk: [], problems[1].pk: MISSING, problems[2].pk: []}
 
 
+def test_designs_by_lsoa_and_by_location_have_their_months_held_in_one_query(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    # On PostgreSQL a design by LSOA codes is probed month by month and one with a location reads
+    # its box's distinct months: both kinds in one query, each with its own gap.
+    _rows()
+    centre = {"latitude": Decimal("52.1"), "longitude": Decimal("-1.1"), "radius_m": 300}
+    for month in HELD[:12]:  # around the location: January to December 2025 only
+        record(month=month, latitude=52.1001, longitude=-1.1001)
+    by_lsoa, by_location = _problem(world), ProblemFactory(force=world.force, owner=world.users["officer"], **centre)
+    for problem in (by_lsoa, by_location):
+        design_for(problem, actor=world.users["analyst"], response_start=START, months_before=12, months_after=12)
+    EvaluationDesign.objects.filter(problem=by_lsoa).update(target_lsoa_codes="E01000001")
+    designs = list(EvaluationDesign.objects.select_related("problem").order_by("problem_id"))
+
+    with django_assert_num_queries(1):
+        gaps = missing_months_of_designs(designs)
+
+    assert gaps == {by_lsoa.pk: MISSING, by_location.pk: [add_months(START, n) for n in range(12)]}
+
+
 def test_the_impact_report_page_and_csv_name_the_gap_and_withhold_the_effect(client: Client, world: World) -> None:
     data = impact_world(world)
     problem = data.problems["P2"]  # Eastgate, response stage
