@@ -49,7 +49,10 @@ load average beside them):
   subquery: 3.9 ms; load 5.4-6.8): flow 0.81, stages 1.00, reviews 0.96, objectives 1.17,
   contributions 0.84, crime and costs 1.21 (341 ms against 282), engagement 1.35 (57 against
   42), trust 1.09 (69 against 64); whole report 1484 ms against 1383 ms in turn (1.07x; 1.21x
-  the sum of the raw medians, 1222 ms). Every panel meets 1.5x at full size, and the whole.
+  the sum of the raw medians, 1222 ms). A second run after (box windows kept to their distinct
+  months; load 6.5-8.7): flow 0.55, stages 0.96, reviews 0.92, objectives 0.97, contributions
+  1.07, crime and costs 1.30 (282 ms against 217), engagement 1.06, trust 1.24; whole report
+  1256 ms against 1135 in turn (1.11x). Every panel meets 1.5x at full size, and the whole.
   What is left between the slower panels and the raw SQL: crime and costs run four queries
   (designs, the count, the months held, the unit costs) against one statement that reads each
   row once, and build objects per design in Python; engagement runs five (events by kind, the
