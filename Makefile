@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # PYTHON from the environment, python3.13/python3.12 on PATH, then pyenv's installed versions.
 PYTHON_FOR_VENV = $(shell bin/find-python)
 
-.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark pdf-libs bench bench-impact fuzz load audit layout
+.PHONY: help venv deps npm static run test lint typecheck fmt browser clean benchmark pdf-libs bench bench-impact bench-national fuzz load audit layout
 
 help:
 	@echo "make run    set up and start Common Ground with demo data on http://127.0.0.1:8000/"
@@ -69,8 +69,9 @@ test: deps npm browser pdf-libs lint typecheck audit
 layout: deps npm browser
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m layout tests/browser/test_every_page_fits.py $(PYTEST_ARGS)
 
+# Every benchmark but the national-scale one (bench-national: tens of minutes and several GB).
 benchmark: deps npm
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks -s -p no:cacheprovider $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks --ignore=benchmarks/test_national_scale.py -s -p no:cacheprovider $(PYTEST_ARGS)
 
 # The crime import benchmark (a generated 500,000-row police.uk file against a raw COPY), then bench-impact
 # (BENCH_CRIME_ROWS changes the size). Results in var/benchmarks/crime_import.json.
@@ -82,6 +83,12 @@ bench: deps
 # Results in var/benchmarks/impact_report.json.
 bench-impact: deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks/test_impact_report.py -s -p no:cacheprovider $(PYTEST_ARGS)
+
+# The list, home, partner and report pages over 43 forces, 1,000,000 problems, 200,000 shares and
+# 10,000,000 crime rows (generated with COPY; BENCH_NATIONAL_* change the sizes), their query counts
+# asserted equal to a small data set's. Results in var/benchmarks/national_scale.json.
+bench-national: deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest benchmarks/test_national_scale.py -s -p no:cacheprovider $(PYTEST_ARGS)
 
 # The reliability drills with every core busy (a busy loop per core, BUSY_CPU): the real-worker
 # reminder tests (slow mail server, killed worker, cut database connection, flushed Redis) and the

@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import datetime
 import os
-import random
 import time
-from collections.abc import Iterator
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
-from benchmarks.data import LSOAS, copy_rows, problem_columns, problem_rows
+from benchmarks.data import (
+    LSOAS,
+    copy_rows,
+    crime_rows,
+    load_crime_rows,
+    load_problem_history,
+    problem_columns,
+    problem_rows,
+)
 from engagement.models import EngagementEvent
 from engagement.models.events import EventKind
-from evaluation.models import Answer, CrimeRecord, EvaluationDesign, SurveyResponse
+from evaluation.models import Answer, SurveyResponse
 from evaluation.services.survey_templates import TRUST_CONFIDENCE
 from partnerships.models import Neighbourhood, SeldomHeardGroup
-from problems.models import ActionStatus, Objective, Problem, ProblemCategory, ResponseAction, StageTransition
-from problems.models.problems import STAGE_ORDER
-from problems.services.stage_intervals import stage_intervals_rebuild
+from problems.models import Problem, ProblemCategory
 from tests.conftest import World
 from tests.evaluation.factories_surveys import make_survey
 from tests.partnerships.factories import NeighbourhoodFactory
@@ -37,7 +40,6 @@ PROBLEMS = int(os.environ.get("BENCH_IMPACT_PROBLEMS", "100000"))
 CRIME_ROWS = int(os.environ.get("BENCH_CRIME_ROWS_REPORT", "1000000"))
 DESIGNS = int(os.environ.get("BENCH_IMPACT_DESIGNS", "20"))
 AREAS = 20
-TYPES = ["Anti-social behaviour", "Burglary", "Criminal damage and arson", "Drugs", "Public order", "Vehicle crime"]
 START, END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
 KINDS = [kind for kind, _ in EventKind.choices]
 
@@ -56,166 +58,15 @@ def load(world: World) -> dict[str, float]:
     timings["problems"] = copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
     first = Problem.objects.order_by("pk").values_list("pk", flat=True).first() or 0
     ids = range(first, first + PROBLEMS)
-    officer = world.users["officer"].pk
-
-    def transitions() -> Iterator[tuple[Any, ...]]:
-        base = timezone.make_aware(datetime.datetime(2024, 1, 1, 12))
-        for pk in ids:
-            for step in range(2):
-                at = base + datetime.timedelta(days=(pk * 7 + step * 11) % 700 + step)
-                yield (pk, "advance", STAGE_ORDER[step], STAGE_ORDER[step + 1], "", officer, at)
-
-    timings["transitions"] = copy_rows(
-        StageTransition, ["problem_id", "kind", "from_stage", "to_stage", "note", "by_id", "at"], transitions()
+    timings |= load_problem_history(
+        ids=ids,
+        officer_id=world.users["officer"].pk,
+        force_id=world.force.pk,
+        partner_id=world.partner.pk,
+        designs=DESIGNS,
+        lsoas=LSOAS,
     )
-    # The stays the stage services write with each move, derived from the generated moves (the
-    # statement of the data migration that introduced them).
-    began = time.perf_counter()
-    stage_intervals_rebuild()
-    timings["stage_intervals"] = time.perf_counter() - began
-    now = timezone.now()
-
-    def actions() -> Iterator[tuple[Any, ...]]:
-        for pk in ids:
-            org = world.partner.pk if pk % 3 else world.force.pk
-            done = timezone.make_aware(datetime.datetime(2025, 1, 1, 12)) + datetime.timedelta(days=pk % 365)
-            yield (
-                pk,
-                "Generated action",
-                "situational",
-                org,
-                "",
-                None,
-                done.date(),
-                ActionStatus.DONE,
-                "",
-                done,
-                now,
-                now,
-            )
-
-    timings["actions"] = copy_rows(
-        ResponseAction,
-        [
-            "problem_id",
-            "description",
-            "intervention_kind",
-            "responsible_organisation_id",
-            "responsible_person",
-            "responsible_user_id",
-            "due_date",
-            "status",
-            "cancel_reason",
-            "completed_at",
-            "created_at",
-            "updated_at",
-        ],
-        actions(),
-    )
-
-    def objectives() -> Iterator[tuple[Any, ...]]:
-        for pk in ids[::2]:
-            met = (None, True, False)[pk % 3]
-            target = datetime.date(2025, 1, 1) + datetime.timedelta(days=pk % 365)
-            yield (pk, "Generated objective", "Calls", "", "Fewer", target, "", met)
-
-    timings["objectives"] = copy_rows(
-        Objective,
-        ["problem_id", "description", "measure", "baseline", "target", "target_date", "result", "met"],
-        objectives(),
-    )
-
-    def designs() -> Iterator[tuple[Any, ...]]:
-        for n, pk in enumerate(ids[: DESIGNS * 10 : 10]):
-            start = datetime.date(2025, 1 + n % 12, 1)
-            yield (
-                pk,
-                "[]",
-                start,
-                6,
-                6,
-                LSOAS[n % len(LSOAS)],
-                LSOAS[(n + 200) % len(LSOAS)],
-                None,
-                None,
-                None,
-                None,
-                "",
-                10,
-                30,
-                5,
-                20,
-                100,
-                "",
-                officer,
-                now,
-            )
-
-    timings["designs"] = copy_rows(
-        EvaluationDesign,
-        [
-            "problem_id",
-            "crime_types",
-            "response_start",
-            "months_before",
-            "months_after",
-            "target_lsoa_codes",
-            "comparison_lsoa_codes",
-            "comparison_inner_m",
-            "comparison_outer_m",
-            "buffer_m",
-            "maryland_level",
-            "maryland_reason",
-            "officer_hours",
-            "officer_hourly_cost",
-            "partner_hours",
-            "partner_hourly_cost",
-            "money_spent",
-            "costs_notes",
-            "updated_by_id",
-            "updated_at",
-        ],
-        designs(),
-    )
-
-    def crimes() -> Iterator[tuple[Any, ...]]:
-        rng = random.Random(1_000_000)  # noqa: S311  (made-up data)
-        for n in range(CRIME_ROWS):
-            month = datetime.date(2024 + (n // 12) % 2, n % 12 + 1, 1)
-            lat, lon = 52.0 + rng.random() / 10, -1.0 - rng.random() / 10
-            yield (
-                f"bench-{n}",
-                month,
-                "Benchmark Police",
-                "Benchmark Police",
-                lon,
-                lat,
-                "On or near a street",
-                LSOAS[rng.randrange(len(LSOAS))],
-                "Benchmark 001A",
-                TYPES[n % len(TYPES)],
-                "",
-                "",
-            )
-
-    timings["crime_rows"] = copy_rows(
-        CrimeRecord,
-        [
-            "key",
-            "month",
-            "reported_by",
-            "falls_within",
-            "longitude",
-            "latitude",
-            "location",
-            "lsoa_code",
-            "lsoa_name",
-            "crime_type",
-            "last_outcome",
-            "context",
-        ],
-        crimes(),
-    )
+    timings["crime_rows"] = load_crime_rows(crime_rows(CRIME_ROWS))
     began = time.perf_counter()
     _engagement(world, areas)
     timings["engagement"] = time.perf_counter() - began

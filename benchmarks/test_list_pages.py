@@ -66,7 +66,7 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +74,7 @@ import pytest
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template import Context, Template
-from django.template.base import PartialTemplate
 from django.test import Client, override_settings
-from django.test.utils import _TestState
 from django.urls import include, path
 
 from benchmarks.data import clone_rows, copy_rows, problem_columns, problem_rows
@@ -113,11 +111,12 @@ def bare_problem_page(request: HttpRequest) -> HttpResponse:
 urlpatterns = [path("bare/problems/", bare_problem_page), path("", include("config.urls"))]
 
 
-def _measure(call: Callable[[], Any]) -> float:
+def _measure(call: Callable[[], Any], rounds: int = ROUNDS) -> float:
+    """The median milliseconds of `rounds` calls (each answered 200), after WARMUP."""
     for _ in range(WARMUP):
         call()
     samples = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         began = time.perf_counter()
         response = call()
         samples.append((time.perf_counter() - began) * 1000)
@@ -133,18 +132,6 @@ def _load_problems(world: World) -> float:
     ]
     categories = list(ProblemCategory.objects.values_list("pk", flat=True))
     return copy_rows(Problem, problem_columns(), problem_rows(world, areas, categories, PROBLEMS))
-
-
-@pytest.fixture
-def _uninstrumented_templates() -> Iterator[None]:
-    """Templates rendered as in production: the test environment wraps every render to record its
-    context for assertions, which costs a list page (dozens of included field templates) several
-    milliseconds that no user ever pays."""
-    saved = _TestState.saved_data  # what setup_test_environment replaced
-    instrumented = (Template._render, PartialTemplate._render)
-    Template._render, PartialTemplate._render = saved.template_render, saved.partial_template_render  # type: ignore[method-assign]
-    yield
-    Template._render, PartialTemplate._render = instrumented  # type: ignore[method-assign]
 
 
 @pytest.mark.django_db

@@ -55,7 +55,6 @@ from django.test import Client, override_settings
 from django.urls import include, path
 
 from accounts.models import User
-from benchmarks.test_list_pages import _uninstrumented_templates  # noqa: F401  (a fixture)
 from tests.conftest import World, sign_in
 
 RESULTS = Path(__file__).resolve().parents[1] / "var" / "benchmarks"
