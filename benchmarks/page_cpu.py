@@ -91,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("PAGE_CPU_ROUNDS", "100")))
     parser.add_argument("--profile", help="write cProfile statistics of the measured requests here")
+    parser.add_argument("--page", action="append", help="measure only the page so named (repeatable)")
     args = parser.parse_args()
     _setup(os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commonground_load"))
     from django.db import connection
@@ -99,6 +100,8 @@ def main() -> None:
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     total: list[float] = []
     for name, email, path in pages():
+        if args.page and name not in args.page:
+            continue
         client = _client(email)
         for _ in range(10):
             assert client.get(path, secure=True).status_code == 200, (name, path)
