@@ -8,10 +8,11 @@ the median and mean of `time.process_time()` over PAGE_CPU_ROUNDS requests after
 Python side only: PostgreSQL's own CPU is not counted), and the queries one request makes.
 
     LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonground_load \\
-        .venv/bin/python benchmarks/page_cpu.py [--profile FILE]
+        .venv/bin/python benchmarks/page_cpu.py [--profile FILE] [--page NAME]
 
 With --profile, cProfile's statistics of all the measured requests are written to FILE (read them
-with `python -m pstats FILE`). Requires `make load` to have built the database first.
+with `python -m pstats FILE`); --page NAME (repeatable) measures only the pages so named ("problem
+page", ...), to profile one page at a time. Requires `make load` to have built the database first.
 """
 
 from __future__ import annotations
