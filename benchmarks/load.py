@@ -94,6 +94,37 @@ own work: the problem page (19 queries, 49 ms of CPU) and the impact report (20 
 are now the heaviest, then the supervisor's home (14 queries, 29 ms); their queries and context
 building (one context builder per page, CONVENTIONS.md) are where the next halving is, or more
 cores (more gunicorn workers scale throughput with cores: nothing in the app assumes one process).
+
+Issue 19, 2026-12-08 (per-page CPU, second pass). Profiled with benchmarks/page_cpu.py --page
+(sampling, GIL held): building and compiling ORM queries was about a third of every page's CPU
+(the problem page's main query alone a sixth: the same SQL every time), templates another third
+(the `date` filter on every row, a reverse() per link, crispy-forms, static URLs), and the
+problem list's filter choices went through server-side cursors (three round trips each). Done,
+each giving the same HTML apart from whitespace (benchmarks/page_html.py, diffed against main):
+- core.compiled.CompiledQuery: a query of one shape compiled once per process (the ORM's own SQL,
+  ids put in; refused, and the ORM used, for anything it could get wrong): the problem page's main
+  query and the home page's handover panel for police users; the impact report builds its
+  visibility rule once.
+- Templates: a `date` filter that formats as Django's does without its per-value lookups
+  (core.templatetags.dates, a builtin), row and page links from one reverse per URL name
+  (core.links, `pk_url`), static URLs remembered (core.staticfiles), blank form fields rendered
+  once (`as_form_field`); filter choices from one plain query.
+- CPU per request in one process (page_cpu.py, 100 requests a page, main and this branch run side
+  by side at the same moment, 01:02 UTC, load average 5.3-6.8: the machine shared with test runs),
+  median ms; an earlier pair (00:47, load average 5.7-6.8, before the handover panel) in brackets:
+
+      page              before   after         (00:47 pair)
+      problem list        18.8    17.2   -9%   (20.1 -> 17.5)
+      problem page        44.7    35.5  -20%   (46.0 -> 37.9)
+      shared with us      13.2    11.7  -11%   (16.5 -> 15.7)
+      supervisor home     26.0    21.7  -17%   (39.1 -> 38.7)
+      impact report       38.4    33.0  -14%   (41.4 -> 37.2)
+      mean of the five    25.2    21.6  -14%   (28.7 -> 25.7)
+
+  Not yet the half the goal needs. What is left is spread over the pages' other queries (each
+  built and compiled on every request: the supervisor's home makes 14, the impact report 20) and
+  their templates; CompiledQuery can take more of them (it needs dates as parameters first: most
+  panels filter on today), or the pages can make fewer queries.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ the median and mean of `time.process_time()` over PAGE_CPU_ROUNDS requests after
 Python side only: PostgreSQL's own CPU is not counted), and the queries one request makes.
 
     LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonground_load \\
-        .venv/bin/python benchmarks/page_cpu.py [--profile FILE]
+        .venv/bin/python benchmarks/page_cpu.py [--profile FILE] [--page NAME]
 
 With --profile, cProfile's statistics of all the measured requests are written to FILE (read them
-with `python -m pstats FILE`). Requires `make load` to have built the database first.
+with `python -m pstats FILE`); --page NAME (repeatable) measures only the pages so named ("problem
+page", ...), to profile one page at a time. Requires `make load` to have built the database first.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("PAGE_CPU_ROUNDS", "100")))
     parser.add_argument("--profile", help="write cProfile statistics of the measured requests here")
+    parser.add_argument("--page", action="append", help="measure only the page so named (repeatable)")
     args = parser.parse_args()
     _setup(os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commonground_load"))
     from django.db import connection
@@ -99,6 +101,8 @@ def main() -> None:
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     total: list[float] = []
     for name, email, path in pages():
+        if args.page and name not in args.page:
+            continue
         client = _client(email)
         for _ in range(10):
             assert client.get(path, secure=True).status_code == 200, (name, path)

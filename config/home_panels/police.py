@@ -16,7 +16,7 @@ from engagement.selectors.coverage import coverage_gaps_for
 from engagement.selectors.officer_home import event_list_recorded_by, priority_list_awaiting_action_for
 from partnerships.selectors.organisations import organisation_list_without_active_spoc
 from problems.models import Stage
-from problems.selectors.leads import handover_list_awaiting, problem_list_led_by_inactive
+from problems.selectors.leads import handover_list_awaiting_first, problem_list_led_by_inactive
 from problems.selectors.problems import (
     OPEN_STAGES,
     owned_stage_key,
@@ -51,7 +51,8 @@ LED_BY_INACTIVE_PANEL_SIZE = 10
 
 def handover_panel(user: User) -> dict[str, Any]:
     """ "Handovers awaiting your acknowledgement", for officers and supervisors: one query."""
-    handovers, more = first_rows(handover_list_awaiting(user=user), HANDOVERS_PANEL_SIZE)
+    rows = handover_list_awaiting_first(user=user, limit=HANDOVERS_PANEL_SIZE + 1)
+    handovers, more = rows[:HANDOVERS_PANEL_SIZE], len(rows) > HANDOVERS_PANEL_SIZE
     return {"handovers_awaiting": handovers, "more_handovers_awaiting": more}
 
 

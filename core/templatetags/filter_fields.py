@@ -23,6 +23,7 @@ from typing import Any
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
 from django.forms import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 from django.utils.safestring import SafeString
 
@@ -43,6 +44,22 @@ def _frozen(value: Any) -> Hashable:
     return (type(value).__name__, str(value))
 
 
+def _offered(choices: Any) -> list[Any]:
+    """The choices a widget offers, as its own iteration gives them. A model choice field's
+    iterator reads its queryset through `.iterator()`, which on PostgreSQL is a server-side cursor
+    (DECLARE, FETCH and CLOSE: three round trips for a few rows); the same choices are made here
+    with the iterator's own `choice()` from one plain query (the same SQL, one statement)."""
+    if (
+        isinstance(choices, ModelChoiceIterator)
+        and type(choices).__iter__ is ModelChoiceIterator.__iter__
+        and not choices.queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+    ):
+        empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+        return empty + [choices.choice(obj) for obj in choices.queryset.all()]
+    # Iterated, not list(): that asks a model choice iterator its length first, a COUNT query.
+    return [choice for choice in choices]  # noqa: C416
+
+
 def _key(field: BoundField) -> Hashable | None:
     form = field.form
     if getattr(form, "helper", None) is not None:
@@ -52,8 +69,7 @@ def _key(field: BoundField) -> Hashable | None:
     if hasattr(widget, "choices"):
         # Evaluated once here (a model choice field's query), and kept on this form's own widget
         # so that rendering it, on a miss, does not query again.
-        # Iterated, not list(): that asks a model choice iterator its length first, a COUNT query.
-        offered = [choice for choice in widget.choices]  # noqa: C416
+        offered = _offered(widget.choices)
         widget.choices = offered
         choices = _frozen(offered)
     return (
@@ -101,3 +117,14 @@ def as_filter_field(field: BoundField) -> SafeString:
         while len(_rendered) > CACHE_SIZE:
             _rendered.popitem(last=False)
     return html
+
+
+@register.filter
+def as_form_field(field: BoundField) -> SafeString:
+    """`{{ field|as_form_field }}`: the same HTML as `{{ field|as_crispy_field }}` on any form
+    (_partials/form_fields.html), remembered as `as_filter_field` remembers it only while the field
+    shows nothing typed or read from a record (an unbound form, a blank value): the problem page's
+    note boxes and every blank form are rendered once, while nothing a person wrote is kept in memory."""
+    if field.form.is_bound or field.value() not in (None, "", False, [], ()):
+        return as_crispy_field(field)
+    return as_filter_field(field)

@@ -6,7 +6,7 @@ supervisor's reassignment)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from accounts.open_work import OpenWork
 from core.access import get_visible_or_404
+from core.compiled import CompiledQuery
 from problems.models import Handover, Problem, ProblemTeamMember
 from problems.selectors.access import CONTRIBUTING_ROLES, problems_visible_to
 from problems.selectors.problems import OPEN_STAGES
@@ -71,6 +72,27 @@ def handover_list_awaiting(*, user: User) -> QuerySet[Handover]:
         .select_related("problem", "from_user", "made_by")
         .order_by("made_at", "pk")
     )
+
+
+def _police_handovers_awaiting(shape: tuple[str, int], *, user_id: int, organisation_id: int) -> QuerySet[Handover]:
+    role, limit = shape
+    user: Any = User(pk=user_id, organisation_id=organisation_id, role=role)
+    return handover_list_awaiting(user=user)[:limit]
+
+
+# The home page's handover panel for police users, compiled once per role and size (core.compiled):
+# police visibility is a function of the role and the ids, with no date in it.
+_POLICE_HANDOVERS_AWAITING: CompiledQuery[Handover] = CompiledQuery(_police_handovers_awaiting)
+
+
+def handover_list_awaiting_first(*, user: User, limit: int) -> list[Handover]:
+    """The first `limit` of handover_list_awaiting (the home page's panel, which asks one more than
+    it shows)."""
+    if user.is_authenticated and user.is_police:
+        return _POLICE_HANDOVERS_AWAITING.fetch(
+            (user.role, limit), user_id=user.pk, organisation_id=user.organisation_id
+        )
+    return list(handover_list_awaiting(user=user)[:limit])
 
 
 def handover_get_for_user(*, user: User, pk: object) -> Handover:

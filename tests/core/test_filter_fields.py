@@ -11,9 +11,10 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.forms import Form
 
 from core.templatetags import filter_fields
-from core.templatetags.filter_fields import as_filter_field
+from core.templatetags.filter_fields import as_filter_field, as_form_field
 from evaluation.forms.impact import ImpactReportForm
 from problems.forms.problems import ProblemFilterForm
+from problems.forms.sara import AdvanceForm, SignOffForm
 from problems.forms.sharing import SharedWithUsFilterForm
 from tests.accounts.factories import UserFactory
 from tests.conftest import World
@@ -114,3 +115,24 @@ def test_remembering_a_field_makes_no_extra_query(world: World, django_assert_nu
     for _ in range(2):  # first rendered, then remembered
         with django_assert_num_queries(2):
             _rendered(ProblemFilterForm(None, user=officer), as_filter_field)
+
+
+@pytest.mark.parametrize(
+    ("form_class", "data", "initial", "remembered"),
+    [
+        (SignOffForm, None, {"seen_stage": "assessment"}, True),
+        (AdvanceForm, None, {"seen_stage": "analysis"}, True),
+        (AdvanceForm, None, {"note": "Case detail read from a record"}, False),
+        (SignOffForm, {"note": "Typed by the supervisor", "confirm": ""}, None, False),
+        (AdvanceForm, {"note": ""}, None, False),
+    ],
+)
+def test_form_fields_render_as_crispy_forms_and_only_blank_unbound_ones_are_remembered(
+    form_class: type[Form], data: dict[str, str] | None, initial: dict[str, str] | None, remembered: bool
+) -> None:
+    expected = _rendered(form_class(data, initial=initial), as_crispy_field)
+    for _ in range(2):
+        assert _rendered(form_class(data, initial=initial), as_form_field) == expected
+    kept = list(filter_fields._rendered.values())
+    assert bool(kept) is remembered
+    assert not any("Typed by" in html or "Case detail" in html for html in kept)
