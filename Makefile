@@ -60,10 +60,13 @@ fmt: deps
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Tests run against the real PostgreSQL and Redis on their standard local ports.
+# Tests run against the real PostgreSQL and Redis on their standard local ports, one pytest-xdist
+# worker per core (TEST_WORKERS=1 for one process), each with its own test database and broker
+# database (config/settings/test.py); a test file's tests all run on one worker (--dist loadfile).
+TEST_WORKERS ?= auto
 test: deps npm browser pdf-libs lint typecheck audit
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Every page of the access matrix at 1280 and 390 px in a real browser (a few minutes).
 layout: deps npm browser

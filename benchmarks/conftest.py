@@ -7,9 +7,9 @@ from django.template import Template
 from django.template.base import PartialTemplate
 from django.test.utils import _TestState
 
-# The personas, for signed-in measurements; and the flush of the append-only tables that a
-# transactional benchmark ends with (tests/conftest.py).
-from tests.conftest import _flush_may_truncate_append_only_tables, world  # noqa: F401
+# The personas, for signed-in measurements; and the flush that a transactional benchmark ends
+# with (tests/conftest.py).
+from tests.conftest import _test_database_flush, world  # noqa: F401
 
 
 @pytest.fixture

@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commonground")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+# Under pytest-xdist (`make test` runs a worker per core) each worker has its own PostgreSQL test
+# database (pytest-django names it after the worker) and its own broker database, since worker
+# tests flush and read their broker: Redis 15 for the first worker, 13 for the second, and so on.
+_XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:6379/{15 - 2 * _XDIST_WORKER}")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import BASE_DIR, STORAGES

@@ -10,10 +10,9 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from core.forms import DateInput
+from core.forms import DateInput, latitude_field, longitude_field
 from engagement.models import Channel, EngagementEvent, EventKind
 from partnerships.models import Neighbourhood, Organisation, SeldomHeardGroup
-from problems.forms.problems import LATITUDE_INVALID, LONGITUDE_INVALID
 from problems.models import Problem
 from problems.selectors.access import problems_visible_to
 from problems.selectors.problems import OPEN_STAGES
@@ -53,33 +52,10 @@ class EventForm(forms.Form):
         error_messages={"invalid": TIME_INVALID},
     )
     place = forms.CharField(label="Place", max_length=200, required=False)
-    latitude = forms.DecimalField(
-        label="Latitude",
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text="Where it was held, for the engagement map: point on the map below, or type it.",
-        error_messages=dict.fromkeys(
-            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
-            LATITUDE_INVALID,
-        ),
+    latitude = latitude_field(
+        help_text="Where it was held, for the engagement map: point on the map below, or type it."
     )
-    longitude = forms.DecimalField(
-        label="Longitude",
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages=dict.fromkeys(
-            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
-            LONGITUDE_INVALID,
-        ),
-    )
+    longitude = longitude_field()
     channel = forms.ChoiceField(
         label="How it took place",
         choices=Channel.choices,

@@ -9,7 +9,7 @@ from django import forms
 
 from accounts.models import POLICE_ROLES, User
 from core.concurrency import VERSION_FIELD, VersionedFormMixin
-from core.forms import DateInput
+from core.forms import DateInput, latitude_field, longitude_field
 from partnerships.models import DataCategory, Neighbourhood, Organisation
 from problems.forms.disclosure import data_category_field
 from problems.models import (
@@ -24,8 +24,6 @@ from problems.models import (
 from problems.selectors.problems import neighbourhoods_for_problem, problem_list_neighbourhoods_for
 
 DATE_INVALID = "Enter a real date, for example 2026-04-30."
-LATITUDE_INVALID = "Enter the latitude as a number between -90 and 90, for example 53.480759."
-LONGITUDE_INVALID = "Enter the longitude as a number between -180 and 180, for example -2.242631."
 RADIUS_INVALID = "Enter the radius as a whole number of metres from 10 to 20,000."
 CATEGORY_CHOICE_INVALID = "Choose a category from the list."
 STAGE_CHOICE_INVALID = "Choose a stage from the list."
@@ -144,32 +142,8 @@ class ProblemForm(VersionedFormMixin, forms.Form):
         required=False,
         help_text="The Lower layer Super Output Area, for example E01012345 (E01 or W01 and 6 digits).",
     )
-    latitude = forms.DecimalField(
-        label="Latitude",
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages=dict.fromkeys(
-            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
-            LATITUDE_INVALID,
-        ),
-    )
-    longitude = forms.DecimalField(
-        label="Longitude",
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages=dict.fromkeys(
-            ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
-            LONGITUDE_INVALID,
-        ),
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     radius_m = forms.IntegerField(
         label="Radius (metres)",
         required=False,

@@ -85,9 +85,10 @@ def test_the_test_harness_flush_empties_them_and_allows_nothing_after(world: Wor
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
     assert not DecisionLogEntry.objects.exists()
-    # SET LOCAL: the permission ended with the flush's transaction.
+    # SET LOCAL: the permission ended with the flush's transaction, and the triggers are on again.
     audit_record(actor=None, verb="core.test.recorded")
     _refused("TRUNCATE core_auditevent CASCADE", match="append-only: TRUNCATE is not allowed")
+    _refused("DELETE FROM core_auditevent", match="append-only: DELETE is not allowed")
     assert AuditEvent.objects.exists()
 
 

@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.forms import LATITUDE_INVALID
 from engagement.models import EngagementEvent, PriorityStatus
 from engagement.services.events import EVENT_LOCATION_HALF
-from problems.forms.problems import LATITUDE_INVALID
 from tests.accounts.factories import UserFactory
 from tests.conftest import World, sign_in
 from tests.engagement.factories import make_event, make_priority, neighbourhood_for

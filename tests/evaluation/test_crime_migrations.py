@@ -33,7 +33,7 @@ def _migrate(targets: list[tuple[str, str]]) -> None:
 def at_0001() -> Iterator[None]:
     _migrate(BEFORE)
     yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("evaluation"))
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def test_rows_held_before_keep_their_keys_under_the_new_rule(at_0001: None) -> None:
@@ -54,7 +54,7 @@ def test_rows_held_before_keep_their_keys_under_the_new_rule(at_0001: None) -> N
                 [key, crime, "Burglary" if crime else "Anti-social behaviour", run_id],
             )
 
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("evaluation"))
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     asb_fields = crime_row(longitude="-1.500000", latitude="52.100000")[1:]
     asb_fields[8] = "Anti-social behaviour"

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core.forms import LATITUDE_INVALID
 from core.models import AuditEvent
 from problems.forms.problems import (
     CATEGORY_CHOICE_INVALID,
-    LATITUDE_INVALID,
     NEIGHBOURHOOD_CHOICE_INVALID,
     OWNER_CHOICE_INVALID,
     STAGE_CHOICE_INVALID,
