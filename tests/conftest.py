@@ -88,12 +88,13 @@ def _test_database_flush() -> Iterator[None]:
     #
     # Django's flush is one TRUNCATE of every table, which PostgreSQL carries out by making new
     # files for each of the hundred tables and their indexes: 1-3 s a test, minutes over the suite,
-    # where a test leaves a handful of rows. As a superuser (the local test role) the harness deletes the rows instead (about 0.1 s),
-    # with every trigger off for the flush's one transaction (session_replication_role = replica):
-    # foreign keys are not checked, and the append-only triggers (core migration 0004) do not
-    # refuse it. Another role falls back to Django's TRUNCATE, which the append-only tables' statement
-    # trigger refuses unless the transaction allows it: the setting is prepended to the flush's
-    # statements, which Django runs in one transaction.
+    # where a test leaves a handful of rows. As a superuser (the local test role) the harness
+    # deletes the rows instead (about 0.1 s), with every trigger off for the flush's one
+    # transaction (session_replication_role = replica): foreign keys are not checked, and the
+    # append-only triggers (core migration 0004) do not refuse it. Another role falls back to
+    # Django's TRUNCATE, which the append-only tables' statement trigger refuses unless the
+    # transaction allows it: the setting is prepended to the flush's statements, which Django
+    # runs in one transaction.
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     from core.db_roles import ALLOW_TRUNCATE_SQL

@@ -12,8 +12,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/common
 _XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:6379/{15 - 2 * _XDIST_WORKER}")
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, STORAGES
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import BASE_DIR, STORAGES  # noqa: E402
 
 # Static files straight from the finders: tests need no collectstatic.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
