@@ -165,8 +165,20 @@ PEOPLE = {
 ROLES = ("officer", "partner", "supervisor", "analyst")
 
 
+# The production shape's broker (Redis): the seeding queues the demo's reminders and /healthz asks the
+# broker; with the embedded default's filesystem broker, whose folders only `make run` makes, both
+# failed. Nothing consumes what is queued here.
+BROKER_URL = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/9")
+
+
 def _env(database_url: str, **extra: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **extra}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
 
 
 def _manage(*args: str, env: dict[str, str]) -> None:
