@@ -125,6 +125,35 @@ each giving the same HTML apart from whitespace (benchmarks/page_html.py, diffed
   built and compiled on every request: the supervisor's home makes 14, the impact report 20) and
   their templates; CompiledQuery can take more of them (it needs dates as parameters first: most
   panels filter on today), or the pages can make fewer queries.
+
+Measured on the project's 2-core machine, 2026-12-08 01:35-01:42 UTC, on a quiet machine (nothing
+else running; load average 1.0 before the first run, 2.5-3.8 from the benchmark's own runs),
+`make load` as it stands after both passes (3 gunicorn workers, the demo and 2,000 more problems,
+30 s a level after 5 s of warm-up):
+
+    sessions  requests  req/s    p50     p95     p99  errors
+           5     1,635   54.5    88 ms  144 ms  177 ms      0
+          10     2,166   72.2   135 ms  187 ms  211 ms      0
+          20     1,507   50.2   397 ms  480 ms  520 ms      0   (first run; see below)
+          40     1,639   54.6   712 ms  880 ms  914 ms      0
+
+  Two reruns at 20 sessions on the same data (`--reuse-database`), a minute apart: 69.8 req/s,
+  p50 277 ms, p95 364 ms, p99 403 ms; and 67.1 req/s, p50 287 ms, p95 381 ms, p99 439 ms, no
+  errors. The first 20-session level's 50 req/s did not recur; 67-70 req/s is the server's
+  throughput at saturation (10 sessions: 72 req/s, and the earlier quiet figure was 38).
+  Where the CPU went at 20 sessions (top, 8 s sample): gunicorn's three workers 137% of the two
+  cores, PostgreSQL's three backends 54%, the load generator 4%: about 20 ms of Python and 8 ms of
+  PostgreSQL a page. PostgreSQL's server-side binding with prepared statements (psycopg's
+  prepare_threshold) was tried: PostgreSQL's share fell to 41% but gunicorn's rose to 149%, and
+  throughput did not change (65 req/s), so it was not kept.
+
+The goal is NOT met: no errors at any level, p95 364-381 ms at 20 sessions against 300 ms (was 615
+ms). Closed-loop, p95 under 300 ms at 20 sessions needs about 85 req/s on these two cores, so
+about 20% less CPU a page (some 23 ms in all instead of 28). cProfile of the five pages shows no
+single cost left that large: it is spread over building and compiling each page's other ORM queries
+(the largest share), template variable lookups and model instantiation. The next steps are the ones
+named above (CompiledQuery with dates as parameters for the home panels and the partner lists, fewer
+queries per page), or a third core (throughput scales with gunicorn workers and cores).
 """
 
 from __future__ import annotations
