@@ -58,7 +58,21 @@ Measured on the project's 2-core machine (medians of 100 requests, in millisecon
   155 ms, awaiting sign-off 141 ms and led by inactive accounts 583 ms; what is left is the
   page's fixed cost at that load. The 1.5x goal is still NOT met for the lists (officer 4.6-4.9x,
   supervisor 3.0-3.5x, partner 2.3-3.8x): the page itself (layout, filter form, rows of links)
-  beyond its query, the per-request work of issue 23 (another engineer's)."""
+  beyond its query, the per-request work of issue 23 (another engineer's).
+- 2026-12-08, where the officer's list page goes beyond its query, exactly (cProfile of 100
+  requests of the officer's problem list on `make load`'s data, benchmarks/page_cpu.py --page
+  "problem list" --profile; proportions of the profiled time, which the profiler inflates about
+  4.5 times evenly: 17 ms of CPU a request unprofiled, against about 4 ms for the bare view):
+  the template render is 78% of the request, and inside it the page's rows are fetched (the
+  queryset is lazy): building and compiling the ORM queries, executing them and making about 140
+  model instances a request (25 problems with their neighbourhood, category and owner, and the
+  filter's choices) is 36%, of which PostgreSQL's own time is under 3%; Django's template engine
+  walking the rows (variable lookups, `{% if %}` badges, links, dates) about 42%; the filter form
+  8% (rendered once per field and remembered, but its choices read and compared every request);
+  middleware, session, user and second factor 7%. So the 1.5x goal needs the rows drawn without
+  Django's template engine (or far fewer lookups per row: one prepared row object from the
+  selector) and the list query compiled once per process (core.compiled.CompiledQuery, which
+  takes no dates yet); neither is done."""
 
 from __future__ import annotations
 
