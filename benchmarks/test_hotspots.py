@@ -44,7 +44,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from benchmarks.data import LSOAS, copy_rows
+from benchmarks.data import CRIME_COLUMNS, LSOAS, copy_rows
 from evaluation.models import CrimeRecord
 from evaluation.models.crime import POLICE_CRIME_TYPES
 from evaluation.selectors.areas import add_months
@@ -94,22 +94,6 @@ def _rows() -> Iterator[tuple[Any, ...]]:
         )
 
 
-COLUMNS = [
-    "key",
-    "month",
-    "reported_by",
-    "falls_within",
-    "longitude",
-    "latitude",
-    "location",
-    "lsoa_code",
-    "lsoa_name",
-    "crime_type",
-    "last_outcome",
-    "context",
-]
-
-
 def _time(call: Callable[[], object]) -> dict[str, float]:
     samples = []
     for _ in range(ROUNDS):
@@ -130,7 +114,7 @@ def _page_work(query: HotspotQuery) -> None:
 def test_hotspots_over_1m_crime_rows(world: World) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("COPY needs PostgreSQL")
-    load_seconds = copy_rows(CrimeRecord, COLUMNS, _rows())
+    load_seconds = copy_rows(CrimeRecord, CRIME_COLUMNS, _rows())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE evaluation_crimerecord")
     last = add_months(FIRST_MONTH, MONTHS - 1)

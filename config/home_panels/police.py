@@ -52,7 +52,7 @@ LED_BY_INACTIVE_PANEL_SIZE = 10
 def handover_panel(user: User) -> dict[str, Any]:
     """ "Handovers awaiting your acknowledgement", for officers and supervisors: one query."""
     rows = handover_list_awaiting_first(user=user, limit=HANDOVERS_PANEL_SIZE + 1)
-    handovers, more = rows[:HANDOVERS_PANEL_SIZE], len(rows) > HANDOVERS_PANEL_SIZE
+    handovers, more = first_rows(rows, HANDOVERS_PANEL_SIZE)
     return {"handovers_awaiting": handovers, "more_handovers_awaiting": more}
 
 

@@ -84,27 +84,24 @@ class ReportScope:
         }
 
     @cached_property
-    def _visible_problems(self) -> QuerySet[Problem]:
+    def _visible(self) -> QuerySet[Problem]:
         # Built once per report: every panel filters it (a clone each time, never evaluated here),
         # and building the visibility rule anew for each cost a seventh of the report's CPU.
         return problems_shared_with(self.user) if self.user.is_partner else problems_visible_to(self.user)
 
-    def _visible(self) -> QuerySet[Problem]:
-        return self._visible_problems
-
     def problems(self) -> QuerySet[Problem]:
         """The problems the report counts: visible to the user (partner leads: shared with their
         organisation) and recorded in the area. A lazy queryset, used as a subquery by panels."""
-        return self._visible().filter(neighbourhood_id__in=self.neighbourhood_ids)
+        return self._visible.filter(neighbourhood_id__in=self.neighbourhood_ids)
 
     def unplaced_problems(self) -> QuerySet[Problem]:
         """The problems the user may see, of the area's forces, with no neighbourhood recorded: in
         no area's figures, so the report shows them on a line of their own."""
-        return self._visible().filter(neighbourhood__isnull=True, owning_organisation_id__in=self.organisation_ids)
+        return self._visible.filter(neighbourhood__isnull=True, owning_organisation_id__in=self.organisation_ids)
 
     def problems_with_unplaced(self) -> QuerySet[Problem]:
         """`problems()` and `unplaced_problems()` together (one grouped query counts both)."""
-        return self._visible().filter(
+        return self._visible.filter(
             Q(neighbourhood_id__in=self.neighbourhood_ids)
             | Q(neighbourhood__isnull=True, owning_organisation_id__in=self.organisation_ids)
         )
